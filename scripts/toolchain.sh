@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Sets up what this project needs, then runs the given command with it first on PATH:
+#   bash scripts/toolchain.sh [command args...]
+# Idempotent: on a machine that already has everything it only checks, and installs nothing.
+#   - Node >= 22.12: the one on PATH, else Node 24 from the npm registry (package node-linux-<arch>).
+#   - npm dependencies: `npm ci` when package-lock.json changed since the last install.
+#   - TypeScript build into dist/ (incremental).
+#   - Pulumi CLI: the one on PATH, else built from the Go module proxy (tools/pulumi) at the version of
+#     @pulumi/pulumi in package.json.
+# Builds are cached outside the clone, in $TELEPHONY_CONFIG_CACHE (default ~/.cache/telephony-config).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${TELEPHONY_CONFIG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/telephony-config}
+node_version=24.21.0
+mkdir -p "$cache"
+
+started=$(date +%s%N)
+step() { # step NAME MESSAGE
+  local now; now=$(date +%s%N)
+  printf 'setup: %-7s %s (%d.%01ds)\n' "$1" "$2" $(((now - started) / 1000000000)) $(((now - started) / 100000000 % 10)) >&2
+  started=$now
+}
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+node_is_recent() {
+  command -v node >/dev/null 2>&1 &&
+    node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) ? 0 : 1)'
+}
+
+# --- Node -----------------------------------------------------------------------------------------
+if node_is_recent; then
+  step node "$(node --version) from PATH"
+else
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) die "no Node 24 package for $(uname -m); install Node >= 22.12 from https://nodejs.org" ;;
+  esac
+  node_dir=$cache/node-v$node_version-$arch
+  node_bin=$node_dir/node_modules/node-linux-$arch/bin
+  if [ ! -x "$node_bin/node" ]; then
+    command -v npm >/dev/null 2>&1 || die "neither Node >= 22.12 nor npm found; install Node from https://nodejs.org"
+    tmp=$(mktemp -d "$cache/node.XXXXXX")
+    npm install --prefix "$tmp" --no-save --no-audit --no-fund --loglevel=error "node-linux-$arch@$node_version" >&2 ||
+      die "could not install node-linux-$arch@$node_version from the npm registry"
+    rm -rf "$node_dir" && mv "$tmp" "$node_dir"
+    how="installed from the npm registry"
+  else
+    how="cached"
+  fi
+  export PATH=$node_bin:$PATH
+  node_is_recent || die "Node $node_version in $node_bin does not run"
+  step node "$(node --version) $how"
+fi
+
+# --- npm dependencies -----------------------------------------------------------------------------
+cd "$root"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error >&2 || die "npm ci failed"
+  step deps "npm ci"
+else
+  step deps "node_modules up to date"
+fi
+
+# --- TypeScript -------------------------------------------------------------------------------------
+node_modules/.bin/tsc -p tsconfig.json || die "TypeScript build failed"
+step build "tsc -> dist/"
+
+# --- Pulumi CLI -------------------------------------------------------------------------------------
+pulumi_version=$(node -p 'require("./package.json").dependencies["@pulumi/pulumi"]')
+if command -v pulumi >/dev/null 2>&1 && [ -z "${TELEPHONY_CONFIG_BUILD_PULUMI:-}" ]; then
+  step pulumi "$(pulumi version) from PATH"
+else
+  # Keyed by version and by the wrapper module's content, so that a change to either rebuilds.
+  key=$(cat tools/pulumi/go.mod tools/pulumi/go.sum tools/pulumi/language-nodejs/*.go | sha256sum | cut -c1-12)
+  pulumi_dir=$cache/pulumi-v$pulumi_version-$key
+  if [ ! -x "$pulumi_dir/pulumi" ] || [ ! -x "$pulumi_dir/pulumi-language-nodejs" ]; then
+    command -v go >/dev/null 2>&1 ||
+      die "the Pulumi CLI is not on PATH and Go is not installed to build it: install Pulumi (https://www.pulumi.com/docs/install/) or Go >= 1.26 (https://go.dev/dl/)"
+    tmp=$(mktemp -d "$cache/pulumi.XXXXXX")
+    ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$pulumi_version"
+    (
+      cd tools/pulumi
+      export CGO_ENABLED=0
+      go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$tmp/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+      go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$tmp/pulumi-language-nodejs" ./language-nodejs
+    ) >&2 || die "building the Pulumi CLI v$pulumi_version from the Go module proxy failed (see above)"
+    # The real CLI ships the dynamic provider's launcher beside its binaries; it comes with @pulumi/pulumi.
+    install -m 0755 node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs "$tmp/"
+    rm -rf "$pulumi_dir" && mv "$tmp" "$pulumi_dir"
+    how="built from the Go module proxy"
+  else
+    how="cached"
+  fi
+  export PATH=$pulumi_dir:$PATH
+  step pulumi "$(pulumi version) $how"
+fi
+
+# Offline by default: no update check, no plugin downloads. Stacks and backends are chosen per command.
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+
+if [ "$#" -gt 0 ]; then
+  exec "$@"
+fi

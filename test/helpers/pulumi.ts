@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation/index.js";
+
+export interface ThrowawayStack {
+  stack: Stack;
+  backendDir: string;
+  env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A stack of the project in `workDir` on a fresh local file backend, with passphrase secrets.
+ * The real `pulumi` binary on PATH runs every operation.
+ */
+export async function throwawayStack(
+  workDir: string,
+  extraEnv: Record<string, string> = {},
+  stackName = "test",
+): Promise<ThrowawayStack> {
+  const backendDir = mkdtempSync(join(tmpdir(), "telephony-backend-"));
+  const env = {
+    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "test-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    ...extraEnv,
+  };
+  const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars: env });
+  return {
+    stack,
+    backendDir,
+    env,
+    async dispose() {
+      rmSync(backendDir, { recursive: true, force: true });
+    },
+  };
+}
