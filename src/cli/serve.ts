@@ -1,0 +1,72 @@
+import { appendFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { FAULT_KINDS, type FaultKind } from "../server/faults.js";
+import { startServer, type RunningServer } from "../server/server.js";
+import { FileStore, MemoryStore } from "../server/store.js";
+import { UsageError } from "./usage-error.js";
+
+export const SERVE_HELP = `Usage: telephony-config serve [options]
+
+Runs the Provider Configurations API locally, as API-CONTRACT.md fixes it.
+The first line on stdout is the base URL.
+
+Options:
+  --host HOST            address to listen on (default 127.0.0.1)
+  --port PORT            port; 0 picks a free one (default 8080)
+  --token TOKEN          API token to accept (default dev-token)
+  --org HANDLE           organization that token may access; repeatable (default dev-org)
+  --data FILE            keep configurations in FILE across restarts (default: memory only)
+  --request-log FILE     append one JSON line per request (method, path, status)
+  --latency MS           add MS milliseconds before every answer
+  --fault KIND=FRACTION  answer that fraction of requests with KIND: 429, 500, 503 or drop; repeatable
+  --create-status CODE   answer create with 200 or 201 (default 201)
+  -h, --help             show this help
+
+Example:
+  telephony-config serve --port 0 --data ./telephony-api.jsonl --fault 503=0.1`;
+
+export async function serve(argv: string[]): Promise<RunningServer> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "8080" },
+      token: { type: "string", default: "dev-token" },
+      org: { type: "string", multiple: true },
+      data: { type: "string" },
+      "request-log": { type: "string" },
+      latency: { type: "string", default: "0" },
+      fault: { type: "string", multiple: true },
+      "create-status": { type: "string", default: "201" },
+    },
+    strict: true,
+  });
+  const port = integer("--port", values.port);
+  const latencyMs = integer("--latency", values.latency);
+  const createStatus = integer("--create-status", values["create-status"]);
+  if (createStatus !== 200 && createStatus !== 201) throw new UsageError("--create-status must be 200 or 201");
+  const rates: Partial<Record<FaultKind, number>> = {};
+  for (const spec of values.fault ?? []) {
+    const [kind, fraction] = spec.split("=");
+    const rate = Number(fraction);
+    if (!FAULT_KINDS.includes(kind as FaultKind) || !(rate >= 0 && rate <= 1)) {
+      throw new UsageError(`--fault ${spec}: expected KIND=FRACTION with KIND one of ${FAULT_KINDS.join(", ")} and 0 <= FRACTION <= 1`);
+    }
+    rates[kind as FaultKind] = rate;
+  }
+  const logFile = values["request-log"];
+  return startServer({
+    host: values.host,
+    port,
+    tokens: { [values.token]: values.org ?? ["dev-org"] },
+    store: values.data ? new FileStore(values.data) : new MemoryStore(),
+    faults: { latencyMs, rates },
+    createStatus,
+    ...(logFile ? { onRequest: (entry) => appendFileSync(logFile, `${JSON.stringify(entry)}\n`) } : {}),
+  });
+}
+
+function integer(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a non-negative integer, not ${JSON.stringify(value)}`);
+  return Number(value);
+}

@@ -1,0 +1,83 @@
+import { validateConfiguration } from "../schemas.js";
+import {
+  COLLECTION_PATH,
+  itemPath,
+  PATCHABLE_FIELDS,
+  type CreateConfigurationInput,
+  type ProviderConfiguration,
+  type UpdateConfigurationInput,
+} from "./contract.js";
+import { TelephonyApiError } from "./errors.js";
+import { Transport, type ClientOptions } from "./transport.js";
+
+/** Typed operations of the Provider Configurations API. Knows HTTP and the contract, nothing of Pulumi. */
+export class TelephonyClient {
+  readonly #transport: Transport;
+  readonly #token: string;
+
+  constructor(options: ClientOptions) {
+    this.#transport = new Transport(options);
+    this.#token = options.token;
+  }
+
+  async list(): Promise<ProviderConfiguration[]> {
+    const data = await this.#transport.send<unknown>({ operation: "list", method: "GET", path: COLLECTION_PATH });
+    if (!Array.isArray(data)) throw this.#broken("GET", COLLECTION_PATH, "data is not an array");
+    return data.map((item, i) => this.#checked(item, "GET", COLLECTION_PATH, `/data/${i}`));
+  }
+
+  async create(input: CreateConfigurationInput): Promise<ProviderConfiguration> {
+    const data = await this.#transport.send<unknown>({
+      operation: "create",
+      method: "POST",
+      path: COLLECTION_PATH,
+      body: input,
+      secrets: [input.api_key, input.api_secret],
+    });
+    return this.#checked(data, "POST", COLLECTION_PATH);
+  }
+
+  async get(id: number): Promise<ProviderConfiguration> {
+    const path = itemPath(id);
+    return this.#checked(await this.#transport.send<unknown>({ operation: "get", method: "GET", path }), "GET", path);
+  }
+
+  /** PATCHes exactly the fields given; anything not writable on PATCH is refused before sending. */
+  async update(id: number, changes: UpdateConfigurationInput): Promise<ProviderConfiguration> {
+    const path = itemPath(id);
+    const extra = Object.keys(changes).filter((k) => !(PATCHABLE_FIELDS as readonly string[]).includes(k));
+    if (extra.length) throw new Error(`update of ${path}: ${extra.join(", ")} cannot be changed by PATCH`);
+    const data = await this.#transport.send<unknown>({
+      operation: "update",
+      method: "PATCH",
+      path,
+      body: changes,
+      secrets: [changes.api_key, changes.api_secret],
+    });
+    return this.#checked(data, "PATCH", path);
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.#transport.send<unknown>({ operation: "delete", method: "DELETE", path: itemPath(id) });
+  }
+
+  async close(): Promise<void> {
+    await this.#transport.close();
+  }
+
+  #checked(data: unknown, method: string, path: string, at = "/data"): ProviderConfiguration {
+    if (validateConfiguration(data)) return data;
+    const first = validateConfiguration.errors?.[0];
+    const where = `${at}${first?.instancePath ?? ""}`;
+    // Secrets of a malformed object may still be in it: mask them before they reach a message.
+    const secrets = [this.#token, (data as ProviderConfiguration)?.api_key, (data as ProviderConfiguration)?.api_secret];
+    throw new TelephonyApiError(
+      { method, path, status: 200, attempts: 1, serverMessage: `the answer breaks the contract: ${where} ${first?.message ?? "is invalid"}` },
+      secrets,
+    );
+  }
+
+  #broken(method: string, path: string, reason: string): TelephonyApiError {
+    return new TelephonyApiError({ method, path, status: 200, attempts: 1, serverMessage: `the answer breaks the contract: ${reason}` }, [this.#token]);
+  }
+}

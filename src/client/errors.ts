@@ -1,0 +1,108 @@
+import { redact } from "./redact.js";
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+interface RequestInfo {
+  method: string;
+  path: string;
+  attempts: number;
+}
+
+export interface ApiErrorDetails extends RequestInfo {
+  status: number;
+  serverMessage?: string | undefined;
+  fieldErrors?: Record<string, string[]> | undefined;
+  requestId?: string | undefined;
+  /** Set when the body was not the JSON envelope the contract promises. */
+  bodyExcerpt?: string | undefined;
+}
+
+/** The API answered, with an error status or with a body that breaks the contract. */
+export class TelephonyApiError extends Error {
+  override readonly name = "TelephonyApiError";
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  readonly serverMessage: string | undefined;
+  readonly fieldErrors: Record<string, string[]>;
+  readonly requestId: string | undefined;
+  readonly bodyExcerpt: string | undefined;
+  readonly attempts: number;
+
+  constructor(details: ApiErrorDetails, secrets: Iterable<string | null | undefined>) {
+    const secretList = [...secrets];
+    const clean = (s: string | undefined) => (s === undefined ? undefined : redact(s, secretList));
+    const fieldErrors: Record<string, string[]> = {};
+    for (const [field, reasons] of Object.entries(details.fieldErrors ?? {})) {
+      fieldErrors[field] = reasons.map((r) => redact(String(r), secretList));
+    }
+    const serverMessage = clean(details.serverMessage);
+    const bodyExcerpt = clean(details.bodyExcerpt);
+
+    const parts = [`${details.method} ${details.path}: ${details.status} ${STATUS_TEXT[details.status] ?? ""}`.trim()];
+    if (serverMessage) parts.push(serverMessage);
+    const fields = Object.entries(fieldErrors).map(([f, r]) => `${f}: ${r.join(", ")}`);
+    if (fields.length) parts.push(`(${fields.join("; ")})`);
+    if (bodyExcerpt !== undefined) parts.push(`body: ${JSON.stringify(bodyExcerpt)}`);
+    if (details.requestId) parts.push(`[request id ${details.requestId}]`);
+    if (details.attempts > 1) parts.push(`after ${details.attempts} attempts`);
+    super(parts.join(" — "));
+
+    this.status = details.status;
+    this.method = details.method;
+    this.path = details.path;
+    this.serverMessage = serverMessage;
+    this.fieldErrors = fieldErrors;
+    this.requestId = details.requestId;
+    this.bodyExcerpt = bodyExcerpt;
+    this.attempts = details.attempts;
+  }
+}
+
+/** No answer: the connection failed, was reset, or the deadline passed. */
+export class TelephonyNetworkError extends Error {
+  override readonly name = "TelephonyNetworkError";
+  readonly method: string;
+  readonly path: string;
+  readonly attempts: number;
+  readonly timedOut: boolean;
+  /** True for a create that may have taken effect although no answer came back. */
+  readonly mayHaveSucceeded: boolean;
+
+  constructor(info: RequestInfo & { timedOut: boolean; reason: string }, secrets: Iterable<string | null | undefined>) {
+    const mayHaveSucceeded = info.method === "POST";
+    let message = `${info.method} ${info.path}: ${info.timedOut ? "timed out" : "no answer"} (${redact(info.reason, secrets)})`;
+    if (info.attempts > 1) message += ` after ${info.attempts} attempts`;
+    if (mayHaveSucceeded) {
+      message += "; the configuration may have been created anyway: list the configurations before creating it again";
+    }
+    super(message);
+    this.method = info.method;
+    this.path = info.path;
+    this.attempts = info.attempts;
+    this.timedOut = info.timedOut;
+    this.mayHaveSucceeded = mayHaveSucceeded;
+  }
+}
+
+export type TelephonyError = TelephonyApiError | TelephonyNetworkError;
+
+const hasStatus = (error: unknown, status: number): boolean =>
+  error instanceof TelephonyApiError && error.status === status;
+
+export const isNotFound = (error: unknown): boolean => hasStatus(error, 404);
+export const isUnauthorized = (error: unknown): boolean => hasStatus(error, 401);
+export const isForbidden = (error: unknown): boolean => hasStatus(error, 403);
+export const isBadRequest = (error: unknown): boolean => hasStatus(error, 400);
+export const isRateLimited = (error: unknown): boolean => hasStatus(error, 429);

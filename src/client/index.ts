@@ -1,0 +1,14 @@
+export { TelephonyClient } from "./client.js";
+export type { ClientOptions } from "./transport.js";
+export * from "./contract.js";
+export {
+  TelephonyApiError,
+  TelephonyNetworkError,
+  isBadRequest,
+  isForbidden,
+  isNotFound,
+  isRateLimited,
+  isUnauthorized,
+  type TelephonyError,
+} from "./errors.js";
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";

@@ -1,0 +1,185 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent } from "undici";
+import { packageName, packageVersion } from "../version.js";
+import { REQUIRED_HEADERS, type Envelope, type Operation } from "./contract.js";
+import { TelephonyApiError, TelephonyNetworkError } from "./errors.js";
+import { DEFAULT_RETRY_POLICY, retryDelay, type AttemptOutcome, type RetryPolicy } from "./retry.js";
+
+export interface ClientOptions {
+  /** e.g. http://127.0.0.1:8080 or https://unpod.dev */
+  baseUrl: string;
+  token: string;
+  orgHandle?: string | undefined;
+  productId?: number | undefined;
+  /** Per attempt. Default 10 s. */
+  timeoutMs?: number;
+  /** Over all attempts of one call, waits included. Default 30 s. */
+  deadlineMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Keep-alive connections per origin. Default 8. */
+  connections?: number;
+}
+
+interface Request {
+  operation: Operation;
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  path: string;
+  body?: object;
+  /** Values to mask in errors, besides the token. */
+  secrets?: Array<string | null | undefined>;
+}
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+const EXCERPT_LENGTH = 160;
+const excerpt = (text: string): string => {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat;
+};
+
+/**
+ * The one place every request goes out: base URL, headers, User-Agent, JSON, timeouts, retries and
+ * error parsing.
+ *
+ * Requests go through the global `fetch` with an undici Agent as dispatcher: the Agent keeps a
+ * keep-alive pool reused across calls, and the global `fetch` is the call path that nock (and any
+ * other interceptor of global fetch) can see, which the fault tests rely on.
+ */
+export class Transport {
+  readonly #options: Required<Pick<ClientOptions, "timeoutMs" | "deadlineMs">> & ClientOptions;
+  readonly #policy: RetryPolicy;
+  readonly #agent: Agent;
+  readonly #origin: string;
+  readonly #headers: Record<string, string>;
+
+  constructor(options: ClientOptions) {
+    if (!options.token) throw new Error("an API token is required");
+    const url = new URL(options.baseUrl);
+    this.#origin = url.origin + url.pathname.replace(/\/+$/, "");
+    this.#options = { timeoutMs: 10_000, deadlineMs: 30_000, ...options };
+    this.#policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#agent = new Agent({ connections: options.connections ?? 8, keepAliveTimeout: 30_000 });
+    this.#headers = {
+      authorization: `Token ${options.token}`,
+      accept: "application/json",
+      "user-agent": `${packageName}/${packageVersion} node/${process.versions.node}`,
+    };
+    if (options.orgHandle) this.#headers["org-handle"] = options.orgHandle;
+    if (options.productId !== undefined) this.#headers["product-id"] = String(options.productId);
+  }
+
+  /** Sends one call, with retries, and returns the envelope's `data` (undefined for an empty 204). */
+  async send<T>(request: Request): Promise<T> {
+    this.#checkHeaders(request.operation);
+    const secrets = [this.#options.token, ...(request.secrets ?? [])];
+    const headers = { ...this.#headers };
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(request.body);
+    }
+    const deadline = Date.now() + this.#options.deadlineMs;
+
+    for (let attempt = 1; ; attempt++) {
+      const remaining = deadline - Date.now();
+      const timeout = Math.max(1, Math.min(this.#options.timeoutMs, remaining));
+      let answer: Answer | undefined;
+      let failure: { timedOut: boolean; reason: string } | undefined;
+      try {
+        const response = await globalThis.fetch(this.#origin + request.path, {
+          method: request.method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(timeout),
+          dispatcher: this.#agent,
+        });
+        answer = { status: response.status, headers: response.headers, text: await response.text() };
+      } catch (error) {
+        failure = describeFailure(error);
+      }
+
+      const outcome: AttemptOutcome = answer
+        ? { status: answer.status, retryAfter: answer.headers.get("retry-after") }
+        : { networkError: true };
+      const delay = answer && answer.status < 400 ? undefined : retryDelay(this.#policy, request.method, outcome, attempt);
+      if (delay !== undefined && Date.now() + delay < deadline) {
+        await sleep(delay);
+        continue;
+      }
+
+      const info = { method: request.method, path: request.path, attempts: attempt };
+      if (!answer) throw new TelephonyNetworkError({ ...info, ...failure! }, secrets);
+      return interpret<T>(answer, info, secrets);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  #checkHeaders(operation: Operation): void {
+    const needs = REQUIRED_HEADERS[operation];
+    if (needs.orgHandle && !this.#options.orgHandle) {
+      throw new Error(`${operation} needs an organization handle (Org-Handle); none is configured`);
+    }
+    if (needs.productId && this.#options.productId === undefined) {
+      throw new Error(`${operation} needs a product id (Product-ID); none is configured`);
+    }
+  }
+}
+
+function describeFailure(error: unknown): { timedOut: boolean; reason: string } {
+  const e = error as Error & { cause?: Error & { code?: string } };
+  if (e?.name === "TimeoutError" || e?.name === "AbortError") return { timedOut: true, reason: "no answer in time" };
+  const cause = e?.cause;
+  const reason = cause ? [cause.code, cause.message].filter(Boolean).join(": ") : String(e?.message ?? e);
+  return { timedOut: false, reason };
+}
+
+function interpret<T>(answer: Answer, info: { method: string; path: string; attempts: number }, secrets: Array<string | null | undefined>): T {
+  const requestId = answer.headers.get("x-request-id") ?? undefined;
+  const fail = (extra: { serverMessage?: string; fieldErrors?: Record<string, string[]>; bodyExcerpt?: string }) =>
+    new TelephonyApiError({ ...info, status: answer.status, requestId, ...extra }, secrets);
+
+  if (answer.status === 204 && answer.text.trim() === "") return undefined as T;
+
+  let envelope: Partial<Envelope<unknown>> | undefined;
+  try {
+    const parsed: unknown = JSON.parse(answer.text);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) envelope = parsed;
+  } catch {
+    // Not JSON: reported below with an excerpt.
+  }
+
+  if (answer.status >= 400) {
+    if (!envelope) return throwIt(fail({ bodyExcerpt: excerpt(answer.text) }));
+    return throwIt(
+      fail({
+        serverMessage: typeof envelope.message === "string" ? envelope.message : undefined,
+        fieldErrors: isFieldErrors(envelope.errors) ? envelope.errors : undefined,
+      }),
+    );
+  }
+  if (!envelope || !("data" in envelope)) {
+    return throwIt(
+      fail({ serverMessage: "the answer is not the JSON envelope the API promises", bodyExcerpt: excerpt(answer.text) }),
+    );
+  }
+  return envelope.data as T;
+}
+
+const throwIt = (error: Error): never => {
+  throw error;
+};
+
+function isFieldErrors(value: unknown): value is Record<string, string[]> {
+  return (
+    !!value &&
+    typeof value === "object" &&
+    Object.values(value).every((reasons) => Array.isArray(reasons) && reasons.every((r) => typeof r === "string"))
+  );
+}

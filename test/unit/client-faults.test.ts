@@ -1,0 +1,142 @@
+// Faults a real server can't produce cleanly, made with nock. nock intercepts the global fetch the
+// client sends through; the first test fails if that interception is not in place.
+import { Readable } from "node:stream";
+import nock from "nock";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { COLLECTION_PATH, itemPath, TelephonyApiError, TelephonyClient, TelephonyNetworkError } from "../../src/client/index.js";
+
+// .invalid never resolves (RFC 6761): without interception every request here fails.
+const BASE = "http://telephony-api.invalid";
+const TOKEN = "tok-9f8e7d6c";
+const configuration = {
+  id: 42,
+  name: "Twilio Support",
+  provider: 3,
+  provider_details: { id: 3, name: "Twilio", description: "", icon: "" },
+  org_handle: "dev-org",
+  meta_json: [],
+  active: true,
+  api_key: "AC-live-key-1111",
+  api_secret: "live-secret-2222",
+  base_url: null,
+  sip_url: "",
+};
+const envelope = (data: unknown, status = 200) => ({ status_code: status, message: "ok", data });
+
+const clients: TelephonyClient[] = [];
+const client = () => {
+  const c = new TelephonyClient({
+    baseUrl: BASE,
+    token: TOKEN,
+    orgHandle: "dev-org",
+    productId: 7,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  });
+  clients.push(c);
+  return c;
+};
+
+async function caught(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+beforeAll(() => {
+  nock.disableNetConnect();
+});
+afterEach(async () => {
+  nock.cleanAll();
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+
+describe("faults made with nock", () => {
+  it("intercepts the client's requests (this fails when the interceptor is not in place)", async () => {
+    const scope = nock(BASE).get(COLLECTION_PATH).reply(200, envelope([configuration]));
+    expect(await client().list()).toEqual([configuration]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("an HTML 502 page from a proxy: status and an excerpt, retried, then reported", async () => {
+    const page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1>nginx</body></html>";
+    const scope = nock(BASE).get(itemPath(42)).times(4).reply(502, page, { "content-type": "text/html" });
+    const error = await caught(client().get(42));
+    expect(scope.isDone()).toBe(true);
+    expect(error).toBeInstanceOf(TelephonyApiError);
+    expect(error).toMatchObject({ status: 502, attempts: 4, bodyExcerpt: expect.stringContaining("<title>502 Bad Gateway") });
+    expect(error.message).toMatch(/^GET \/api\/v2\/platform\/telephony\/providers-configurations\/42\/: 502 Bad Gateway/);
+  });
+
+  it("an empty error body", async () => {
+    nock(BASE).delete(itemPath(42)).reply(500, "");
+    const error = await caught(client().delete(42));
+    expect(error).toMatchObject({ status: 500, bodyExcerpt: "" });
+  });
+
+  it("malformed JSON in a success answer", async () => {
+    nock(BASE).post(COLLECTION_PATH).reply(201, '{"status_code": 201, "data": {"id": 4', { "content-type": "application/json" });
+    const error = await caught(client().create({ name: "x", provider: 3 }));
+    expect(error).toMatchObject({ status: 201, serverMessage: "the answer is not the JSON envelope the API promises" });
+    expect((error as TelephonyApiError).bodyExcerpt).toContain('{"status_code": 201');
+  });
+
+  it("a configuration that breaks the contract, with its secrets masked", async () => {
+    nock(BASE).get(itemPath(42)).reply(200, envelope({ ...configuration, id: "forty-two" }));
+    const error = await caught(client().get(42));
+    expect(error.message).toMatch(/breaks the contract: \/data\/id must be integer/);
+    expect(JSON.stringify({ ...error, message: error.message })).not.toMatch(/AC-live-key-1111|live-secret-2222/);
+  });
+
+  it("a list whose data is not an array", async () => {
+    nock(BASE).get(COLLECTION_PATH).reply(200, envelope({}));
+    expect((await caught(client().list())).message).toMatch(/data is not an array/);
+  });
+
+  it("a body cut off in the middle: status and excerpt", async () => {
+    nock(BASE)
+      .post(COLLECTION_PATH)
+      .reply(201, () =>
+        new Readable({
+          read() {
+            this.push('{"status_code": 201, "message": "created", "da');
+            this.destroy(new Error("socket hang up"));
+          },
+        }),
+      );
+    const error = await caught(client().create({ name: "x", provider: 3 }));
+    expect(error).toBeInstanceOf(TelephonyApiError);
+    expect(error).toMatchObject({ status: 201, bodyExcerpt: '{"status_code": 201, "message": "created", "da' });
+  });
+
+  it("a delete answered 204 with an envelope", async () => {
+    const scope = nock(BASE).delete(itemPath(42)).reply(204, envelope({}, 204));
+    await expect(client().delete(42)).resolves.toBeUndefined();
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("a server message that echoes secrets and the token is redacted everywhere", async () => {
+    nock(BASE)
+      .patch(itemPath(42))
+      .reply(400, {
+        status_code: 400,
+        message: `api_key AC-new-key-3333 rejected for token ${TOKEN}`,
+        data: {},
+        errors: { api_secret: ["new-secret-4444 is too short"] },
+      });
+    const error = await caught(client().update(42, { api_key: "AC-new-key-3333", api_secret: "new-secret-4444" }));
+    const everything = JSON.stringify({ ...error, message: error.message, stack: error.stack });
+    expect(everything).not.toMatch(/AC-new-key-3333|new-secret-4444|tok-9f8e7d6c/);
+    expect(error.message).toContain("api_key [REDACTED] rejected for token [REDACTED]");
+    expect((error as TelephonyApiError).fieldErrors).toEqual({ api_secret: ["[REDACTED] is too short"] });
+  });
+
+  it("a request id from the server is kept on the error", async () => {
+    nock(BASE).get(itemPath(7)).reply(404, { status_code: 404, message: "Not found.", data: {} }, { "x-request-id": "req-abc" });
+    const error = await caught(client().get(7));
+    expect(error).toMatchObject({ status: 404, requestId: "req-abc" });
+    expect(error.message).toContain("[request id req-abc]");
+  });
+});

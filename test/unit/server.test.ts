@@ -1,0 +1,130 @@
+// The local API server's own rules, checked with raw requests over loopback.
+import { afterEach, describe, expect, it } from "vitest";
+import { COLLECTION_PATH, itemPath } from "../../src/client/index.js";
+import { startServer, type RunningServer } from "../../src/server/server.js";
+
+const TOKEN = "srv-token";
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const full = { authorization: `Token ${TOKEN}`, "org-handle": "dev-org", "product-id": "7" };
+
+async function call(method: string, path: string, headers: Record<string, string> = full, body?: unknown) {
+  server ??= await startServer({ tokens: { [TOKEN]: ["dev-org"] } });
+  const response = await fetch(server.url + path, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined, requestId: response.headers.get("x-request-id") };
+}
+
+const create = () => call("POST", COLLECTION_PATH, full, { name: "Twilio", provider: 3 });
+
+describe("local API server", () => {
+  it("wraps every JSON answer in the envelope and sends a request id", async () => {
+    const created = await create();
+    expect(created).toMatchObject({ status: 201, json: { status_code: 201, message: expect.any(String), data: { id: 1 } } });
+    expect(created.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const missing = await call("GET", itemPath(9));
+    expect(missing).toMatchObject({ status: 404, json: { status_code: 404, data: {} } });
+  });
+
+  it.each([
+    ["no token", {}, 401],
+    ["an unknown token", { authorization: "Token nope" }, 401],
+    ["a token in another scheme", { authorization: `Bearer ${TOKEN}` }, 401],
+  ])("answers 401 for %s", async (_name, headers, status) => {
+    expect((await call("GET", COLLECTION_PATH, headers)).status).toBe(status);
+  });
+
+  it.each([
+    ["create without Org-Handle", "POST", COLLECTION_PATH, { authorization: `Token ${TOKEN}` }, 400, /Org-Handle/],
+    ["get without Product-ID", "GET", itemPath(1), { authorization: `Token ${TOKEN}`, "org-handle": "dev-org" }, 400, /Product-ID header is required/],
+    ["update without Product-ID", "PATCH", itemPath(1), { authorization: `Token ${TOKEN}`, "org-handle": "dev-org" }, 400, /Product-ID/],
+    ["delete without Product-ID", "DELETE", itemPath(1), { authorization: `Token ${TOKEN}`, "org-handle": "dev-org" }, 400, /Product-ID/],
+    ["a Product-ID that is not an integer", "GET", itemPath(1), { ...full, "product-id": "abc" }, 400, /must be an integer/],
+    ["an organization the token may not access", "GET", COLLECTION_PATH, { ...full, "org-handle": "acme" }, 403, /No access/],
+    ["a path without its trailing slash", "GET", COLLECTION_PATH.slice(0, -1), full, 404, /end with a slash/],
+    ["an item path without its trailing slash", "GET", itemPath(1).slice(0, -1), full, 404, /end with a slash/],
+    ["a non-numeric id", "GET", itemPath("abc"), full, 404, /not found/],
+    ["PUT on an item", "PUT", itemPath(1), full, 405, /not allowed/],
+    ["DELETE on the collection", "DELETE", COLLECTION_PATH, full, 405, /not allowed/],
+  ])("answers %s", async (_name, method, path, headers, status, message) => {
+    await create();
+    const answer = await call(method, path, headers);
+    expect(answer.status).toBe(status);
+    expect(answer.json.message).toMatch(message);
+  });
+
+  it("rejects invalid bodies with reasons per field", async () => {
+    expect((await call("POST", COLLECTION_PATH, full, "{not json")).json.message).toMatch(/not valid JSON/);
+    const invalid = await call("POST", COLLECTION_PATH, full, { provider: "3", active: "yes", id: 5, meta_json: [{ meta_key: "" }] });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.errors).toEqual({
+      name: ["is required"],
+      provider: ["must be integer"],
+      active: ["must be boolean"],
+      id: ["is not a writable field"],
+      "meta_json.0.meta_value": ["is required"],
+      "meta_json.0.meta_key": ["must NOT have fewer than 1 characters"],
+    });
+  });
+
+  it("accepts only the writable fields in a PATCH", async () => {
+    await create();
+    const answer = await call("PATCH", itemPath(1), full, { name: "ok", provider: 4, meta_json: [], org_handle: "x" });
+    expect(answer.status).toBe(400);
+    expect(answer.json.errors).toEqual({
+      provider: ["is not a writable field"],
+      meta_json: ["is not a writable field"],
+      org_handle: ["is not a writable field"],
+    });
+    expect((await call("GET", itemPath(1))).json.data.name).toBe("Twilio");
+  });
+
+  it("fills defaults and provider_details from the catalogue", async () => {
+    const { json } = await create();
+    expect(json.data).toEqual({
+      id: 1,
+      name: "Twilio",
+      provider: 3,
+      provider_details: { id: 3, name: "Twilio", description: "Twilio programmable voice", icon: expect.any(String) },
+      org_handle: "dev-org",
+      meta_json: [],
+      active: true,
+      api_key: "",
+      api_secret: "",
+      base_url: null,
+      sip_url: "",
+    });
+  });
+
+  it("answers delete with 204 and an empty body, then 404", async () => {
+    await create();
+    expect(await call("DELETE", itemPath(1))).toEqual({ status: 204, json: undefined, requestId: expect.any(String) });
+    expect((await call("DELETE", itemPath(1))).status).toBe(404);
+  });
+
+  it("logs method, path and status of every request", async () => {
+    await create();
+    await call("GET", itemPath(2));
+    expect(server!.requests).toEqual([
+      { method: "POST", path: COLLECTION_PATH, status: 201, bodyKeys: ["name", "provider"] },
+      { method: "GET", path: itemPath(2), status: 404 },
+    ]);
+  });
+
+  it("injects faults at the configured rate", async () => {
+    server = await startServer({ tokens: { [TOKEN]: ["dev-org"] }, faults: { rates: { "503": 1 } } });
+    expect((await call("GET", COLLECTION_PATH)).status).toBe(503);
+    server.faults.rates = { "500": 1 };
+    expect((await call("GET", COLLECTION_PATH)).status).toBe(500);
+    server.faults.rates = {};
+    expect((await call("GET", COLLECTION_PATH)).status).toBe(200);
+  });
+});
