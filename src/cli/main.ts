@@ -16,12 +16,15 @@ async function main(argv: string[]): Promise<void> {
     case "serve": {
       if (wantsHelp) return void console.log(SERVE_HELP);
       const server = await serve(rest);
-      console.log(server.url);
       const stop = () => {
-        server.close().then(() => process.exit(0), () => process.exit(1));
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
       };
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
+      console.log(server.url);
       return;
     }
     case undefined:

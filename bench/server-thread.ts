@@ -1,0 +1,25 @@
+import { once } from "node:events";
+import { Worker } from "node:worker_threads";
+
+export interface ServerThread {
+  url: string;
+  ask<T>(question: "connections" | "requests"): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startServerThread(): Promise<ServerThread> {
+  const worker = new Worker(new URL("./server-worker.js", import.meta.url));
+  const [{ url }] = (await once(worker, "message")) as [{ url: string }];
+  return {
+    url,
+    async ask<T>(question: string) {
+      worker.postMessage(question);
+      const [answer] = (await once(worker, "message")) as [Record<string, T>];
+      return answer[question]!;
+    },
+    async close() {
+      worker.postMessage("close");
+      await once(worker, "exit");
+    },
+  };
+}
