@@ -11,6 +11,7 @@ for (const name of [
   "api/configuration.schema.json",
   "api/create-request.schema.json",
   "api/update-request.schema.json",
+  "provider-configurations.schema.json",
 ]) {
   ajv.addSchema(load(name));
 }
@@ -24,6 +25,14 @@ const byId = <T>(id: string): ValidateFunction<T> => {
 export const validateConfiguration = byId<ProviderConfiguration>("api/configuration.schema.json");
 export const validateCreateRequest = byId<CreateConfigurationInput>("api/create-request.schema.json");
 export const validateUpdateRequest = byId<UpdateConfigurationInput>("api/update-request.schema.json");
+
+const DECLARATIONS = "https://telephony-config.dev/schemas/provider-configurations.schema.json";
+export const validateDeclarationsFile = byId<unknown>("provider-configurations.schema.json");
+export const validateResourceArgs = (() => {
+  const validate = ajv.getSchema(`${DECLARATIONS}#/$defs/resourceArgs`);
+  if (!validate) throw new Error("schema provider-configurations.schema.json#/$defs/resourceArgs is not loaded");
+  return validate;
+})();
 
 /** Ajv's errors as `{field: [reason, ...]}`, the shape of the API's 400 answers. */
 export function fieldErrors(errors: ErrorObject[] | null | undefined): Record<string, string[]> {

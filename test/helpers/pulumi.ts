@@ -1,12 +1,18 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation/index.js";
+
+const run = promisify(execFile);
 
 export interface ThrowawayStack {
   stack: Stack;
   backendDir: string;
   env: Record<string, string>;
+  /** `pulumi <args>` on this stack, as a user would type it; resolves to stdout and stderr. */
+  cli(...args: string[]): Promise<{ stdout: string; stderr: string }>;
   dispose(): Promise<void>;
 }
 
@@ -32,6 +38,12 @@ export async function throwawayStack(
     stack,
     backendDir,
     env,
+    cli: (...args) =>
+      run("pulumi", [...args, "--stack", stackName, "--non-interactive"], {
+        cwd: workDir,
+        env: { ...process.env, ...env },
+        maxBuffer: 64 << 20,
+      }),
     async dispose() {
       rmSync(backendDir, { recursive: true, force: true });
     },

@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Declaration, Problem } from "./declaration.js";
+import { parseDeclarations, type ParseOptions, type ParseResult } from "./parse.js";
+
+/** The YAML files behind the given paths: a file as is, a directory's *.yaml and *.yml, sorted. */
+export function declarationFiles(paths: string[]): { files: string[]; problems: Problem[] } {
+  const files: string[] = [];
+  const problems: Problem[] = [];
+  for (const path of paths) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(path).isDirectory();
+    } catch {
+      problems.push({ file: path, line: 1, col: 1, severity: "error", message: "no such file or directory" });
+      continue;
+    }
+    if (!isDirectory) {
+      files.push(path);
+      continue;
+    }
+    const found = readdirSync(path).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(path, f));
+    if (!found.length) problems.push({ file: path, line: 1, col: 1, severity: "error", message: "no *.yaml files in this directory" });
+    files.push(...found);
+  }
+  return { files, problems };
+}
+
+/** Reads and validates every declaration behind `paths`; a key declared twice is an error. */
+export function loadDeclarations(paths: string[], options: ParseOptions): ParseResult {
+  const { files, problems } = declarationFiles(paths);
+  const declarations: Declaration[] = [];
+  const seen = new Map<string, Declaration>();
+  for (const file of files) {
+    const result = parseDeclarations(readFileSync(file, "utf8"), file, options);
+    problems.push(...result.problems);
+    for (const d of result.declarations) {
+      const first = seen.get(d.key);
+      if (first) {
+        problems.push({ file, line: d.line, col: 3, severity: "error", message: `configurations.${d.key}: declared again (first in ${first.file}:${first.line})` });
+        continue;
+      }
+      seen.set(d.key, d);
+      declarations.push(d);
+    }
+  }
+  return { declarations, problems };
+}

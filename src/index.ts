@@ -1,0 +1,2 @@
+export { ProviderConfiguration, type ProviderConfigurationArgs } from "./provider/resource.js";
+export * from "./client/index.js";

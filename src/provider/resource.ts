@@ -1,0 +1,65 @@
+import * as pulumi from "@pulumi/pulumi";
+import { serializedProvider } from "./serialized.js";
+import type { ProviderDetails } from "../client/contract.js";
+
+export interface ProviderConfigurationArgs {
+  /** Name shown in the platform (not guaranteed unique by the API). */
+  name: pulumi.Input<string>;
+  /** Provider id from the catalogue (3 Twilio, 4 LiveKit, …). Changing it replaces the configuration. */
+  provider: pulumi.Input<number>;
+  /** Default true. */
+  active?: pulumi.Input<boolean>;
+  /** Stored as a secret, whatever is passed. */
+  apiKey?: pulumi.Input<string>;
+  /** Stored as a secret, whatever is passed. */
+  apiSecret?: pulumi.Input<string>;
+  baseUrl?: pulumi.Input<string>;
+  sipUrl?: pulumi.Input<string>;
+  /** Sent as meta_json. Changing it replaces the configuration. */
+  meta?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Adopt the existing configuration with this id instead of creating one (Pulumi's `import` option
+   * does not work for dynamic resources): its writable fields are PATCHed to match, and adoption fails
+   * if `provider` or `meta` differ. Only read when the resource is created.
+   */
+  importId?: pulumi.Input<number>;
+}
+
+/** A telephony provider configuration, managed through the Provider Configurations API. */
+export class ProviderConfiguration extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly provider: pulumi.Output<number>;
+  declare readonly providerDetails: pulumi.Output<ProviderDetails | null>;
+  declare readonly orgHandle: pulumi.Output<string>;
+  declare readonly active: pulumi.Output<boolean>;
+  declare readonly apiKey: pulumi.Output<string>;
+  declare readonly apiSecret: pulumi.Output<string>;
+  declare readonly baseUrl: pulumi.Output<string>;
+  declare readonly sipUrl: pulumi.Output<string>;
+  declare readonly meta: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: ProviderConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
+    const secret = (value: pulumi.Input<string> | undefined) => (value === undefined ? undefined : pulumi.secret(value));
+    super(
+      serializedProvider,
+      name,
+      {
+        // Every output is named here, so that each one exists on the resource even when not declared.
+        name: args.name,
+        provider: args.provider,
+        active: args.active,
+        apiKey: secret(args.apiKey),
+        apiSecret: secret(args.apiSecret),
+        baseUrl: args.baseUrl,
+        sipUrl: args.sipUrl,
+        meta: args.meta,
+        importId: args.importId,
+        providerDetails: undefined,
+        orgHandle: undefined,
+      },
+      { ...opts, additionalSecretOutputs: ["apiKey", "apiSecret"] },
+      "telephony",
+      "ProviderConfiguration",
+    );
+  }
+}

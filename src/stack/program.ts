@@ -1,0 +1,64 @@
+import * as pulumi from "@pulumi/pulumi";
+import { formatProblem, type Declaration, type SecretReference } from "../declarations/declaration.js";
+import { loadDeclarations } from "../declarations/load.js";
+import { ProviderConfiguration } from "../provider/resource.js";
+
+export interface ExportedConfiguration {
+  id: number;
+  name: string;
+  provider: number;
+  active: boolean;
+}
+
+/**
+ * Registers one ProviderConfiguration per declaration found behind `source` (a file or a directory
+ * of *.yaml). All problems are reported at once, and nothing is registered if there is any.
+ */
+export function declareConfigurations(source: string): pulumi.Output<Record<string, ExportedConfiguration>> {
+  const projectConfig = new pulumi.Config();
+  const secretValue = (ref: SecretReference): pulumi.Output<string> | undefined =>
+    ref.kind === "env"
+      ? process.env[ref.name] === undefined
+        ? undefined
+        : pulumi.secret(process.env[ref.name]!)
+      : projectConfig.getSecret(ref.name);
+
+  const { declarations, problems } = loadDeclarations([source], {
+    isSet: (ref) => secretValue(ref) !== undefined,
+    unsetReference: "error",
+  });
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length) {
+    throw new pulumi.RunError(
+      `invalid telephony declarations (nothing was registered):\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`,
+    );
+  }
+
+  const resources = declarations.map((d: Declaration) => {
+    const resource = new ProviderConfiguration(
+      d.key,
+      {
+        name: d.name,
+        provider: d.provider,
+        active: d.active,
+        apiKey: d.apiKey && secretValue(d.apiKey),
+        apiSecret: d.apiSecret && secretValue(d.apiSecret),
+        baseUrl: d.baseUrl,
+        sipUrl: d.sipUrl,
+        meta: d.meta,
+        importId: d.importId,
+      },
+      { protect: d.protect },
+    );
+    return [d.key, resource] as const;
+  });
+
+  return pulumi.output(
+    Object.fromEntries(
+      resources.map(([key, r]) => [
+        key,
+        pulumi.all([r.id, r.name, r.provider, r.active]).apply(([id, name, provider, active]) => ({ id: Number(id), name, provider, active })),
+      ]),
+    ),
+  );
+}

@@ -1,0 +1,56 @@
+import type { ConfigMap, Stack } from "@pulumi/pulumi/automation/index.js";
+import { startApi, TOKEN, type Api } from "./api.js";
+import { projectCopy, type ProjectCopy } from "./project.js";
+import { throwawayStack, type ThrowawayStack } from "./pulumi.js";
+
+export const SECRETS = {
+  TWILIO_API_KEY: "AC-twilio-key-7f3a9c",
+  LIVEKIT_API_KEY: "lk-key-42b8d1",
+  twilioApiSecret: "twilio-secret-e5d0b7",
+  livekitApiSecret: "livekit-secret-19aa6f",
+};
+
+export interface TelephonyStack {
+  api: Api;
+  project: ProjectCopy;
+  stack: Stack;
+  t: ThrowawayStack;
+  /** Declares `yaml` as the stack's declarations. */
+  declare(yaml: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The repo's Pulumi project, in a temp copy, on a fresh backend, against a local API server. */
+export async function telephonyStack(options: { copyDist?: boolean; env?: Record<string, string> } = {}): Promise<TelephonyStack> {
+  const api = await startApi({ tokens: { [TOKEN]: ["dev-org"] } });
+  const project = projectCopy({ copyDist: options.copyDist ?? false });
+  const t = await throwawayStack(project.dir, {
+    TWILIO_API_KEY: SECRETS.TWILIO_API_KEY,
+    LIVEKIT_API_KEY: SECRETS.LIVEKIT_API_KEY,
+    ...options.env,
+  });
+  const config: ConfigMap = {
+    "telephony:apiUrl": { value: api.server.url },
+    "telephony:apiToken": { value: TOKEN, secret: true },
+    "telephony:orgHandle": { value: "dev-org" },
+    "telephony:productId": { value: "1" },
+    "telephony:declarations": { value: "telephony.yaml" },
+    twilioApiSecret: { value: SECRETS.twilioApiSecret, secret: true },
+    livekitApiSecret: { value: SECRETS.livekitApiSecret, secret: true },
+  };
+  await t.stack.setAllConfig(config);
+  return {
+    api,
+    project,
+    stack: t.stack,
+    t,
+    async declare(yaml) {
+      project.declare(yaml);
+    },
+    async close() {
+      await api.close();
+      await t.dispose();
+      project.remove();
+    },
+  };
+}
