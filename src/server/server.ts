@@ -32,6 +32,8 @@ export interface ServerOptions {
 export interface RunningServer {
   url: string;
   port: number;
+  /** token → organizations; may be changed while running (token rotation tests). */
+  tokens: Record<string, string[]>;
   faults: Faults;
   store: Store;
   /** Every request answered (or dropped) so far, in order. */
@@ -66,7 +68,7 @@ class HttpError extends Error {
 
 /** The Provider Configurations API, as API-CONTRACT.md fixes it, on node:http. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const tokens = options.tokens ?? DEFAULT_TOKENS;
+  const tokens = { ...(options.tokens ?? DEFAULT_TOKENS) };
   const store = options.store ?? new MemoryStore();
   const faults = new Faults(options.faults);
   const createStatus = options.createStatus ?? 201;
@@ -210,6 +212,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return {
     url: `http://${host}:${address.port}`,
     port: address.port,
+    tokens,
     faults,
     store,
     requests,
