@@ -65,15 +65,16 @@ const secretsOf = (...bags: Array<Partial<ConfigurationInputs> | undefined>) => 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  const { __provider: _provider, ...all } = news;
-  const args = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== UNKNOWN));
+  const { __provider: _provider, ...args } = news;
   if (validateResourceArgs(args)) return { inputs: news };
-  // Names and reasons only: a failing value may be a secret.
-  const failures = (validateResourceArgs.errors ?? []).map((e) => ({
-    property: e.instancePath.split("/")[1] || String(e.params.missingProperty ?? e.params.additionalProperty ?? ""),
-    reason: e.keyword === "additionalProperties" ? `unknown property ${String(e.params.additionalProperty)}` : (e.message ?? "is invalid"),
-  }));
-  return { inputs: news, failures };
+  // Names and reasons only: a failing value may be a secret. A value not yet known is judged at apply.
+  const failures = (validateResourceArgs.errors ?? [])
+    .map((e) => ({
+      property: e.instancePath.split("/")[1] || String(e.params.missingProperty ?? e.params.additionalProperty ?? ""),
+      reason: e.keyword === "additionalProperties" ? `unknown property ${String(e.params.additionalProperty)}` : (e.message ?? "is invalid"),
+    }))
+    .filter((f) => args[f.property] !== UNKNOWN);
+  return failures.length ? { inputs: news, failures } : { inputs: news };
 }
 
 export async function diff(

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import type { ProviderConfiguration } from "../../src/client/contract.js";
+import { changedFields, patchFor, replacementsFor, toCreateBody, toOutputs, type ConfigurationInputs } from "../../src/provider/mapping.js";
+import { check, diff } from "../../src/provider/runtime.js";
+import { resolveSettings } from "../../src/provider/settings.js";
+
+const api: ProviderConfiguration = {
+  id: 9,
+  name: "Twilio",
+  provider: 3,
+  provider_details: { id: 3, name: "Twilio", description: "", icon: "" },
+  org_handle: "dev-org",
+  meta_json: [
+    { meta_key: "team", meta_value: "support" },
+    { meta_key: "region", meta_value: "us-east-1" },
+  ],
+  active: true,
+  api_key: "k",
+  api_secret: "s",
+  base_url: null,
+  sip_url: "",
+};
+const live = toOutputs(api);
+const declared: ConfigurationInputs = { name: "Twilio", provider: 3, apiKey: "k", apiSecret: "s", meta: { region: "us-east-1", team: "support" } };
+
+describe("mapping between the resource and the API", () => {
+  it("normalises what the API returns: null URLs as empty, meta as a sorted map", () => {
+    expect(live).toMatchObject({ baseUrl: "", sipUrl: "", meta: { region: "us-east-1", team: "support" }, orgHandle: "dev-org" });
+    expect(Object.keys(live.meta)).toEqual(["region", "team"]);
+  });
+
+  it.each<[string, Partial<ProviderConfiguration>, Partial<ConfigurationInputs>, string[]]>([
+    ["nothing", {}, {}, []],
+    ["null base_url against an undeclared one", { base_url: null }, {}, []],
+    ["empty base_url against an undeclared one", { base_url: "" }, {}, []],
+    ["reordered meta_json", { meta_json: [...api.meta_json].reverse() }, {}, []],
+    ["active unset means true", {}, { active: undefined }, []],
+    ["a rename", {}, { name: "Twilio Sales" }, ["name"]],
+    ["a rotated secret", {}, { apiSecret: "s2" }, ["apiSecret"]],
+    ["a new SIP URL", {}, { sipUrl: "sip:a.example.com" }, ["sipUrl"]],
+    ["a provider change", {}, { provider: 4 }, ["provider"]],
+    ["a meta change", {}, { meta: { region: "eu-west-1", team: "support" } }, ["meta"]],
+    ["meta removed", {}, { meta: undefined }, ["meta"]],
+  ])("changed fields for %s", (_name, liveChange, declaredChange, expected) => {
+    expect(changedFields(toOutputs({ ...api, ...liveChange }), { ...declared, ...declaredChange })).toEqual(expected);
+  });
+
+  it("PATCHes only the writable fields that differ, base_url unset as null", () => {
+    expect(patchFor(live, { ...declared, name: "N", baseUrl: "https://x.example" })).toEqual({ name: "N", base_url: "https://x.example" });
+    expect(patchFor(toOutputs({ ...api, base_url: "https://x.example" }), declared)).toEqual({ base_url: null });
+    expect(patchFor(live, { ...declared, provider: 4 })).toEqual({});
+  });
+
+  it("asks for a replacement only for provider and meta", () => {
+    expect(replacementsFor(live, { ...declared, provider: 4, name: "x" })).toEqual(["provider"]);
+    expect(replacementsFor(live, { ...declared, meta: {} })).toEqual(["meta"]);
+  });
+
+  it("builds a create body with defaults the API expects", () => {
+    expect(toCreateBody({ name: "A", provider: 1 })).toEqual({
+      name: "A",
+      provider: 1,
+      active: true,
+      api_key: "",
+      api_secret: "",
+      base_url: null,
+      sip_url: "",
+      meta_json: [],
+    });
+  });
+});
+
+describe("the dynamic provider's check and diff", () => {
+  it("accepts valid inputs and rejects invalid ones by property, never echoing values", async () => {
+    expect(await check({}, { __provider: "x", name: "A", provider: 3 })).toEqual({ inputs: { __provider: "x", name: "A", provider: 3 } });
+    const bad = await check({}, { name: "A", provider: "3", apiKey: 12345678, sipUrl: "http://x", extra: 1 });
+    expect(bad.failures).toEqual([
+      { property: "extra", reason: "unknown property extra" },
+      { property: "provider", reason: "must be integer" },
+      { property: "apiKey", reason: "must be string" },
+      { property: "sipUrl", reason: 'must match pattern "^sips?:[^\\s]+$"' },
+    ]);
+    expect(JSON.stringify(bad.failures)).not.toContain("12345678");
+  });
+
+  it("leaves values not known until apply to be judged then", async () => {
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    expect(await check({}, { name: unknown, provider: unknown })).toEqual({ inputs: { name: unknown, provider: unknown } });
+  });
+
+  it("diffs with replacements for provider and meta", async () => {
+    expect(await diff("9", live, declared)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await diff("9", live, { ...declared, name: "x" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await diff("9", live, { ...declared, provider: 4, meta: {} })).toEqual({ changes: true, replaces: ["provider", "meta"], deleteBeforeReplace: false });
+  });
+});
+
+describe("resolveSettings", () => {
+  const env = { TELEPHONY_API_URL: "http://env.example", TELEPHONY_API_TOKEN: "env-token", TELEPHONY_ORG_HANDLE: "env-org", TELEPHONY_PRODUCT_ID: "2" };
+  it("prefers stack config and falls back to the environment", () => {
+    const config: Record<string, string> = { "telephony:apiUrl": "http://config.example", "telephony:productId": "5" };
+    expect(resolveSettings((k) => config[k], env)).toEqual({ apiUrl: "http://config.example", apiToken: "env-token", orgHandle: "env-org", productId: 5 });
+  });
+  it("names every missing setting with both of its sources", () => {
+    expect(() => resolveSettings(() => undefined, {})).toThrow(
+      "set telephony:apiUrl (or TELEPHONY_API_URL), telephony:apiToken (or TELEPHONY_API_TOKEN), telephony:orgHandle (or TELEPHONY_ORG_HANDLE), telephony:productId (or TELEPHONY_PRODUCT_ID)",
+    );
+  });
+  it("rejects a product id that is not an integer and a URL that is not one", () => {
+    expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_PRODUCT_ID: "two" })).toThrow(/must be an integer/);
+    expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_API_URL: "not a url" })).toThrow(/not a URL/);
+  });
+});
