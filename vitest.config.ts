@@ -8,12 +8,15 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
+          // After the unit tier, which fails faster.
+          sequence: { groupOrder: 1 },
           // Each file drives the real Pulumi CLI, which spawns node and plugin processes; two cores.
           testTimeout: 240_000,
           hookTimeout: 240_000,

@@ -1,6 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { serializedProvider } from "./serialized.js";
 import type { ProviderDetails } from "../client/contract.js";
+
+/**
+ * The provider module Pulumi keeps in every resource's state (`__provider`) and hands to its dynamic
+ * provider host, which loads it with require-from-string and calls `handler()`. It is written here
+ * rather than produced by closure serialization: one line, no token, no client, no settings, and the
+ * same text in every release, so that what runs is always the package's current code, resolved by
+ * name from the program's directory (pulumi/pulumi#6490).
+ */
+export const PROVIDER_MODULE =
+  'exports.handler = () => require("node:module").createRequire(`${process.cwd()}/`)("telephony-config/provider-runtime").provider;\n';
 
 export interface ProviderConfigurationArgs {
   /** Name shown in the platform (not guaranteed unique by the API). */
@@ -25,8 +34,14 @@ export interface ProviderConfigurationArgs {
   importId?: pulumi.Input<number>;
 }
 
-/** A telephony provider configuration, managed through the Provider Configurations API. */
-export class ProviderConfiguration extends pulumi.dynamic.Resource {
+/**
+ * A telephony provider configuration, managed through the Provider Configurations API.
+ *
+ * A dynamic resource, served by Pulumi's dynamic provider host (`pulumi-nodejs`) like any
+ * `pulumi.dynamic.Resource`, with the type `pulumi-nodejs:dynamic/telephony:ProviderConfiguration`;
+ * it passes its own `__provider` module (above) instead of a serialized closure.
+ */
+export class ProviderConfiguration extends pulumi.CustomResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly provider: pulumi.Output<number>;
   declare readonly providerDetails: pulumi.Output<ProviderDetails | null>;
@@ -41,25 +56,25 @@ export class ProviderConfiguration extends pulumi.dynamic.Resource {
   constructor(name: string, args: ProviderConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
     const secret = (value: pulumi.Input<string> | undefined) => (value === undefined ? undefined : pulumi.secret(value));
     super(
-      serializedProvider,
+      "pulumi-nodejs:dynamic/telephony:ProviderConfiguration",
       name,
       {
+        __provider: PROVIDER_MODULE,
         // Every output is named here, so that each one exists on the resource even when not declared.
         name: args.name,
         provider: args.provider,
-        active: args.active,
+        // Defaults spelled out, as read reports them, so that a refresh shows no change for them.
+        active: args.active ?? true,
         apiKey: secret(args.apiKey),
         apiSecret: secret(args.apiSecret),
         baseUrl: args.baseUrl,
         sipUrl: args.sipUrl,
-        meta: args.meta,
+        meta: args.meta ?? {},
         importId: args.importId,
         providerDetails: undefined,
         orgHandle: undefined,
       },
       { ...opts, additionalSecretOutputs: ["apiKey", "apiSecret"] },
-      "telephony",
-      "ProviderConfiguration",
     );
   }
 }

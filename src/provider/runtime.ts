@@ -132,17 +132,13 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
       throw error;
     }
     const outs = toOutputs(live);
-    // Inputs that mirror what is live, so that the next diff shows drift field by field.
-    const inputs: Record<string, unknown> = {
-      name: outs.name,
-      provider: outs.provider,
-      active: outs.active,
-      apiKey: secret(outs.apiKey),
-      apiSecret: secret(outs.apiSecret),
-      baseUrl: outs.baseUrl,
-      sipUrl: outs.sipUrl,
-      meta: outs.meta,
-    };
+    // Inputs that mirror what is live, so that the next diff shows drift field by field. Empty
+    // optional fields are left out, as an undeclared one is; secrets stay marked as secrets.
+    const inputs: Record<string, unknown> = { name: outs.name, provider: outs.provider, active: outs.active, meta: outs.meta };
+    if (outs.apiKey) inputs.apiKey = secret(outs.apiKey);
+    if (outs.apiSecret) inputs.apiSecret = secret(outs.apiSecret);
+    if (outs.baseUrl) inputs.baseUrl = outs.baseUrl;
+    if (outs.sipUrl) inputs.sipUrl = outs.sipUrl;
     return { id, props: outs, inputs };
   });
 }
@@ -164,3 +160,6 @@ export async function remove(id: string, props: ConfigurationOutputs): Promise<v
     }
   });
 }
+
+/** What the module kept in state hands to Pulumi's dynamic provider host. */
+export const provider = { configure, check, diff, create, read, update, delete: remove };
