@@ -1,41 +1,57 @@
+import { adopt, ADOPT_HELP } from "./adopt.js";
+import { drift, DRIFT_HELP } from "./drift.js";
+import { reconcile, RECONCILE_HELP } from "./reconcile.js";
 import { serve, SERVE_HELP } from "./serve.js";
 import { UsageError } from "./usage-error.js";
+import { validate, VALIDATE_HELP } from "./validate.js";
 
 const HELP = `Usage: telephony-config <command> [options]
 
 Commands:
   serve      run the Provider Configurations API locally
+  validate   check declarations, without the API or Pulumi
+  drift      compare declarations with the live configurations
+  adopt      write declarations for the live configurations, to adopt them
+  reconcile  refresh, report drift, and with --apply converge a stack
 
-Run 'telephony-config <command> --help' for a command's options.`;
+Run 'telephony-config <command> --help' for a command's options and exit codes.`;
+
+const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number | Promise<number> }> = {
+  validate: { help: VALIDATE_HELP, run: validate },
+  drift: { help: DRIFT_HELP, run: drift },
+  adopt: { help: ADOPT_HELP, run: adopt },
+  reconcile: { help: RECONCILE_HELP, run: reconcile },
+};
+
+async function startServer(argv: string[]): Promise<void> {
+  const server = await serve(argv);
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  console.log(server.url);
+}
 
 /** The only place that prints errors and sets the exit code. */
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const wantsHelp = rest.includes("--help") || rest.includes("-h");
-  switch (command) {
-    case "serve": {
-      if (wantsHelp) return void console.log(SERVE_HELP);
-      const server = await serve(rest);
-      const stop = () => {
-        server.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      console.log(server.url);
-      return;
-    }
-    case undefined:
-    case "--help":
-    case "-h":
-      console.log(HELP);
-      if (command === undefined) process.exitCode = 1;
-      return;
-    default:
-      throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
+  if (command === "serve") {
+    if (wantsHelp) return void console.log(SERVE_HELP);
+    return startServer(rest);
   }
+  const known = command === undefined ? undefined : COMMANDS[command];
+  if (known) {
+    if (wantsHelp) return void console.log(known.help);
+    process.exitCode = await known.run(rest);
+    return;
+  }
+  if (command === "--help" || command === "-h") return void console.log(HELP);
+  throw new UsageError(command === undefined ? HELP : `unknown command ${JSON.stringify(command)}\n\n${HELP}`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ProviderDetails } from "../client/contract.js";
+import { RESOURCE_TYPE } from "./resource-type.js";
 
 /**
  * The provider module Pulumi keeps in every resource's state (`__provider`) and hands to its dynamic
@@ -56,7 +57,7 @@ export class ProviderConfiguration extends pulumi.CustomResource {
   constructor(name: string, args: ProviderConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
     const secret = (value: pulumi.Input<string> | undefined) => (value === undefined ? undefined : pulumi.secret(value));
     super(
-      "pulumi-nodejs:dynamic/telephony:ProviderConfiguration",
+      RESOURCE_TYPE,
       name,
       {
         __provider: PROVIDER_MODULE,

@@ -1,0 +1,48 @@
+import { existsSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { TelephonyClient } from "../client/client.js";
+import { adoptionYaml } from "../gitops/adopt.js";
+import { resolveSettings } from "../provider/settings.js";
+import { withProgress } from "./terminal.js";
+import { UsageError } from "./usage-error.js";
+
+export const ADOPT_HELP = `Usage: telephony-config adopt [--out FILE] [--force]
+
+Writes declarations for the organization's live configurations, each with its import id and its
+secrets as \${env:…} references (never their values), and lists the variables to set. After they are
+set, pulumi up adopts every configuration with no change and no duplicate.
+Reaches the API with TELEPHONY_API_URL, TELEPHONY_API_TOKEN, TELEPHONY_ORG_HANDLE and TELEPHONY_PRODUCT_ID.
+
+Exit codes: 0 written, 1 error (an existing --out file without --force is one).
+
+Options:
+  --out FILE  write to FILE instead of stdout; refuses to overwrite it unless --force
+  --force     overwrite FILE
+  -h, --help  show this help
+
+Example:
+  telephony-config adopt --out telephony/adopted.yaml`;
+
+export async function adopt(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { out: { type: "string" }, force: { type: "boolean", default: false } } });
+  if (values.out && existsSync(values.out) && !values.force) {
+    throw new UsageError(`${values.out} exists; pass --force to overwrite it`);
+  }
+  const settings = resolveSettings(() => undefined, process.env);
+  const client = new TelephonyClient({ baseUrl: settings.apiUrl, token: settings.apiToken, orgHandle: settings.orgHandle, productId: settings.productId });
+  let live;
+  try {
+    live = await withProgress("listing live configurations", () => client.list());
+  } finally {
+    await client.close();
+  }
+  const { yaml, variables } = adoptionYaml(live);
+  if (!values.out) {
+    process.stdout.write(yaml);
+    return 0;
+  }
+  writeFileSync(values.out, yaml);
+  console.error(`wrote ${live.length} configurations to ${values.out}`);
+  console.error(variables.length ? `set before pulumi up: ${variables.join(" ")}` : "no secrets to set");
+  return 0;
+}

@@ -1,0 +1,85 @@
+import { parseArgs } from "node:util";
+import { parseDuration } from "../gitops/duration.js";
+import { renderMarkdown, renderText } from "../gitops/render.js";
+import { exitCodeFor } from "../gitops/report.js";
+import { colorFor, withProgress } from "./terminal.js";
+import { UsageError } from "./usage-error.js";
+
+export const RECONCILE_HELP = `Usage: telephony-config reconcile --stack NAME [--apply] [--interval DURATION] [--json | --markdown]
+
+Keeps a stack converged, through Pulumi's Automation API on the project in the current directory:
+refresh, compare the declarations with the live configurations, report the drift; with --apply, run
+up to converge and report what changed. One pass by default; with --interval, a pass every DURATION
+(30s, 5m, 1h) until SIGINT or SIGTERM, which let the pass in flight finish. Passes never overlap.
+
+Exit codes (one pass): 0 in sync, 2 drift found (with --apply: found and corrected), 1 error.
+With --interval: 0 once stopped by a signal; a failing pass is reported and the next one runs.
+
+Options:
+  --stack NAME         the Pulumi stack (required)
+  --apply              run pulumi up when there is drift
+  --interval DURATION  repeat until stopped
+  --json, --markdown   the drift renderers, as for drift
+  -h, --help           show this help
+
+Example:
+  telephony-config reconcile --stack prod --apply --interval 10m`;
+
+export async function reconcile(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      stack: { type: "string" },
+      apply: { type: "boolean", default: false },
+      interval: { type: "string" },
+      json: { type: "boolean", default: false },
+      markdown: { type: "boolean", default: false },
+    },
+  });
+  if (!values.stack) throw new UsageError(`reconcile needs --stack\n\n${RECONCILE_HELP}`);
+  const interval = values.interval === undefined ? undefined : parseDuration(values.interval);
+  if (values.interval !== undefined && !interval) throw new UsageError(`--interval ${values.interval}: expected a duration such as 30s, 5m or 1h`);
+
+  // Loaded here: the Automation API takes a while to load, and the other commands do not need it.
+  const { reconcilePass } = await import("../gitops/reconcile.js");
+  const pass = async (): Promise<number> => {
+    const result = await withProgress("reconciling", () =>
+      reconcilePass({ stack: values.stack!, cwd: process.cwd(), apply: values.apply, env: process.env }),
+    );
+    if (values.json) process.stdout.write(`${JSON.stringify({ ...result.report, applied: result.applied ?? null }, null, 2)}\n`);
+    else {
+      process.stdout.write(values.markdown ? renderMarkdown(result.report) : renderText(result.report, { color: colorFor(process.stdout) }));
+      if (result.applied) console.log(`applied: ${Object.entries(result.applied).map(([op, n]) => `${n} ${op}`).join(", ")}`);
+    }
+    return exitCodeFor(result.report);
+  };
+
+  if (!interval) return pass();
+
+  let stopping = false;
+  let wake = () => {};
+  const stop = () => {
+    stopping = true;
+    wake();
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  while (!stopping) {
+    console.log(`pass at ${new Date().toISOString()}`);
+    try {
+      await pass();
+    } catch (error) {
+      console.error(`telephony-config: pass failed: ${(error as Error).message}`);
+    }
+    if (stopping) break;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, interval);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+  console.log("stopped");
+  return 0;
+}

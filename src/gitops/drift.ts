@@ -1,0 +1,39 @@
+import { TelephonyClient } from "../client/client.js";
+import { formatProblem, type SecretReference } from "../declarations/declaration.js";
+import { loadDeclarations } from "../declarations/load.js";
+import { resolveSettings } from "../provider/settings.js";
+import { compare } from "./compare.js";
+import type { DriftReport } from "./report.js";
+import { readStack, type StackInfo } from "./stack.js";
+
+export interface DriftOptions {
+  /** Read API settings, secret values and state ids from this stack. */
+  stack?: string | undefined;
+  /** The Pulumi project's directory, for --stack. */
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+/** Declarations against the live configurations, with one list request. */
+export async function driftReport(paths: string[], options: DriftOptions): Promise<DriftReport> {
+  const stack: StackInfo | undefined = options.stack ? await readStack(options.stack, options.cwd) : undefined;
+  const settings = resolveSettings((key) => stack?.config[key], options.env);
+  const { declarations, problems } = loadDeclarations(paths, { isSet: () => true, unsetReference: "warning" });
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length) throw new Error(`invalid declarations:\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
+
+  const secretValue = (ref: SecretReference) =>
+    ref.kind === "env" ? options.env[ref.name] : stack?.config[`${stack.project}:${ref.name}`];
+  const client = new TelephonyClient({
+    baseUrl: settings.apiUrl,
+    token: settings.apiToken,
+    orgHandle: settings.orgHandle,
+    productId: settings.productId,
+  });
+  try {
+    const live = await client.list();
+    return compare(declarations, live, { ...(stack ? { stateIds: stack.stateIds } : {}), secretValue });
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,47 @@
+// What a stack knows: its config (API settings, secret values) and the ids in its state. Read with
+// the Pulumi CLI, as a user would, from the project directory.
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { parse } from "yaml";
+import { RESOURCE_TYPE } from "../provider/resource-type.js";
+
+const run = promisify(execFile);
+
+export interface StackInfo {
+  /** Fully qualified config keys (`telephony:apiUrl`, `<project>:twilioApiSecret`) → values, secrets decrypted. */
+  config: Record<string, string>;
+  project: string;
+  /** Logical key → configuration id, from the stack's state. */
+  stateIds: Map<string, number>;
+}
+
+async function pulumi(args: string[], cwd: string): Promise<string> {
+  try {
+    return (await run("pulumi", args, { cwd, maxBuffer: 256 << 20 })).stdout;
+  } catch (error) {
+    const e = error as { code?: string; stderr?: string };
+    if (e.code === "ENOENT") throw new Error("the Pulumi CLI is not on PATH (needed for --stack)");
+    throw new Error(`pulumi ${args.slice(0, 2).join(" ")} failed: ${(e.stderr ?? String(error)).trim()}`);
+  }
+}
+
+export async function readStack(stack: string, cwd: string): Promise<StackInfo> {
+  const project = String((parse(readFileSync(join(cwd, "Pulumi.yaml"), "utf8")) as { name?: unknown }).name ?? "");
+  const [configJson, stateJson] = await Promise.all([
+    pulumi(["config", "--json", "--show-secrets", "--stack", stack], cwd),
+    pulumi(["stack", "export", "--stack", stack], cwd),
+  ]);
+  const config = Object.fromEntries(
+    Object.entries(JSON.parse(configJson) as Record<string, { value?: unknown }>)
+      .filter(([, v]) => v.value !== undefined)
+      .map(([k, v]) => [k, String(v.value)]),
+  );
+  const state = JSON.parse(stateJson) as { deployment?: { resources?: Array<{ urn: string; type: string; id?: string }> } };
+  const stateIds = new Map<string, number>();
+  for (const r of state.deployment?.resources ?? []) {
+    if (r.type === RESOURCE_TYPE && r.id) stateIds.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), Number(r.id));
+  }
+  return { config, project, stateIds };
+}

@@ -1,0 +1,37 @@
+import type { Declaration, Problem } from "../declarations/declaration.js";
+import { loadDeclarations } from "../declarations/load.js";
+
+export interface Validation {
+  declarations: Declaration[];
+  problems: Problem[];
+  valid: boolean;
+}
+
+/**
+ * Checks declarations without the API or Pulumi. A `${env:…}` reference to an unset variable is a
+ * warning here (pull-request CI rarely has the secrets); `${secret:…}` is left to the stack. Adds
+ * warnings for what is legal but suspicious.
+ */
+export function validateDeclarations(paths: string[], env: Record<string, string | undefined>): Validation {
+  const { declarations, problems } = loadDeclarations(paths, {
+    isSet: (ref) => ref.kind !== "env" || env[ref.name] !== undefined,
+    unsetReference: "warning",
+  });
+  const warn = (d: Declaration, message: string) =>
+    problems.push({ file: d.file, line: d.line, col: 3, severity: "warning", message: `configurations.${d.key}: ${message}` });
+
+  const byNameAndProvider = new Map<string, Declaration>();
+  const byImport = new Map<number, Declaration>();
+  for (const d of declarations) {
+    const sameName = byNameAndProvider.get(`${d.provider}\u0000${d.name}`);
+    if (sameName) warn(d, `same name ${JSON.stringify(d.name)} and provider ${d.provider} as ${sameName.key} (${sameName.file}:${sameName.line}); drift matches by name`);
+    else byNameAndProvider.set(`${d.provider}\u0000${d.name}`, d);
+    if (d.importId !== undefined) {
+      const sameImport = byImport.get(d.importId);
+      if (sameImport) warn(d, `import ${d.importId} is also used by ${sameImport.key} (${sameImport.file}:${sameImport.line}); two resources would manage one configuration`);
+      else byImport.set(d.importId, d);
+    }
+  }
+  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+  return { declarations, problems, valid: !problems.some((p) => p.severity === "error") };
+}
