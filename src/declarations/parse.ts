@@ -53,9 +53,12 @@ export function parseDeclarations(text: string, file: string, options: ParseOpti
   const problems = [...syntax];
   const declarations: Declaration[] = [];
   const entries = Object.entries((data as { configurations: Record<string, RawDeclaration> }).configurations);
+  const configurationsNode = doc.get("configurations", true);
   for (const [key, raw] of entries) {
-    const node = doc.getIn(["configurations", key], true) as Node | undefined;
-    const line = at(node?.range?.[0] ?? 0).line;
+    const keyNode = isMap(configurationsNode)
+      ? (configurationsNode.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.key as Node | undefined)
+      : undefined;
+    const line = at(keyNode?.range?.[0] ?? 0).line;
     const declaration: Declaration = {
       key,
       file,

@@ -25,7 +25,7 @@ configurations:
       {
         key: "twilio-support",
         file: "telephony.yaml",
-        line: 4,
+        line: 3,
         name: "twilio-support",
         provider: 3,
         active: true,

@@ -1,0 +1,137 @@
+// validate, drift and adopt as a user runs them, against the local API server over loopback.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startApi, TOKEN, type Api } from "../helpers/api.js";
+import { runCli } from "../helpers/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "gitops-cli-"));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+const declarations = file(
+  "telephony.yaml",
+  "configurations:\n  twilio:\n    name: Twilio\n    provider: 3\n    sipUrl: sip:a.example.com\n    apiKey: ${env:TWILIO_KEY}\n  jio:\n    name: Jio\n    provider: 2\n",
+);
+
+let api: Api | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+const apiEnv = (a: Api, extra: Record<string, string> = {}) => ({
+  TELEPHONY_API_URL: a.server.url,
+  TELEPHONY_API_TOKEN: TOKEN,
+  TELEPHONY_ORG_HANDLE: "dev-org",
+  TELEPHONY_PRODUCT_ID: "1",
+  ...extra,
+});
+
+describe("telephony-config validate", () => {
+  it("exit 0 for valid declarations, warnings included", async () => {
+    const result = await runCli(["validate", declarations]);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toContain(`${declarations}:6:13: warning: configurations.twilio.apiKey: \${env:TWILIO_KEY}: environment variable TWILIO_KEY is not set`);
+    expect(result.stdout).toContain("valid: 2 configurations, 1 warnings");
+  });
+
+  it("exit 1 for invalid ones, every problem with its place", async () => {
+    const bad = file("bad.yaml", "configurations:\n  a:\n    provider: 3\n    apiKey: literal-secret\n    baseUrl: ftp://x\n");
+    const result = await runCli(["validate", bad]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split("\n").filter((l) => l.includes(": error: "))).toEqual([
+      `${bad}:4:13: error: configurations.a.apiKey: must be a secret reference such as \${env:NAME} or \${secret:KEY}, not a literal value`,
+      `${bad}:5:14: error: configurations.a.baseUrl: must be an http:// or https:// URL`,
+    ]);
+  });
+
+  it("--json for machines", async () => {
+    const result = await runCli(["validate", "--json", declarations], { env: { TWILIO_KEY: "set" } });
+    expect(JSON.parse(result.stdout)).toEqual({ valid: true, problems: [] });
+  });
+
+  it("exit 1 for a missing path, and --help with an example", async () => {
+    expect((await runCli(["validate", join(dir, "nope.yaml")])).code).toBe(1);
+    const help = await runCli(["validate", "--help"]);
+    expect(help).toMatchObject({ code: 0 });
+    expect(help.stdout).toMatch(/Example:\n  telephony-config validate/);
+  });
+});
+
+describe("telephony-config drift", () => {
+  it("exit 0 in sync, with one list request", async () => {
+    api = await startApi();
+    await api.client.create({ name: "Twilio", provider: 3, sip_url: "sip:a.example.com", api_key: "live-key-1" });
+    await api.client.create({ name: "Jio", provider: 2 });
+    const mark = api.server.requests.length;
+    const result = await runCli(["drift", declarations], { env: apiEnv(api, { TWILIO_KEY: "live-key-1" }) });
+    expect(result.stdout).toContain("In sync. 2 declared: 2 in sync, 0 changed, 0 missing; 0 unmanaged");
+    expect(result.code).toBe(0);
+    expect(api.server.requests.slice(mark).map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/v2/platform/telephony/providers-configurations/"]);
+  });
+
+  it("exit 2 on drift: changed field by field, secrets by status only, missing and unmanaged", async () => {
+    api = await startApi();
+    await api.client.create({ name: "Twilio", provider: 3, sip_url: "sip:b.example.com", api_key: "live-key-2" });
+    await api.client.create({ name: "Vapi", provider: 6 });
+    const result = await runCli(["drift", declarations], { env: apiEnv(api, { TWILIO_KEY: "declared-key" }) });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('sipUrl: "sip:b.example.com" (live) → "sip:a.example.com" (declared)');
+    expect(result.stdout).toContain("apiKey: changed (secret)");
+    expect(result.stdout).toMatch(/missing  jio/);
+    expect(result.stdout).toMatch(/unmanaged #2 "Vapi"/);
+    expect(result.stdout).not.toMatch(/live-key-2|declared-key/);
+  });
+
+  it("--json has the documented shape; --markdown renders a summary", async () => {
+    api = await startApi();
+    await api.client.create({ name: "Twilio", provider: 3 });
+    const json = await runCli(["drift", "--json", declarations], { env: apiEnv(api) });
+    expect(json.code).toBe(2);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ version: 1, inSync: false, summary: { declared: 2, inSync: 0, changed: 1, missing: 1, unmanaged: 0 } });
+    expect(report.configurations[0]).toMatchObject({ key: "twilio", id: 1, matchedBy: "name", status: "changed", secrets: { apiKey: "not-compared", apiSecret: "unchanged" } });
+    const md = await runCli(["drift", "--markdown", declarations], { env: apiEnv(api) });
+    expect(md.stdout).toMatch(/^### Telephony configurations: ⚠️ drift/);
+  });
+
+  it("exit 1 on errors: a wrong token, missing settings, invalid declarations", async () => {
+    api = await startApi();
+    const wrong = await runCli(["drift", declarations], { env: apiEnv(api, { TELEPHONY_API_TOKEN: "wrong-token-abc" }) });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/401 Unauthorized — Invalid token/);
+    expect(wrong.stderr).not.toContain("wrong-token-abc");
+    const unset = await runCli(["drift", declarations]);
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toMatch(/set telephony:apiUrl \(or TELEPHONY_API_URL\)/);
+    const invalid = await runCli(["drift", file("invalid.yaml", "configurations:\n  a: {}\n")], { env: apiEnv(api) });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/invalid\.yaml:2:6: configurations\.a: missing required field provider/);
+  });
+});
+
+describe("telephony-config adopt", () => {
+  it("writes declarations with import ids and secret references, and refuses to overwrite", async () => {
+    api = await startApi();
+    await api.client.create({ name: "Twilio Support", provider: 3, api_key: "adopt-key-value", api_secret: "adopt-secret-value" });
+    const out = join(dir, "adopted.yaml");
+    const first = await runCli(["adopt", "--out", out], { env: apiEnv(api) });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain("set before pulumi up: TWILIO_SUPPORT_API_KEY TWILIO_SUPPORT_API_SECRET");
+    const written = readFileSync(out, "utf8");
+    expect(written).toContain("import: 1");
+    expect(written).toContain("apiKey: ${env:TWILIO_SUPPORT_API_KEY}");
+    expect(written + first.stdout + first.stderr).not.toMatch(/adopt-key-value|adopt-secret-value/);
+
+    const again = await runCli(["adopt", "--out", out], { env: apiEnv(api) });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/exists; pass --force/);
+    expect((await runCli(["adopt", "--out", out, "--force"], { env: apiEnv(api) })).code).toBe(0);
+    const stdout = await runCli(["adopt"], { env: apiEnv(api) });
+    expect(stdout.stdout).toBe(written);
+    expect(existsSync(out)).toBe(true);
+  });
+});

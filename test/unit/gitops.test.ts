@@ -1,0 +1,172 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { ProviderConfiguration } from "../../src/client/contract.js";
+import type { Declaration } from "../../src/declarations/declaration.js";
+import { parseDeclarations } from "../../src/declarations/parse.js";
+import { adoptionYaml } from "../../src/gitops/adopt.js";
+import { compare } from "../../src/gitops/compare.js";
+import { parseDuration } from "../../src/gitops/duration.js";
+import { renderMarkdown, renderText } from "../../src/gitops/render.js";
+import { exitCodeFor } from "../../src/gitops/report.js";
+import { validateDeclarations } from "../../src/gitops/validate.js";
+
+const live = (over: Partial<ProviderConfiguration> & { id: number; name: string }): ProviderConfiguration => ({
+  provider: 3,
+  provider_details: null,
+  org_handle: "dev-org",
+  meta_json: [],
+  active: true,
+  api_key: "",
+  api_secret: "",
+  base_url: null,
+  sip_url: "",
+  ...over,
+});
+const declared = (over: Partial<Declaration> & { key: string }): Declaration => ({
+  file: "t.yaml",
+  line: 2,
+  name: over.key,
+  provider: 3,
+  active: true,
+  protect: false,
+  ...over,
+});
+const noSecrets = { secretValue: () => undefined };
+
+describe("compare", () => {
+  it("is in sync when every declared field matches, null and empty alike, meta in any order", () => {
+    const report = compare(
+      [declared({ key: "a", meta: { x: "1", y: "2" }, baseUrl: undefined })],
+      [live({ id: 1, name: "a", base_url: null, meta_json: [{ meta_key: "y", meta_value: "2" }, { meta_key: "x", meta_value: "1" }] })],
+      noSecrets,
+    );
+    expect(report.inSync).toBe(true);
+    expect(exitCodeFor(report)).toBe(0);
+    expect(report.configurations[0]).toMatchObject({ id: 1, matchedBy: "name", status: "in-sync", changes: [] });
+  });
+
+  it.each<[string, Partial<ProviderConfiguration>, Array<[string, unknown, unknown]>]>([
+    ["a renamed configuration", { name: "b" }, []],
+    ["a deactivated one", { active: false }, [["active", true, false]]],
+    ["another SIP URL", { sip_url: "sip:x" }, [["sipUrl", "", "sip:x"]]],
+    ["other meta", { meta_json: [{ meta_key: "k", meta_value: "v" }] }, [["meta", {}, { k: "v" }]]],
+    ["another provider", { provider: 4 }, [["provider", 3, 4]]],
+  ])("reports %s field by field", (_name, change, expected) => {
+    const report = compare([declared({ key: "a", importId: 1 })], [live({ id: 1, name: "a", ...change })], noSecrets);
+    const changes = report.configurations[0]!.changes.map((c) => [c.field, c.declared, c.live]);
+    if (change.name) expect(changes).toEqual([["name", "a", "b"]]);
+    else expect(changes).toEqual(expected);
+    expect(exitCodeFor(report)).toBe(2);
+  });
+
+  it("matches by state id first, then import id, then exact name; lists the rest as unmanaged", () => {
+    const report = compare(
+      [declared({ key: "by-state", name: "X" }), declared({ key: "by-import", importId: 5 }), declared({ key: "by-name", name: "N" }), declared({ key: "gone" })],
+      [live({ id: 4, name: "X" }), live({ id: 5, name: "by-import" }), live({ id: 6, name: "N" }), live({ id: 7, name: "X" }), live({ id: 8, name: "other" })],
+      { stateIds: new Map([["by-state", 7]]), ...noSecrets },
+    );
+    expect(report.configurations.map((c) => [c.key, c.id, c.matchedBy, c.status])).toEqual([
+      ["by-state", 7, "state", "in-sync"],
+      ["by-import", 5, "import", "in-sync"],
+      ["by-name", 6, "name", "in-sync"],
+      ["gone", null, null, "missing"],
+    ]);
+    expect(report.unmanaged.map((u) => u.id)).toEqual([4, 8]);
+    expect(report.summary).toEqual({ declared: 4, inSync: 3, changed: 0, missing: 1, unmanaged: 2 });
+  });
+
+  it("compares secrets without ever showing them", () => {
+    const d = declared({ key: "a", apiKey: { kind: "env", name: "K" }, apiSecret: { kind: "secret", name: "s" } });
+    const l = live({ id: 1, name: "a", api_key: "live-key-value", api_secret: "live-secret-value" });
+    const changed = compare([d], [l], { secretValue: (ref) => (ref.kind === "env" ? "declared-key-value" : undefined) });
+    expect(changed.configurations[0]!.secrets).toEqual({ apiKey: "changed", apiSecret: "not-compared" });
+    expect(changed.inSync).toBe(false);
+    for (const text of [JSON.stringify(changed), renderText(changed), renderMarkdown(changed)]) {
+      expect(text).not.toMatch(/live-key-value|declared-key-value|live-secret-value/);
+    }
+    expect(renderText(changed)).toContain("apiKey: changed (secret)");
+    expect(compare([d], [l], { secretValue: (ref) => (ref.kind === "env" ? "live-key-value" : undefined) }).inSync).toBe(true);
+  });
+});
+
+describe("renderers", () => {
+  const report = compare([declared({ key: "a", importId: 1 }), declared({ key: "gone" })], [live({ id: 1, name: "a", active: false }), live({ id: 9, name: "x|y" })], noSecrets);
+
+  it("text: one line per configuration and a summary", () => {
+    expect(renderText(report)).toBe(
+      [
+        "changed  a #1 (t.yaml:2), matched by import",
+        "           active: false (live) → true (declared)",
+        "missing  gone (t.yaml:2): no live configuration matches",
+        'unmanaged #9 "x|y" (provider 3): no declaration covers it',
+        "Drift. 2 declared: 0 in sync, 1 changed, 1 missing; 1 unmanaged",
+        "",
+      ].join("\n"),
+    );
+    expect(renderText(report, { color: true })).toContain("\x1b[33mchanged\x1b[0m");
+  });
+
+  it("markdown: a table fit for a job summary, pipes escaped", () => {
+    const md = renderMarkdown(report);
+    expect(md).toContain("### Telephony configurations: ⚠️ drift");
+    expect(md).toContain("| `a` | 1 | changed | active: false (live) → true (declared) |");
+    expect(md).toContain("| `gone` | – | missing | no live configuration matches |");
+    expect(md).toContain("- #9 x\\|y (provider 3)");
+  });
+});
+
+describe("adoptionYaml", () => {
+  it("declares each live configuration with its import id and its secrets as references", () => {
+    const { yaml, variables } = adoptionYaml([
+      live({ id: 2, name: "Twilio Support", api_key: "k-value", api_secret: "s-value", sip_url: "sip:a", meta_json: [{ meta_key: "r", meta_value: "1" }] }),
+      live({ id: 3, name: "Twilio Support", provider: 4, active: false, base_url: "https://x" }),
+    ]);
+    expect(yaml).not.toMatch(/k-value|s-value/);
+    expect(variables).toEqual(["TWILIO_SUPPORT_API_KEY", "TWILIO_SUPPORT_API_SECRET"]);
+    expect(parse(yaml)).toEqual({
+      configurations: {
+        "twilio-support": {
+          name: "Twilio Support",
+          provider: 3,
+          apiKey: "${env:TWILIO_SUPPORT_API_KEY}",
+          apiSecret: "${env:TWILIO_SUPPORT_API_SECRET}",
+          sipUrl: "sip:a",
+          meta: { r: "1" },
+          import: 2,
+        },
+        "twilio-support-3": { name: "Twilio Support", provider: 4, active: false, baseUrl: "https://x", import: 3 },
+      },
+    });
+    // What it writes is valid input for the stack program.
+    expect(parseDeclarations(yaml, "adopted.yaml", { isSet: () => true, unsetReference: "error" }).problems).toEqual([]);
+  });
+});
+
+describe("validateDeclarations", () => {
+  it("warns about duplicate name and provider, and an import id used twice", () => {
+    const dir = mkdtempSync(join(tmpdir(), "validate-"));
+    writeFileSync(join(dir, "a.yaml"), "configurations:\n  one:\n    name: Same\n    provider: 3\n    import: 7\n");
+    writeFileSync(join(dir, "b.yaml"), "configurations:\n  two:\n    name: Same\n    provider: 3\n    import: 7\n  three:\n    provider: 1\n    apiKey: ${env:UNSET_FOR_SURE_123}\n");
+    const result = validateDeclarations([dir], {});
+    expect(result.valid).toBe(true);
+    expect(result.problems.map((p) => `${p.file.slice(dir.length + 1)}:${p.line} ${p.severity} ${p.message}`)).toEqual([
+      "b.yaml:2 warning configurations.two: same name \"Same\" and provider 3 as one (" + join(dir, "a.yaml") + ":2); drift matches by name",
+      "b.yaml:2 warning configurations.two: import 7 is also used by one (" + join(dir, "a.yaml") + ":2); two resources would manage one configuration",
+      "b.yaml:8 warning configurations.three.apiKey: ${env:UNSET_FOR_SURE_123}: environment variable UNSET_FOR_SURE_123 is not set",
+    ]);
+  });
+});
+
+describe("parseDuration", () => {
+  it.each([
+    ["500ms", 500],
+    ["30s", 30_000],
+    ["5m", 300_000],
+    ["1h", 3_600_000],
+    ["5", undefined],
+    ["1d", undefined],
+  ])("%s", (text, ms) => expect(parseDuration(text)).toBe(ms));
+});
