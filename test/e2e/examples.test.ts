@@ -43,7 +43,7 @@ describe("examples/typescript", () => {
     expect(Number(up.outputs.supportId?.value)).toBe(live.find((c) => c.name === "Twilio Support")!.id);
 
     await t.stack.preview({ expectNoChanges: true, onOutput: out.onOutput });
-    expect(leaks((await t.cli("stack", "export")).stdout)).toEqual([]);
+    expect(leaks((await t.cli(["stack", "export"])).stdout)).toEqual([]);
     await t.stack.destroy({ onOutput: out.onOutput });
     expect(await api.client.list()).toEqual([]);
     expect(leaks(out.text())).toEqual([]);

@@ -79,7 +79,7 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
     expect(message).toMatch(/telephony\.yaml:7:13: configurations\.b\.sipUrl: must be a sip: or sips: URI/);
     expect(message).toMatch(/telephony\.yaml:8:5: configurations\.b\.colour: unknown field/);
     expect(s.api.server.requests).toEqual([]);
-    const { stdout } = await s.t.cli("stack", "export");
+    const { stdout } = await s.t.cli(["stack", "export"]);
     expect(stdout).not.toContain("ProviderConfiguration");
   });
 
@@ -87,7 +87,7 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
     s = await telephonyStack({ copyDist: true });
     await s.declare("configurations:\n  vapi:\n    name: Vapi\n    provider: 6\n");
     await s.stack.up();
-    const serialized = async () => JSON.parse((await s!.t.cli("stack", "export")).stdout).deployment.resources.at(-1).outputs.__provider;
+    const serialized = async () => JSON.parse((await s!.t.cli(["stack", "export"])).stdout).deployment.resources.at(-1).outputs.__provider;
     const before = await serialized();
 
     // A new release changes what read reports; the state still holds the old provider object.
@@ -97,7 +97,7 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
     writeFileSync(runtime, code.replace("providerDetails: c.provider_details,", 'providerDetails: { ...c.provider_details, release: "next" },'));
 
     await s.stack.refresh();
-    const state = JSON.parse((await s.t.cli("stack", "export")).stdout);
+    const state = JSON.parse((await s.t.cli(["stack", "export"])).stdout);
     expect(state.deployment.resources.at(-1).outputs.providerDetails).toMatchObject({ name: "Vapi", release: "next" });
     expect(await serialized()).toBe(before);
   });

@@ -83,7 +83,7 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
     await expect(s.api.client.get(twilioId)).rejects.toMatchObject({ status: 404 });
     expect((await s.api.client.get(newId)).provider).toBe(5);
 
-    const { stdout: state } = await s.t.cli("stack", "export");
+    const { stdout: state } = await s.t.cli(["stack", "export"]);
     expect(leaks(state, [rotated, "dev-token-rotated-8d2f"])).toEqual([]);
     expect(state).toContain('"type": "pulumi-nodejs:dynamic/telephony:ProviderConfiguration"');
 
@@ -112,7 +112,7 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
 
     await s.stack.refresh({ onOutput: out.onOutput });
     // What refresh read back (secrets included) is kept as secrets.
-    expect(leaks((await s.t.cli("stack", "export")).stdout)).toEqual([]);
+    expect(leaks((await s.t.cli(["stack", "export"])).stdout)).toEqual([]);
     expect(leaks(out.text())).toEqual([]);
     const fixed = await s.stack.up();
     expect(fixed.summary.resourceChanges).toEqual({ same: 3, update: 1 });

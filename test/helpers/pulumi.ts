@@ -12,7 +12,7 @@ export interface ThrowawayStack {
   backendDir: string;
   env: Record<string, string>;
   /** `pulumi <args>` on this stack, as a user would type it; resolves to stdout and stderr. */
-  cli(...args: string[]): Promise<{ stdout: string; stderr: string }>;
+  cli(args: string[], extraEnv?: Record<string, string>): Promise<{ stdout: string; stderr: string }>;
   dispose(): Promise<void>;
 }
 
@@ -38,10 +38,10 @@ export async function throwawayStack(
     stack,
     backendDir,
     env,
-    cli: (...args) =>
+    cli: (args, extraEnv = {}) =>
       run("pulumi", [...args, "--stack", stackName, "--non-interactive"], {
         cwd: workDir,
-        env: { ...process.env, ...env },
+        env: { ...process.env, ...env, ...extraEnv },
         maxBuffer: 64 << 20,
       }),
     async dispose() {

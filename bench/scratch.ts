@@ -1,0 +1,66 @@
+// What the stack benchmarks share: a scratch directory with a local backend, copies of the repo's
+// Pulumi project, and the Pulumi CLI timed.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = fileURLToPath(new URL("../..", import.meta.url));
+
+export class Scratch {
+  readonly dir = mkdtempSync(join(tmpdir(), "telephony-bench-"));
+  readonly env: Record<string, string | undefined> = {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${join(this.dir, "backend")}`,
+    PULUMI_CONFIG_PASSPHRASE: "bench",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+  };
+
+  constructor() {
+    mkdirSync(join(this.dir, "backend"));
+  }
+
+  /** A Pulumi project that uses the repo's package, node_modules and schemas. */
+  project(name: string, pulumiYaml: string): string {
+    const dir = join(this.dir, name);
+    mkdirSync(dir);
+    cpSync(join(root, "package.json"), join(dir, "package.json"));
+    for (const linked of ["node_modules", "dist", "schemas"]) symlinkSync(join(root, linked), join(dir, linked));
+    writeFileSync(join(dir, "Pulumi.yaml"), pulumiYaml);
+    return dir;
+  }
+
+  /** The repo's stack program in a project of its own, with `count` declarations and a stack on `apiUrl`. */
+  telephonyProject(count: number, apiUrl: string, token: string, org: string): string {
+    const dir = this.project("real", "name: bench-real\nruntime: { name: nodejs, options: { typescript: false } }\nmain: dist/src/stack/index.js\n");
+    const declarations = ["configurations:"];
+    for (let i = 0; i < count; i++) declarations.push(`  cfg-${i}:\n    name: Config ${i}\n    provider: ${(i % 6) + 1}\n    sipUrl: sip:cfg-${i}.example.com`);
+    mkdirSync(join(dir, "telephony"));
+    writeFileSync(join(dir, "telephony", "configurations.yaml"), `${declarations.join("\n")}\n`);
+    this.pulumi(dir, ["stack", "init"]);
+    this.pulumi(dir, ["config", "set", "telephony:apiUrl", apiUrl]);
+    this.pulumi(dir, ["config", "set", "--secret", "telephony:apiToken", token]);
+    this.pulumi(dir, ["config", "set", "telephony:orgHandle", org]);
+    this.pulumi(dir, ["config", "set", "telephony:productId", "1"]);
+    return dir;
+  }
+
+  /** Runs a command to completion; resolves to its wall time in seconds. */
+  run(dir: string, command: string, args: string[], env: Record<string, string | undefined> = {}): number {
+    const started = performance.now();
+    const result = spawnSync(command, args, { cwd: dir, env: { ...this.env, ...env }, encoding: "utf8", maxBuffer: 256 << 20 });
+    const seconds = (performance.now() - started) / 1000;
+    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+    return seconds;
+  }
+
+  pulumi(dir: string, args: string[]): number {
+    return this.run(dir, "pulumi", [...args, "--stack", "bench", "--non-interactive"]);
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,44 @@
+// The CI examples parse, and every command they run is one the tests run.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { REPO } from "../helpers/project.js";
+
+const examples = ["github-actions.yml", "gitlab-ci.yml"].map((f) => join(REPO, "examples/ci", f));
+
+/** Every shell line of a workflow: GitHub's `run:` and GitLab's `script:` entries. */
+function shellLines(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(shellLines);
+  if (!node || typeof node !== "object") return [];
+  return Object.entries(node).flatMap(([key, value]) => {
+    if ((key === "run" || key === "script") && typeof value === "string") return value.split("\n");
+    if (key === "script" && Array.isArray(value)) return value.flat(Infinity).filter((v): v is string => typeof v === "string");
+    return shellLines(value);
+  });
+}
+
+const testSources = ["unit", "e2e"]
+  .flatMap((tier) => readdirSync(join(REPO, "test", tier)).map((f) => join(REPO, "test", tier, f)))
+  .map((f) => readFileSync(f, "utf8"))
+  .join("\n");
+
+describe("examples/ci", () => {
+  it.each(examples)("%s parses as YAML and runs only commands the tests run", (file) => {
+    const workflow = parse(readFileSync(file, "utf8"), { merge: true });
+    const lines = shellLines(workflow).map((l) => l.trim()).filter(Boolean);
+    const commands = lines.flatMap((l) => [...l.matchAll(/(telephony-config|pulumi) ([a-z]+)((?: [^;|&>]*)?)/g)]);
+    expect(commands.length).toBeGreaterThan(2);
+    for (const [whole, tool, sub, rest] of commands) {
+      const flags = [...(rest ?? "").matchAll(/--[a-z-]+/g)].map((m) => m[0]);
+      if (tool === "telephony-config") {
+        // The subcommand and each of its flags appear in a test's argument list.
+        expect(testSources, whole).toContain(`"${sub}"`);
+        for (const flag of flags) expect(testSources, `${whole}: ${flag}`).toContain(`"${flag}"`);
+      } else {
+        // pulumi preview/up run through the Automation API (stack.preview(), stack.up()) or the CLI.
+        expect(testSources.includes(`stack.${sub}(`) || testSources.includes(`["${sub}"`), whole).toBe(true);
+      }
+    }
+  });
+});
