@@ -96,6 +96,7 @@ describe("GitOps commands on a real stack", () => {
     expect(corrected.stdout).toMatch(/applied: .*1 update/);
     expect((await s.api.client.get(twilio)).name).toBe("Twilio Support");
     expect((await cli(["reconcile", "--stack", "test", "--markdown"])).stdout).toMatch(/✅ in sync/);
+    expect(await cli(["reconcile", "--stack", "no-such-stack"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/no-such-stack/) });
   });
 
   it("reconcile --interval runs passes until SIGTERM, then finishes the pass in flight and exits 0", async () => {

@@ -113,6 +113,22 @@ describe("telephony-config drift", () => {
   });
 });
 
+describe("every command", () => {
+  it.each(["serve", "validate", "drift", "adopt", "reconcile"])("%s --help shows usage, exit codes where it has them, and an example", async (command) => {
+    const result = await runCli([command, "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: telephony-config ${command}`));
+    expect(result.stdout).toMatch(/\nExample:\n  telephony-config /);
+    if (command !== "serve") expect(result.stdout).toMatch(/Exit codes/);
+  });
+
+  it("rejects an unknown command and a missing argument with exit 1", async () => {
+    expect(await runCli(["frobnicate"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/unknown command "frobnicate"/) });
+    expect(await runCli(["reconcile"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/reconcile needs --stack/) });
+    expect(await runCli(["reconcile", "--stack", "s", "--interval", "soon"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/--interval soon/) });
+  });
+});
+
 describe("telephony-config adopt", () => {
   it("writes declarations with import ids and secret references, and refuses to overwrite", async () => {
     api = await startApi();
