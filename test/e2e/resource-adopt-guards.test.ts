@@ -1,14 +1,8 @@
 // Adoption, protect, bad input and upgrades of ProviderConfiguration, through the real Pulumi CLI.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ProviderConfiguration } from "../../src/client/index.js";
-import { collect, leaks } from "../helpers/leaks.js";
-import { REPO } from "../helpers/project.js";
-import { SECRETS, telephonyStack, type TelephonyStack } from "../helpers/stack.js";
-
-const example = readFileSync(join(REPO, "examples/yaml/telephony.yaml"), "utf8");
-const byName = (configs: ProviderConfiguration[]) => Object.fromEntries(configs.map((c) => [c.name, c]));
+import { telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 let s: TelephonyStack | undefined;
 afterEach(async () => {
@@ -93,7 +87,6 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
     // A new release changes what read reports; the state still holds the old provider object.
     const runtime = join(s.project.dir, "dist/src/provider/mapping.js");
     const code = readFileSync(runtime, "utf8");
-    const { writeFileSync } = await import("node:fs");
     writeFileSync(runtime, code.replace("providerDetails: c.provider_details,", 'providerDetails: { ...c.provider_details, release: "next" },'));
 
     await s.stack.refresh();

@@ -3,7 +3,8 @@
 import { Readable } from "node:stream";
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { COLLECTION_PATH, itemPath, TelephonyApiError, TelephonyClient, TelephonyNetworkError } from "../../src/client/index.js";
+import { COLLECTION_PATH, itemPath, TelephonyApiError, TelephonyClient } from "../../src/client/index.js";
+import { caught } from "../helpers/caught.js";
 
 // .invalid never resolves (RFC 6761): without interception every request here fails.
 const BASE = "http://telephony-api.invalid";
@@ -35,15 +36,6 @@ const client = () => {
   clients.push(c);
   return c;
 };
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
-}
 
 beforeAll(() => {
   nock.disableNetConnect();

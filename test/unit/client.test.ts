@@ -13,6 +13,7 @@ import {
 } from "../../src/client/index.js";
 import { packageVersion } from "../../src/version.js";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
+import { caught } from "../helpers/caught.js";
 
 const twilio = { name: "Twilio Support", provider: 3, api_key: "AC-key-1234", api_secret: "secret-5678" };
 
@@ -21,15 +22,6 @@ afterEach(async () => {
   await api?.close();
   api = undefined;
 });
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("operations over real HTTP", () => {
   it("creates, gets, lists, updates and deletes", async () => {
@@ -129,7 +121,7 @@ describe("operations over real HTTP", () => {
     // calls may open a second one; without keep-alive it would be twenty.
     for (let i = 0; i < 20; i++) await api.client.list();
     expect(api.server.connections()).toBeLessThanOrEqual(2);
-    await Promise.all(Array.from({ length: 32 }, () => api.client.list()));
+    await Promise.all(Array.from({ length: 32 }, () => api!.client.list()));
     expect(api.server.connections()).toBeLessThanOrEqual(4);
   });
 });
