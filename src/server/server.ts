@@ -107,10 +107,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       answer = { status: Number(fault), message: `injected fault ${fault}` };
       if (fault === "429") answer.headers = { "retry-after": String(faults.retryAfterSeconds) };
     } else {
+      // Parsed here for the log, judged by the route after authentication: a 401 comes before a 400.
+      let parsed: unknown;
+      let parseError: string | undefined;
       try {
+        parsed = raw?.length ? JSON.parse(raw.toString("utf8")) : undefined;
+      } catch (error) {
+        parseError = (error as Error).message;
+      }
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) bodyKeys = Object.keys(parsed);
+      const body = () => {
         if (raw === undefined) throw new HttpError(413, "The body is too large.");
-        const body = raw.length ? parseJson(raw) : undefined;
-        if (body && typeof body === "object" && !Array.isArray(body)) bodyKeys = Object.keys(body);
+        if (parseError !== undefined) throw new HttpError(400, `The body is not valid JSON: ${parseError}`);
+        return parsed;
+      };
+      try {
         answer = route(method, path, req, body);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
@@ -121,7 +132,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     log({ method, path, status: answer.status, ...(bodyKeys ? { bodyKeys } : {}) });
   }
 
-  function route(method: string, path: string, req: IncomingMessage, body: unknown): Answer {
+  function route(method: string, path: string, req: IncomingMessage, body: () => unknown): Answer {
     if (path === COLLECTION_PATH) {
       if (method === "GET") return list(req);
       if (method === "POST") return create(req, body);
@@ -142,7 +153,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       store.delete(id);
       return { status: 204, message: "Provider configuration deleted" };
     }
-    return update(found, body);
+    return update(found, body());
   }
 
   /** 401 for a missing or unknown token, 400 for missing headers, 403 for an organization out of reach. */
@@ -171,8 +182,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return { status: 200, message: "Provider configurations fetched", data };
   }
 
-  function create(req: IncomingMessage, body: unknown): Answer {
+  function create(req: IncomingMessage, readBody: () => unknown): Answer {
     const org = authorize(req, { orgRequired: true, productRequired: false }).org!;
+    const body = readBody();
     if (!validateCreateRequest(body)) {
       throw new HttpError(400, "Invalid provider configuration.", fieldErrors(validateCreateRequest.errors));
     }
@@ -245,14 +257,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first?.trim() || undefined;
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString("utf8"));
-  } catch (error) {
-    throw new HttpError(400, `The body is not valid JSON: ${(error as Error).message}`);
-  }
 }
 
 /** The whole body, or undefined when it is larger than the server takes. */

@@ -61,6 +61,10 @@ describe("local API server", () => {
     expect(answer.json.message).toMatch(message);
   });
 
+  it("authenticates before it reads the body", async () => {
+    expect((await call("POST", COLLECTION_PATH, {}, "{not json")).status).toBe(401);
+  });
+
   it("rejects invalid bodies with reasons per field", async () => {
     expect((await call("POST", COLLECTION_PATH, full, "{not json")).json.message).toMatch(/not valid JSON/);
     const invalid = await call("POST", COLLECTION_PATH, full, { provider: "3", active: "yes", id: 5, meta_json: [{ meta_key: "" }] });
