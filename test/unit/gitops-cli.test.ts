@@ -1,10 +1,12 @@
 // validate, drift and adopt as a user runs them, against the local API server over loopback.
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
+import { CLI } from "../helpers/serve.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gitops-cli-"));
 const file = (name: string, text: string) => {
@@ -96,6 +98,25 @@ describe("telephony-config drift", () => {
     expect(report.configurations[0]).toMatchObject({ key: "twilio", id: 1, matchedBy: "name", status: "changed", secrets: { apiKey: "not-compared", apiSecret: "unchanged" } });
     const md = await runCli(["drift", "--markdown", declarations], { env: apiEnv(api) });
     expect(md.stdout).toMatch(/^### Telephony configurations: ⚠️ drift/);
+  });
+
+  it("shows a progress line on a terminal when it takes over a second, and none on a pipe", async () => {
+    api = await startApi({ faults: { latencyMs: 1300 } });
+    const env = apiEnv(api);
+    const piped = await runCli(["drift", declarations], { env });
+    expect(piped.stderr).toBe("");
+    // script(1) gives the command a pseudo-terminal.
+    const command = [process.execPath, CLI, "drift", declarations].map((a) => `'${a}'`).join(" ");
+    const onTerminal = await new Promise<string>((resolve) => {
+      execFile("script", ["-qec", command, "/dev/null"], { env: { ...process.env, ...env } }, (_error, stdout) => resolve(stdout));
+    });
+    expect(onTerminal).toContain("comparing with the live configurations…");
+    expect(onTerminal).toContain("\x1b[31mmissing\x1b[0m");
+    const noColor = await new Promise<string>((resolve) => {
+      execFile("script", ["-qec", command, "/dev/null"], { env: { ...process.env, ...env, NO_COLOR: "1" } }, (_error, stdout) => resolve(stdout));
+    });
+    expect(noColor).not.toContain("\x1b[31m");
+    expect(noColor).toContain("missing  twilio");
   });
 
   it("exit 1 on errors: a wrong token, missing settings, invalid declarations", async () => {
