@@ -117,7 +117,7 @@ describe("telephony-config drift", () => {
     });
     expect(noColor).not.toContain("\x1b[31m");
     expect(noColor).toContain("missing  twilio");
-  });
+  }, 30_000);
 
   it("exit 1 on errors: a wrong token, missing settings, invalid declarations", async () => {
     api = await startApi();
