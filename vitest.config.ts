@@ -9,6 +9,8 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           sequence: { groupOrder: 0 },
+          // Several of these spawn the CLI; a loaded two-core machine is slow to start processes.
+          testTimeout: 20_000,
         },
       },
       {
