@@ -128,8 +128,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         answer = { status: error.status, message: error.message, ...(error.errors ? { errors: error.errors } : {}) };
       }
     }
-    send(res, answer);
+    // Logged before the answer leaves, so that whoever got the answer finds it in the log.
     log({ method, path, status: answer.status, ...(bodyKeys ? { bodyKeys } : {}) });
+    send(res, answer);
   }
 
   function route(method: string, path: string, req: IncomingMessage, body: () => unknown): Answer {
