@@ -1,6 +1,6 @@
-// The dynamic provider's implementation. Loaded by name from the program's directory by the small
-// provider object kept in state (serialized.ts), so that what runs is always this package's current
-// code. Knows Pulumi's dynamic-provider interface; reaches the API only through the client.
+// The dynamic provider's implementation. Loaded by name from the program's directory by the one-line
+// module kept in state (PROVIDER_MODULE in resource.ts), so that what runs is always this package's
+// current code. Knows Pulumi's dynamic-provider interface; reaches the API only through the client.
 import type * as pulumi from "@pulumi/pulumi";
 import { TelephonyClient } from "../client/client.js";
 import { isNotFound } from "../client/errors.js";
