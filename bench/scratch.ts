@@ -14,8 +14,6 @@ export class Scratch {
     ...process.env,
     PULUMI_BACKEND_URL: `file://${join(this.dir, "backend")}`,
     PULUMI_CONFIG_PASSPHRASE: "bench",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
   };
 
   constructor() {

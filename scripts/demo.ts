@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { colorFor } from "../src/cli/terminal.js";
 import { TelephonyClient } from "../src/client/index.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -15,15 +16,14 @@ const env = {
   ...process.env,
   PULUMI_BACKEND_URL: `file://${backend}`,
   PULUMI_CONFIG_PASSPHRASE: "demo-passphrase",
-  PULUMI_SKIP_UPDATE_CHECK: "true",
-  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
   // Made-up provider keys for the example's ${env:…} references.
   TWILIO_API_KEY: "demo-twilio-key",
   LIVEKIT_API_KEY: "demo-livekit-key",
 };
 
 let step = 0;
-const say = (text: string) => console.log(`\n\x1b[1m[${++step}] ${text}\x1b[0m`);
+const bold = colorFor(process.stdout) ? (text: string) => `\x1b[1m${text}\x1b[0m` : (text: string) => text;
+const say = (text: string) => console.log(`\n${bold(`[${++step}] ${text}`)}`);
 
 function pulumi(args: string[], options: SpawnSyncOptions = {}): void {
   console.log(`$ pulumi ${args.join(" ")}`);

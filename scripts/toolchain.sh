@@ -97,7 +97,8 @@ else
   step pulumi "$(pulumi version) $how"
 fi
 
-# Offline by default: no update check, no plugin downloads. Stacks and backends are chosen per command.
+# Offline by default, for every command run through this script (tests, demo, benchmarks): no update
+# check, no plugin downloads. Stacks and backends are chosen per command.
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 

@@ -1,8 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { TelephonyClient } from "../client/client.js";
 import { adoptionYaml } from "../gitops/adopt.js";
-import { resolveSettings } from "../provider/settings.js";
+import { clientFor, resolveSettings } from "../provider/settings.js";
 import { withProgress } from "./terminal.js";
 import { UsageError } from "./usage-error.js";
 
@@ -29,7 +28,7 @@ export async function adopt(argv: string[]): Promise<number> {
     throw new UsageError(`${values.out} exists; pass --force to overwrite it`);
   }
   const settings = resolveSettings(() => undefined, process.env);
-  const client = new TelephonyClient({ baseUrl: settings.apiUrl, token: settings.apiToken, orgHandle: settings.orgHandle, productId: settings.productId });
+  const client = clientFor(settings);
   let live;
   try {
     live = await withProgress("listing live configurations", () => client.list());

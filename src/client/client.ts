@@ -3,6 +3,7 @@ import {
   COLLECTION_PATH,
   itemPath,
   PATCHABLE_FIELDS,
+  SECRET_FIELDS,
   type CreateConfigurationInput,
   type ProviderConfiguration,
   type UpdateConfigurationInput,
@@ -32,7 +33,7 @@ export class TelephonyClient {
       method: "POST",
       path: COLLECTION_PATH,
       body: input,
-      secrets: [input.api_key, input.api_secret],
+      secrets: SECRET_FIELDS.map((f) => input[f]),
     });
     return this.#checked(data, "POST", COLLECTION_PATH);
   }
@@ -52,7 +53,7 @@ export class TelephonyClient {
       method: "PATCH",
       path,
       body: changes,
-      secrets: [changes.api_key, changes.api_secret],
+      secrets: SECRET_FIELDS.map((f) => changes[f]),
     });
     return this.#checked(data, "PATCH", path);
   }
@@ -70,7 +71,7 @@ export class TelephonyClient {
     const first = validateConfiguration.errors?.[0];
     const where = `${at}${first?.instancePath ?? ""}`;
     // Secrets of a malformed object may still be in it: mask them before they reach a message.
-    const secrets = [this.#token, (data as ProviderConfiguration)?.api_key, (data as ProviderConfiguration)?.api_secret];
+    const secrets = [this.#token, ...SECRET_FIELDS.map((f) => (data as Partial<ProviderConfiguration> | null)?.[f])];
     throw new TelephonyApiError(
       { method, path, status: 200, attempts: 1, serverMessage: `the answer breaks the contract: ${where} ${first?.message ?? "is invalid"}` },
       secrets,

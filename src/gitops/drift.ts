@@ -1,7 +1,6 @@
-import { TelephonyClient } from "../client/client.js";
 import { formatProblem, type SecretReference } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
-import { resolveSettings } from "../provider/settings.js";
+import { clientFor, resolveSettings } from "../provider/settings.js";
 import { compare } from "./compare.js";
 import type { DriftReport } from "./report.js";
 import { readStack, type StackInfo } from "./stack.js";
@@ -24,12 +23,7 @@ export async function driftReport(paths: string[], options: DriftOptions): Promi
 
   const secretValue = (ref: SecretReference) =>
     ref.kind === "env" ? options.env[ref.name] : stack?.config[`${stack.project}:${ref.name}`];
-  const client = new TelephonyClient({
-    baseUrl: settings.apiUrl,
-    token: settings.apiToken,
-    orgHandle: settings.orgHandle,
-    productId: settings.productId,
-  });
+  const client = clientFor(settings);
   try {
     const live = await client.list();
     return compare(declarations, live, { ...(stack ? { stateIds: stack.stateIds } : {}), secretValue });

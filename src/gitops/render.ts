@@ -6,7 +6,7 @@ export interface TextStyle {
   color: boolean;
 }
 
-const show = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value));
+const show = (value: unknown) => JSON.stringify(value);
 const changeText = (c: FieldChange) => `${c.field}: ${show(c.live)} (live) → ${show(c.declared)} (declared)`;
 const secretChanges = (c: ConfigurationDrift) =>
   (["apiKey", "apiSecret"] as const).filter((s) => c.secrets[s] === "changed").map((s) => `${s}: changed (secret)`);

@@ -23,9 +23,10 @@ export function validateDeclarations(paths: string[], env: Record<string, string
   const byNameAndProvider = new Map<string, Declaration>();
   const byImport = new Map<number, Declaration>();
   for (const d of declarations) {
-    const sameName = byNameAndProvider.get(`${d.provider}\u0000${d.name}`);
+    const nameAndProvider = `${d.provider}\u0000${d.name}`;
+    const sameName = byNameAndProvider.get(nameAndProvider);
     if (sameName) warn(d, `same name ${JSON.stringify(d.name)} and provider ${d.provider} as ${sameName.key} (${sameName.file}:${sameName.line}); drift matches by name`);
-    else byNameAndProvider.set(`${d.provider}\u0000${d.name}`, d);
+    else byNameAndProvider.set(nameAndProvider, d);
     if (d.importId !== undefined) {
       const sameImport = byImport.get(d.importId);
       if (sameImport) warn(d, `import ${d.importId} is also used by ${sameImport.key} (${sameImport.file}:${sameImport.line}); two resources would manage one configuration`);

@@ -47,7 +47,6 @@ const PATCHABLE: ReadonlyArray<[keyof Comparable, PatchableField]> = [
   ["baseUrl", "base_url"],
   ["sipUrl", "sip_url"],
 ];
-export const SECRET_INPUTS = ["apiKey", "apiSecret"] as const;
 
 /** `null` and `""` mean the same for URLs and secrets; an unset `active` means true. */
 function comparable(x: Partial<ConfigurationInputs | ConfigurationOutputs>): Comparable {

@@ -2,7 +2,7 @@
 // module kept in state (PROVIDER_MODULE in resource.ts), so that what runs is always this package's
 // current code. Knows Pulumi's dynamic-provider interface; reaches the API only through the client.
 import type * as pulumi from "@pulumi/pulumi";
-import { TelephonyClient } from "../client/client.js";
+import type { TelephonyClient } from "../client/client.js";
 import { isNotFound } from "../client/errors.js";
 import { redact } from "../client/redact.js";
 import { validateResourceArgs } from "../schemas.js";
@@ -15,7 +15,7 @@ import {
   type ConfigurationInputs,
   type ConfigurationOutputs,
 } from "./mapping.js";
-import { resolveSettings, type ApiSettings } from "./settings.js";
+import { clientFor, resolveSettings, type ApiSettings } from "./settings.js";
 
 // Pulumi's marker for a secret value in a property map (sdk/go/common/resource/sig).
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -39,12 +39,7 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
 function api(): TelephonyClient {
   if (!client) {
     if (!settings) throw settingsError ?? new Error("the dynamic provider was not configured");
-    client = new TelephonyClient({
-      baseUrl: settings.apiUrl,
-      token: settings.apiToken,
-      orgHandle: settings.orgHandle,
-      productId: settings.productId,
-    });
+    client = clientFor(settings);
   }
   return client;
 }

@@ -1,3 +1,5 @@
+import { TelephonyClient } from "../client/client.js";
+
 /** Where the provider reaches the API: stack config `telephony:*`, else the TELEPHONY_* environment variables. */
 export interface ApiSettings {
   apiUrl: string;
@@ -36,3 +38,11 @@ export function resolveSettings(
   }
   return { ...settings, productId: Number(settings.productId) };
 }
+
+export const clientFor = (settings: ApiSettings): TelephonyClient =>
+  new TelephonyClient({
+    baseUrl: settings.apiUrl,
+    token: settings.apiToken,
+    orgHandle: settings.orgHandle,
+    productId: settings.productId,
+  });

@@ -16,12 +16,11 @@ export interface ExportedConfiguration {
  */
 export function declareConfigurations(source: string): pulumi.Output<Record<string, ExportedConfiguration>> {
   const projectConfig = new pulumi.Config();
-  const secretValue = (ref: SecretReference): pulumi.Output<string> | undefined =>
-    ref.kind === "env"
-      ? process.env[ref.name] === undefined
-        ? undefined
-        : pulumi.secret(process.env[ref.name]!)
-      : projectConfig.getSecret(ref.name);
+  const secretValue = (ref: SecretReference): pulumi.Output<string> | undefined => {
+    if (ref.kind === "secret") return projectConfig.getSecret(ref.name);
+    const value = process.env[ref.name];
+    return value === undefined ? undefined : pulumi.secret(value);
+  };
 
   const { declarations, problems } = loadDeclarations([source], {
     isSet: (ref) => secretValue(ref) !== undefined,

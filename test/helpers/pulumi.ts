@@ -29,8 +29,6 @@ export async function throwawayStack(
   const env = {
     PULUMI_BACKEND_URL: `file://${backendDir}`,
     PULUMI_CONFIG_PASSPHRASE: "test-passphrase",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     ...extraEnv,
   };
   const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars: env });
