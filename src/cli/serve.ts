@@ -18,7 +18,9 @@ Options:
   --data FILE            keep configurations in FILE across restarts (default: memory only)
   --request-log FILE     append one JSON line per request (method, path, status)
   --latency MS           add MS milliseconds before every answer
-  --fault KIND=FRACTION  answer that fraction of requests with KIND: 429, 500, 503 or drop; repeatable
+  --fault KIND=FRACTION  meet that fraction of requests with KIND; repeatable. Before the request is
+                         carried out: 429, 500, 503, drop (close unanswered). After it: lost (close
+                         unanswered), gateway (answer 502 with an HTML page)
   --create-status CODE   answer create with 200 or 201 (default 201)
   -h, --help             show this help
 

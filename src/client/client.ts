@@ -15,20 +15,32 @@ import { Transport, type ClientOptions } from "./transport.js";
 export class TelephonyClient {
   readonly #transport: Transport;
   readonly #token: string;
+  /** Set on a view made by inOrganization: the organization its calls act in. */
+  readonly #orgHandle: string | undefined;
 
-  constructor(options: ClientOptions) {
-    this.#transport = new Transport(options);
+  constructor(options: ClientOptions, shared?: { transport: Transport; orgHandle: string }) {
+    this.#transport = shared?.transport ?? new Transport(options);
     this.#token = options.token;
+    this.#orgHandle = shared?.orgHandle;
+  }
+
+  /**
+   * The same client, acting in another organization (its Org-Handle), on the same connections. An
+   * existing configuration is always reached in the organization it belongs to, whatever the client
+   * is configured with now. Closing the view closes the client.
+   */
+  inOrganization(orgHandle: string): TelephonyClient {
+    return new TelephonyClient({ baseUrl: "http://unused.invalid", token: this.#token }, { transport: this.#transport, orgHandle });
   }
 
   async list(): Promise<ProviderConfiguration[]> {
-    const data = await this.#transport.send<unknown>({ operation: "list", method: "GET", path: COLLECTION_PATH });
+    const data = await this.#send<unknown>({ operation: "list", method: "GET", path: COLLECTION_PATH });
     if (!Array.isArray(data)) throw this.#broken("GET", COLLECTION_PATH, "data is not an array");
     return data.map((item, i) => this.#checked(item, "GET", COLLECTION_PATH, `/data/${i}`));
   }
 
   async create(input: CreateConfigurationInput): Promise<ProviderConfiguration> {
-    const data = await this.#transport.send<unknown>({
+    const data = await this.#send<unknown>({
       operation: "create",
       method: "POST",
       path: COLLECTION_PATH,
@@ -40,7 +52,7 @@ export class TelephonyClient {
 
   async get(id: number): Promise<ProviderConfiguration> {
     const path = itemPath(id);
-    return this.#checked(await this.#transport.send<unknown>({ operation: "get", method: "GET", path }), "GET", path);
+    return this.#checked(await this.#send<unknown>({ operation: "get", method: "GET", path }), "GET", path);
   }
 
   /** PATCHes exactly the fields given; anything not writable on PATCH is refused before sending. */
@@ -48,7 +60,7 @@ export class TelephonyClient {
     const path = itemPath(id);
     const extra = Object.keys(changes).filter((k) => !(PATCHABLE_FIELDS as readonly string[]).includes(k));
     if (extra.length) throw new Error(`update of ${path}: ${extra.join(", ")} cannot be changed by PATCH`);
-    const data = await this.#transport.send<unknown>({
+    const data = await this.#send<unknown>({
       operation: "update",
       method: "PATCH",
       path,
@@ -59,7 +71,11 @@ export class TelephonyClient {
   }
 
   async delete(id: number): Promise<void> {
-    await this.#transport.send<unknown>({ operation: "delete", method: "DELETE", path: itemPath(id) });
+    await this.#send<unknown>({ operation: "delete", method: "DELETE", path: itemPath(id) });
+  }
+
+  #send<T>(request: Parameters<Transport["send"]>[0]): Promise<T> {
+    return this.#transport.send<T>({ ...request, orgHandle: this.#orgHandle });
   }
 
   async close(): Promise<void> {

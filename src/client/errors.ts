@@ -17,6 +17,8 @@ interface RequestInfo {
   method: string;
   path: string;
   attempts: number;
+  /** The whole URL, for messages that must say where a request went. */
+  url?: string | undefined;
 }
 
 export interface ApiErrorDetails extends RequestInfo {
@@ -26,6 +28,12 @@ export interface ApiErrorDetails extends RequestInfo {
   requestId?: string | undefined;
   /** Set when the body was not the JSON envelope the contract promises. */
   bodyExcerpt?: string | undefined;
+  /**
+   * The answer did not come from the API: an error status whose body is not the API's envelope (an
+   * HTML page from a proxy, a bare 404 from a wrong base URL). Such an answer says nothing about the
+   * configuration: a foreign 404 is not "deleted".
+   */
+  foreign?: boolean | undefined;
 }
 
 /** The API answered, with an error status or with a body that breaks the contract. */
@@ -34,11 +42,18 @@ export class TelephonyApiError extends Error {
   readonly status: number;
   readonly method: string;
   readonly path: string;
+  readonly url: string | undefined;
   readonly serverMessage: string | undefined;
   readonly fieldErrors: Record<string, string[]>;
   readonly requestId: string | undefined;
   readonly bodyExcerpt: string | undefined;
   readonly attempts: number;
+  readonly foreign: boolean;
+  /**
+   * True for a create whose outcome is unknown: a 5xx, a foreign answer, or a 2xx that broke the
+   * contract may all come after the configuration was stored.
+   */
+  readonly mayHaveSucceeded: boolean;
 
   constructor(details: ApiErrorDetails, secrets: Iterable<string | null | undefined>) {
     const secretList = [...secrets];
@@ -49,8 +64,16 @@ export class TelephonyApiError extends Error {
     }
     const serverMessage = clean(details.serverMessage);
     const bodyExcerpt = clean(details.bodyExcerpt);
+    const foreign = details.foreign ?? false;
+    const mayHaveSucceeded = details.method === "POST" && (details.status >= 500 || details.status < 300 || foreign);
 
     const parts = [`${details.method} ${details.path}: ${details.status} ${STATUS_TEXT[details.status] ?? ""}`.trim()];
+    if (foreign) {
+      parts.push(
+        `this answer is not from the Provider Configurations API (not its JSON envelope): ` +
+          `the base URL${details.url ? ` (${clean(details.url)})` : ""} or a proxy in between is probably wrong`,
+      );
+    }
     if (serverMessage) parts.push(serverMessage);
     const fields = Object.entries(fieldErrors).map(([f, r]) => `${f}: ${r.join(", ")}`);
     if (fields.length) parts.push(`(${fields.join("; ")})`);
@@ -62,11 +85,14 @@ export class TelephonyApiError extends Error {
     this.status = details.status;
     this.method = details.method;
     this.path = details.path;
+    this.url = clean(details.url);
     this.serverMessage = serverMessage;
     this.fieldErrors = fieldErrors;
     this.requestId = details.requestId;
     this.bodyExcerpt = bodyExcerpt;
     this.attempts = details.attempts;
+    this.foreign = foreign;
+    this.mayHaveSucceeded = mayHaveSucceeded;
   }
 }
 
@@ -77,11 +103,13 @@ export class TelephonyNetworkError extends Error {
   readonly path: string;
   readonly attempts: number;
   readonly timedOut: boolean;
+  /** False when the failure proves the request never left (connection refused, name not resolved). */
+  readonly sent: boolean;
   /** True for a create that may have taken effect although no answer came back. */
   readonly mayHaveSucceeded: boolean;
 
-  constructor(info: RequestInfo & { timedOut: boolean; reason: string }, secrets: Iterable<string | null | undefined>) {
-    const mayHaveSucceeded = info.method === "POST";
+  constructor(info: RequestInfo & { timedOut: boolean; sent: boolean; reason: string }, secrets: Iterable<string | null | undefined>) {
+    const mayHaveSucceeded = info.method === "POST" && info.sent;
     let message = `${info.method} ${info.path}: ${info.timedOut ? "timed out" : "no answer"} (${redact(info.reason, secrets)})`;
     if (info.attempts > 1) message += ` after ${info.attempts} attempts`;
     if (mayHaveSucceeded) {
@@ -92,6 +120,7 @@ export class TelephonyNetworkError extends Error {
     this.path = info.path;
     this.attempts = info.attempts;
     this.timedOut = info.timedOut;
+    this.sent = info.sent;
     this.mayHaveSucceeded = mayHaveSucceeded;
   }
 }
@@ -99,10 +128,14 @@ export class TelephonyNetworkError extends Error {
 export type TelephonyError = TelephonyApiError | TelephonyNetworkError;
 
 const hasStatus = (error: unknown, status: number): boolean =>
-  error instanceof TelephonyApiError && error.status === status;
+  error instanceof TelephonyApiError && error.status === status && !error.foreign;
 
+/** The API itself said there is no such configuration: a foreign 404 (proxy, wrong base URL) is not this. */
 export const isNotFound = (error: unknown): boolean => hasStatus(error, 404);
 export const isUnauthorized = (error: unknown): boolean => hasStatus(error, 401);
 export const isForbidden = (error: unknown): boolean => hasStatus(error, 403);
 export const isBadRequest = (error: unknown): boolean => hasStatus(error, 400);
-export const isRateLimited = (error: unknown): boolean => hasStatus(error, 429);
+export const isRateLimited = (error: unknown): boolean => error instanceof TelephonyApiError && error.status === 429;
+/** A create that may have stored the configuration although it failed: list before creating again. */
+export const isOutcomeUnknown = (error: unknown): boolean =>
+  (error instanceof TelephonyApiError || error instanceof TelephonyNetworkError) && error.mayHaveSucceeded;

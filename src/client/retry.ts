@@ -10,7 +10,10 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5_000 };
 
 /** What one attempt came to: an HTTP status, or no answer at all. */
-export type AttemptOutcome = { status: number; retryAfter?: string | null } | { networkError: true };
+export type AttemptOutcome =
+  | { status: number; retryAfter?: string | null }
+  /** `sent: false` when the failure proves the request never left (connection refused, no such host). */
+  | { networkError: true; sent?: boolean };
 
 // A repeated GET, PATCH (same fields, same values) or DELETE leaves the same state as one.
 const IDEMPOTENT = new Set(["GET", "PATCH", "DELETE"]);
@@ -18,8 +21,8 @@ const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 
 /**
  * Milliseconds to wait before the next attempt, or undefined when the outcome is final.
- * A POST is retried only on 429, which says the request was not processed; after a timeout or a
- * 5xx a create may have happened, so the caller must reconcile instead.
+ * A POST is retried only when it was not processed: on 429, or when it never left; after a timeout,
+ * a reset or a 5xx a create may have happened, so the caller must find out instead.
  */
 export function retryDelay(
   policy: RetryPolicy,
@@ -31,9 +34,10 @@ export function retryDelay(
 ): number | undefined {
   if (attempt >= policy.maxAttempts) return undefined;
   const status = "status" in outcome ? outcome.status : undefined;
+  const notSent = "networkError" in outcome && outcome.sent === false;
   const retryable = IDEMPOTENT.has(method)
     ? status === undefined || TRANSIENT_STATUS.has(status)
-    : status === 429;
+    : status === 429 || notSent;
   if (!retryable) return undefined;
 
   const retryAfter = "retryAfter" in outcome ? parseRetryAfter(outcome.retryAfter, now) : undefined;
@@ -44,10 +48,17 @@ export function retryDelay(
   return Math.round(random() * ceiling);
 }
 
-/** Retry-After is either delay-seconds or an HTTP date. */
+/**
+ * Retry-After is delay-seconds or an HTTP date. Fractional seconds ("1.5") are taken as meant;
+ * anything else that is not a date ("-1", "soon") is no advice at all, so the backoff applies
+ * rather than a wait of zero.
+ */
 export function parseRetryAfter(value: string | null | undefined, now: Date): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // An HTTP date names a weekday and a month; Date.parse alone would read "1.5" as a date.
+  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
+  const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
 }

@@ -28,6 +28,8 @@ interface Request {
   body?: object;
   /** Values to mask in errors, besides the token. */
   secrets?: Array<string | null | undefined>;
+  /** The organization this call acts in, when not the client's own. */
+  orgHandle?: string | undefined;
 }
 
 interface Answer {
@@ -68,8 +70,9 @@ export class Transport {
     const url = new URL(options.baseUrl);
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, "");
-    this.#options = { timeoutMs: 10_000, deadlineMs: 30_000, ...options };
-    this.#policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    // An option passed as undefined keeps its default.
+    this.#options = { ...options, timeoutMs: options.timeoutMs ?? 10_000, deadlineMs: options.deadlineMs ?? 30_000 };
+    this.#policy = { ...DEFAULT_RETRY_POLICY, ...defined(options.retry ?? {}) };
     this.#agent = new Agent({ connections: options.connections ?? 8, keepAliveTimeout: 30_000 });
     this.#headers = {
       authorization: `Token ${options.token}`,
@@ -82,21 +85,21 @@ export class Transport {
 
   /** Sends one call, with retries, and returns the envelope's `data` (undefined for an empty 204). */
   async send<T>(request: Request): Promise<T> {
-    this.#checkHeaders(request.operation);
+    this.#checkHeaders(request);
     const secrets = [this.#options.token, ...(request.secrets ?? [])];
     const headers = { ...this.#headers };
+    if (request.orgHandle) headers["org-handle"] = request.orgHandle;
     let body: string | undefined;
     if (request.body !== undefined) {
       headers["content-type"] = "application/json";
       body = JSON.stringify(request.body);
     }
     const deadline = Date.now() + this.#options.deadlineMs;
+    const timeout = Math.min(this.#options.timeoutMs, this.#options.deadlineMs);
 
     for (let attempt = 1; ; attempt++) {
-      const remaining = deadline - Date.now();
-      const timeout = Math.max(1, Math.min(this.#options.timeoutMs, remaining));
       let answer: Answer | undefined;
-      let failure: { timedOut: boolean; reason: string } | undefined;
+      let failure: Failure | undefined;
       try {
         const response = await this.#agent.request({
           origin: this.#origin,
@@ -113,14 +116,16 @@ export class Transport {
 
       const outcome: AttemptOutcome = answer
         ? { status: answer.status, retryAfter: headerValue(answer.headers, "retry-after") }
-        : { networkError: true };
+        : { networkError: true, sent: failure!.sent };
       const delay = answer && answer.status < 400 ? undefined : retryDelay(this.#policy, request.method, outcome, attempt);
-      if (delay !== undefined && Date.now() + delay < deadline) {
+      // An attempt is started only with its whole timeout left before the deadline: one cut short
+      // could be carried out by the API and still be reported as failed.
+      if (delay !== undefined && Date.now() + delay + timeout <= deadline) {
         await sleep(delay);
         continue;
       }
 
-      const info = { method: request.method, path: request.path, attempts: attempt };
+      const info = { method: request.method, path: request.path, attempts: attempt, url: this.#origin + this.#basePath + request.path };
       if (!answer) throw new TelephonyNetworkError({ ...info, ...failure! }, secrets);
       return interpret<T>(answer, info, secrets);
     }
@@ -130,9 +135,9 @@ export class Transport {
     await this.#agent.close();
   }
 
-  #checkHeaders(operation: Operation): void {
+  #checkHeaders({ operation, orgHandle }: Request): void {
     const needs = REQUIRED_HEADERS[operation];
-    if (needs.orgHandle && !this.#options.orgHandle) {
+    if (needs.orgHandle && !(orgHandle ?? this.#options.orgHandle)) {
       throw new Error(`${operation} needs an organization handle (Org-Handle); none is configured`);
     }
     if (needs.productId && this.#options.productId === undefined) {
@@ -141,31 +146,57 @@ export class Transport {
   }
 }
 
-function describeFailure(error: unknown): { timedOut: boolean; reason: string } {
-  const e = error as Error & { cause?: Error & { code?: string } };
-  if (e?.name === "TimeoutError" || e?.name === "AbortError") return { timedOut: true, reason: "no answer in time" };
-  const cause = e?.cause;
-  const reason = cause ? [cause.code, cause.message].filter(Boolean).join(": ") : String(e?.message ?? e);
-  return { timedOut: false, reason };
+const defined = <T extends object>(options: T): Partial<T> =>
+  Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+interface Failure {
+  timedOut: boolean;
+  /** False when the request provably never reached the server. */
+  sent: boolean;
+  reason: string;
 }
 
-function interpret<T>(answer: Answer, info: { method: string; path: string; attempts: number }, secrets: Array<string | null | undefined>): T {
+// Failures to open a connection at all: the request was never sent, so nothing can have happened.
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function describeFailure(error: unknown): Failure {
+  const e = error as Error & { code?: string; cause?: Error & { code?: string } };
+  if (e?.name === "TimeoutError" || e?.name === "AbortError") return { timedOut: true, sent: true, reason: "no answer in time" };
+  const source = e?.cause ?? e;
+  const code = source?.code;
+  const reason = [code, source?.message ?? String(e)].filter(Boolean).join(": ");
+  return { timedOut: false, sent: !(code && NOT_SENT.has(code)), reason };
+}
+
+interface AnswerInfo {
+  method: string;
+  path: string;
+  attempts: number;
+  url: string;
+}
+
+/** The contract's envelope: every JSON answer of the API is one; a proxy's page or bare JSON is not. */
+function asEnvelope(text: string): Partial<Envelope<unknown>> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
+    const candidate = parsed as Partial<Envelope<unknown>>;
+    return typeof candidate.status_code === "number" && typeof candidate.message === "string" ? candidate : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function interpret<T>(answer: Answer, info: AnswerInfo, secrets: Array<string | null | undefined>): T {
   const requestId = headerValue(answer.headers, "x-request-id");
-  const fail = (extra: { serverMessage?: string; fieldErrors?: Record<string, string[]>; bodyExcerpt?: string }) =>
+  const fail = (extra: { serverMessage?: string; fieldErrors?: Record<string, string[]>; bodyExcerpt?: string; foreign?: boolean }) =>
     new TelephonyApiError({ ...info, status: answer.status, requestId, ...extra }, secrets);
 
   if (answer.status === 204 && answer.text.trim() === "") return undefined as T;
 
-  let envelope: Partial<Envelope<unknown>> | undefined;
-  try {
-    const parsed: unknown = JSON.parse(answer.text);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) envelope = parsed;
-  } catch {
-    // Not JSON: reported below with an excerpt.
-  }
-
+  const envelope = asEnvelope(answer.text);
   if (answer.status >= 400) {
-    if (!envelope) return throwIt(fail({ bodyExcerpt: excerpt(answer.text) }));
+    if (!envelope) return throwIt(fail({ bodyExcerpt: excerpt(answer.text), foreign: true }));
     return throwIt(
       fail({
         serverMessage: typeof envelope.message === "string" ? envelope.message : undefined,
@@ -175,7 +206,7 @@ function interpret<T>(answer: Answer, info: { method: string; path: string; atte
   }
   if (!envelope || !("data" in envelope)) {
     return throwIt(
-      fail({ serverMessage: "the answer is not the JSON envelope the API promises", bodyExcerpt: excerpt(answer.text) }),
+      fail({ serverMessage: "the answer is not the JSON envelope the API promises", bodyExcerpt: excerpt(answer.text), foreign: true }),
     );
   }
   return envelope.data as T;

@@ -4,11 +4,14 @@ import { validateDeclarationsFile } from "../schemas.js";
 import { parseReference, referenceText, type Declaration, type Problem, type SecretReference } from "./declaration.js";
 
 export interface ParseOptions {
-  /** Whether a secret reference can be resolved where the declarations will be used. */
-  isSet: (ref: SecretReference) => boolean;
-  /** A reference that is not set: an error where the declarations are applied, a warning in `validate`. */
+  /** Whether a secret reference can be resolved where the declarations will be used, and to a value. */
+  isSet: (ref: SecretReference) => ReferenceState;
+  /** A reference that is not set or empty: an error where the declarations are applied, a warning in `validate`. */
   unsetReference: "error" | "warning";
 }
+
+/** An empty value is no secret: CI gives an empty variable for a secret it does not have. */
+export type ReferenceState = "set" | "unset" | "empty";
 
 export interface ParseResult {
   declarations: Declaration[];
@@ -73,9 +76,16 @@ export function parseDeclarations(text: string, file: string, options: ParseOpti
       if (value === undefined) continue;
       const ref = parseReference(value)!;
       declaration[field] = ref;
-      if (!options.isSet(ref)) {
+      const state = options.isSet(ref);
+      if (state !== "set") {
         const offset = (doc.getIn(["configurations", key, field], true) as Node).range![0];
-        const how = ref.kind === "env" ? `environment variable ${ref.name} is not set` : `stack config ${ref.name} is not set (pulumi config set --secret ${ref.name} …)`;
+        const what = ref.kind === "env" ? `environment variable ${ref.name}` : `stack config ${ref.name}`;
+        const how =
+          state === "empty"
+            ? `${what} is empty; a declared secret needs a value (leave ${field} out to leave the live one alone)`
+            : ref.kind === "env"
+              ? `${what} is not set`
+              : `${what} is not set (pulumi config set --secret ${ref.name} …)`;
         problems.push(problem(offset, `configurations.${key}.${field}: ${referenceText(ref)}: ${how}`, options.unsetReference));
       }
     }

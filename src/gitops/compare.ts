@@ -51,8 +51,10 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     field("baseUrl", d.baseUrl ?? "", actual.baseUrl);
     field("sipUrl", d.sipUrl ?? "", actual.sipUrl);
     field("meta", metaMap(d.meta), actual.meta);
-    const secret = (ref: SecretReference | undefined, liveValue: string): SecretStatus => {
-      const declared = ref ? options.secretValue(ref) : "";
+    // A secret that is not declared is not managed, so not compared either.
+    const secret = (ref: SecretReference | undefined, liveValue: string | undefined): SecretStatus => {
+      if (!ref) return "not-declared";
+      const declared = options.secretValue(ref);
       if (declared === undefined) return "not-compared";
       return declared === liveValue ? "unchanged" : "changed";
     };

@@ -17,7 +17,7 @@ export interface DriftOptions {
 export async function driftReport(paths: string[], options: DriftOptions): Promise<DriftReport> {
   const stack: StackInfo | undefined = options.stack ? await readStack(options.stack, options.cwd) : undefined;
   const settings = resolveSettings((key) => stack?.config[key], options.env);
-  const { declarations, problems } = loadDeclarations(paths, { isSet: () => true, unsetReference: "warning" });
+  const { declarations, problems } = loadDeclarations(paths, { isSet: () => "set", unsetReference: "warning" });
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length) throw new Error(`invalid declarations:\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
 

@@ -2,7 +2,8 @@
 // when a field changes meaning.
 
 export type ConfigurationStatus = "in-sync" | "changed" | "missing";
-export type SecretStatus = "unchanged" | "changed" | "not-compared";
+/** "not-declared": the declaration leaves the secret out, so it is not managed and not compared. */
+export type SecretStatus = "unchanged" | "changed" | "not-compared" | "not-declared";
 
 export interface FieldChange {
   field: "name" | "provider" | "active" | "baseUrl" | "sipUrl" | "meta";

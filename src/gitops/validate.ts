@@ -14,7 +14,7 @@ export interface Validation {
  */
 export function validateDeclarations(paths: string[], env: Record<string, string | undefined>): Validation {
   const { declarations, problems } = loadDeclarations(paths, {
-    isSet: (ref) => ref.kind !== "env" || env[ref.name] !== undefined,
+    isSet: (ref) => (ref.kind !== "env" ? "set" : env[ref.name] === undefined ? "unset" : env[ref.name] === "" ? "empty" : "set"),
     unsetReference: "warning",
   });
   const warn = (d: Declaration, message: string) =>

@@ -29,14 +29,26 @@ export interface ConfigurationOutputs {
   providerDetails: ProviderDetails | null;
   orgHandle: string;
   active: boolean;
-  apiKey: string;
-  apiSecret: string;
+  /** Present only when declared: a secret that is not declared is not managed, nor kept in state. */
+  apiKey?: string;
+  apiSecret?: string;
   baseUrl: string;
   sipUrl: string;
   meta: Record<string, string>;
 }
 
-type Comparable = Pick<ConfigurationOutputs, "name" | "active" | "apiKey" | "apiSecret" | "baseUrl" | "sipUrl">;
+export const SECRET_INPUTS = ["apiKey", "apiSecret"] as const;
+export type SecretInput = (typeof SECRET_INPUTS)[number];
+
+interface Comparable {
+  name: string;
+  active: boolean;
+  /** undefined: not declared, so not managed: never compared, never sent. */
+  apiKey: string | undefined;
+  apiSecret: string | undefined;
+  baseUrl: string;
+  sipUrl: string;
+}
 
 /** Resource field ↔ API field, for those a PATCH may change. */
 const PATCHABLE: ReadonlyArray<[keyof Comparable, PatchableField]> = [
@@ -48,16 +60,22 @@ const PATCHABLE: ReadonlyArray<[keyof Comparable, PatchableField]> = [
   ["sipUrl", "sip_url"],
 ];
 
-/** `null` and `""` mean the same for URLs and secrets; an unset `active` means true. */
+/** `null` and `""` mean the same for URLs; an unset `active` means true; an undeclared secret stays undefined. */
 function comparable(x: Partial<ConfigurationInputs | ConfigurationOutputs>): Comparable {
   return {
     name: x.name ?? "",
     active: x.active ?? true,
-    apiKey: x.apiKey ?? "",
-    apiSecret: x.apiSecret ?? "",
+    apiKey: x.apiKey,
+    apiSecret: x.apiSecret,
     baseUrl: x.baseUrl ?? "",
     sipUrl: x.sipUrl ?? "",
   };
+}
+
+/** Whether `field` of `live` differs from `desired`; a secret is compared only when it is declared. */
+function differs(from: Comparable, to: Comparable, field: keyof Comparable): boolean {
+  if ((field === "apiKey" || field === "apiSecret") && to[field] === undefined) return false;
+  return from[field] !== to[field];
 }
 
 /** meta_json as a map with sorted keys: its order is not meaningful. */
@@ -69,33 +87,59 @@ export function metaMap(entries: MetaEntry[] | Record<string, string> | undefine
 const sameMeta = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) =>
   JSON.stringify(metaMap(a)) === JSON.stringify(metaMap(b));
 
-export function toOutputs(c: ProviderConfiguration): ConfigurationOutputs {
-  return {
+/**
+ * The live configuration as the resource's outputs. `managed` names the secrets the declaration
+ * holds: only those are kept (in state, as secrets); the others are not the resource's to know.
+ */
+export function toOutputs(c: ProviderConfiguration, managed: Partial<Record<SecretInput, unknown>> = { apiKey: true, apiSecret: true }): ConfigurationOutputs {
+  const outputs: ConfigurationOutputs = {
     name: c.name,
     provider: c.provider,
     providerDetails: c.provider_details,
     orgHandle: c.org_handle,
     active: c.active,
-    apiKey: c.api_key ?? "",
-    apiSecret: c.api_secret ?? "",
     baseUrl: c.base_url ?? "",
     sipUrl: c.sip_url ?? "",
     meta: metaMap(c.meta_json),
   };
+  if (managed.apiKey !== undefined) outputs.apiKey = c.api_key ?? "";
+  if (managed.apiSecret !== undefined) outputs.apiSecret = c.api_secret ?? "";
+  return outputs;
 }
 
+/** The POST body for a declaration. An undeclared secret is not sent: the API keeps its own default. */
 export function toCreateBody(inputs: ConfigurationInputs): CreateConfigurationInput {
   const c = comparable(inputs);
-  return {
+  const body: CreateConfigurationInput = {
     name: c.name,
     provider: inputs.provider,
     active: c.active,
-    api_key: c.apiKey,
-    api_secret: c.apiSecret,
     base_url: c.baseUrl || null,
     sip_url: c.sipUrl,
     meta_json: Object.entries(metaMap(inputs.meta)).map(([meta_key, meta_value]) => ({ meta_key, meta_value })),
   };
+  if (c.apiKey !== undefined) body.api_key = c.apiKey;
+  if (c.apiSecret !== undefined) body.api_secret = c.apiSecret;
+  return body;
+}
+
+/**
+ * Whether `live` is exactly what POSTing `body` would have made: how a create whose answer was lost is
+ * recognised. Every field counts, secrets included (compared here, in memory, never reported); a
+ * field the body leaves out must hold the API's default.
+ */
+export function isCreatedFrom(body: CreateConfigurationInput, live: ProviderConfiguration): boolean {
+  const meta = (entries: MetaEntry[] | undefined) => JSON.stringify(metaMap(entries ?? []));
+  return (
+    live.name === body.name &&
+    live.provider === body.provider &&
+    live.active === (body.active ?? true) &&
+    (live.api_key ?? "") === (body.api_key ?? "") &&
+    (live.api_secret ?? "") === (body.api_secret ?? "") &&
+    (live.base_url ?? "") === (body.base_url ?? "") &&
+    (live.sip_url ?? "") === (body.sip_url ?? "") &&
+    meta(live.meta_json) === meta(body.meta_json)
+  );
 }
 
 /** The PATCH that brings `live` to `desired`: only the writable fields that differ. */
@@ -104,7 +148,7 @@ export function patchFor(live: Partial<ConfigurationOutputs>, desired: Configura
   const to = comparable(desired);
   const patch: UpdateConfigurationInput = {};
   for (const [field, apiField] of PATCHABLE) {
-    if (from[field] === to[field]) continue;
+    if (!differs(from, to, field)) continue;
     if (apiField === "base_url") patch.base_url = to.baseUrl || null;
     else (patch as Record<string, unknown>)[apiField] = to[field];
   }
@@ -125,6 +169,6 @@ export function changedFields(live: Partial<ConfigurationOutputs>, desired: Conf
   const to = comparable(desired);
   return [
     ...replacementsFor(live, desired),
-    ...PATCHABLE.filter(([field]) => from[field] !== to[field]).map(([field]) => field),
+    ...PATCHABLE.filter(([field]) => differs(from, to, field)).map(([field]) => field),
   ];
 }

@@ -3,13 +3,16 @@
 // current code. Knows Pulumi's dynamic-provider interface; reaches the API only through the client.
 import type * as pulumi from "@pulumi/pulumi";
 import type { TelephonyClient } from "../client/client.js";
+import type { ProviderConfiguration } from "../client/contract.js";
 import { isNotFound } from "../client/errors.js";
 import { redact } from "../client/redact.js";
 import { validateResourceArgs } from "../schemas.js";
+import { createOnce } from "./create-once.js";
 import {
   changedFields,
   patchFor,
   replacementsFor,
+  SECRET_INPUTS,
   toCreateBody,
   toOutputs,
   type ConfigurationInputs,
@@ -25,6 +28,9 @@ const secret = (value: string) => ({ [SECRET_SIG]: SECRET_MARK, value });
 let settings: ApiSettings | undefined;
 let settingsError: Error | undefined;
 let client: TelephonyClient | undefined;
+// One process serves every resource of one Pulumi operation: what the creates of this run share.
+let before: Promise<ProviderConfiguration[]> | undefined;
+const claimed = new Set<number>();
 
 /** Stack config reaches a dynamic provider only here (@pulumi/pulumi >= 3.139). */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
@@ -36,13 +42,36 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
   }
 }
 
+function configured(): ApiSettings {
+  if (!settings) throw settingsError ?? new Error("the dynamic provider was not configured");
+  return settings;
+}
+
 function api(): TelephonyClient {
-  if (!client) {
-    if (!settings) throw settingsError ?? new Error("the dynamic provider was not configured");
-    client = clientFor(settings);
-  }
+  client ??= clientFor(configured());
   return client;
 }
+
+/**
+ * The client acting in the organization an existing configuration belongs to (recorded in its state),
+ * whatever organization is configured now: a changed setting never makes it a stranger.
+ */
+const apiFor = (state: Partial<ConfigurationOutputs>): TelephonyClient => api().inOrganization(state.orgHandle || configured().orgHandle);
+
+/** The organization's configurations before this run created any; listed once, again after a failure. */
+function listedBefore(): Promise<ProviderConfiguration[]> {
+  before ??= api().list().catch((error: unknown) => {
+    before = undefined;
+    throw error;
+  });
+  return before;
+}
+
+/**
+ * Lines on the provider's stderr reach the output of `pulumi up` and `preview`, with either language
+ * host: the engine forwards a plugin's output as info messages.
+ */
+const notice = (message: string) => console.error(`telephony-config: ${message}`);
 
 /** Errors leave the provider as plain messages, with every secret this call knew masked. */
 async function guarded<T>(secrets: Array<string | undefined>, work: () => Promise<T>): Promise<T> {
@@ -54,12 +83,25 @@ async function guarded<T>(secrets: Array<string | undefined>, work: () => Promis
   }
 }
 
+/** A secret stays in the outputs only while it is declared. */
+function managedOnly(outs: ConfigurationOutputs, declared: Partial<ConfigurationInputs>): ConfigurationOutputs {
+  const kept = { ...outs };
+  for (const field of SECRET_INPUTS) if (declared[field] === undefined) delete kept[field];
+  return kept;
+}
+
 const secretsOf = (...bags: Array<Partial<ConfigurationInputs> | undefined>) => bags.flatMap((b) => [b?.apiKey, b?.apiSecret]);
 
 // Pulumi's marker for a value not known until apply (preview of a value computed from another resource).
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  // `import` is read only when the resource has no state yet: a replacement, or a configuration that
+  // was deleted by hand and is created again, must not adopt the old id.
+  if (Object.keys(olds).length > 0 && "importId" in news) {
+    const { importId: _importId, ...rest } = news;
+    news = rest;
+  }
   const { __provider: _provider, ...args } = news;
   if (validateResourceArgs(args)) return { inputs: news };
   // Names and reasons only: a failing value may be a secret. A value not yet known is judged at apply.
@@ -73,36 +115,54 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
 }
 
 export async function diff(
-  _id: string,
+  id: string,
   olds: ConfigurationOutputs,
   news: ConfigurationInputs,
 ): Promise<pulumi.dynamic.DiffResult> {
-  const replaces = replacementsFor(olds, news);
-  return { changes: changedFields(olds, news).length > 0, replaces, deleteBeforeReplace: false };
+  claimed.add(Number(id));
+  const replaces: string[] = replacementsFor(olds, news);
+  // The organization is part of a configuration's identity: a new one means a new configuration there
+  // (created first), and the old one deleted where it lives.
+  if (settings && olds.orgHandle && olds.orgHandle !== settings.orgHandle) replaces.push("orgHandle");
+  return { changes: changedFields(olds, news).length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
 export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynamic.CreateResult> {
   return guarded(secretsOf(inputs), async () => {
-    if (inputs.importId === undefined) {
-      const created = await api().create(toCreateBody(inputs));
-      return { id: String(created.id), outs: toOutputs(created) };
+    if (inputs.importId !== undefined) {
+      const adopted = await adopt(inputs.importId, inputs);
+      if (adopted) return { id: String(inputs.importId), outs: adopted };
+      notice(
+        `${inputs.name}: configuration ${inputs.importId} (import) does not exist in organization ${configured().orgHandle}; ` +
+          "creating the configuration instead (remove `import` from the declaration once it is created)",
+      );
     }
-    return { id: String(inputs.importId), outs: await adopt(inputs.importId, inputs) };
+    const created = await createOnce(toCreateBody(inputs), inputs.name, {
+      client: api(),
+      orgHandle: configured().orgHandle,
+      before: listedBefore,
+      claimed,
+      notice,
+    });
+    return { id: String(created.id), outs: toOutputs(created, inputs) };
   });
 }
 
-/** Takes over an existing configuration: PATCHes what differs, refuses what only a replacement could change. */
-async function adopt(id: number, inputs: ConfigurationInputs): Promise<ConfigurationOutputs> {
+/**
+ * Takes over an existing configuration: PATCHes what differs, refuses what only a replacement could
+ * change. Undefined when the API says there is no such configuration.
+ */
+async function adopt(id: number, inputs: ConfigurationInputs): Promise<ConfigurationOutputs | undefined> {
   let live;
   try {
     live = await api().get(id);
   } catch (error) {
-    if (isNotFound(error)) {
-      throw new Error(`cannot adopt configuration ${id}: it does not exist in organization ${settings!.orgHandle}`);
-    }
+    if (isNotFound(error)) return undefined;
     throw error;
   }
-  const outputs = toOutputs(live);
+  if (claimed.has(id)) throw new Error(`cannot adopt configuration ${id}: another resource of this stack manages it`);
+  claimed.add(id);
+  const outputs = toOutputs(live, inputs);
   const replaces = replacementsFor(outputs, inputs);
   if (replaces.length) {
     const detail = replaces.map((f) => (f === "provider" ? `provider is ${outputs.provider}, declared ${inputs.provider}` : "meta differs from the declaration"));
@@ -113,20 +173,23 @@ async function adopt(id: number, inputs: ConfigurationInputs): Promise<Configura
     );
   }
   const patch = patchFor(outputs, inputs);
-  return Object.keys(patch).length ? toOutputs(await api().update(id, patch)) : outputs;
+  return Object.keys(patch).length ? toOutputs(await api().update(id, patch), inputs) : outputs;
 }
 
 export async function read(id: string, props: ConfigurationOutputs): Promise<pulumi.dynamic.ReadResult> {
   return guarded(secretsOf(props), async () => {
+    claimed.add(Number(id));
     let live;
     try {
-      live = await api().get(Number(id));
+      live = await apiFor(props).get(Number(id));
     } catch (error) {
-      // Deleted out of band: an empty id tells the engine the resource is gone.
+      // Deleted out of band, as the API itself says: an empty id tells the engine the resource is gone.
+      // Any other answer (a proxy's 404 page, a wrong base URL) is an error, and the state stays.
       if (isNotFound(error)) return { id: undefined, props: {} } as unknown as pulumi.dynamic.ReadResult;
       throw error;
     }
-    const outs = toOutputs(live);
+    // Only the secrets the state holds are managed; the others are not read into it.
+    const outs = toOutputs(live, props);
     // Inputs that mirror what is live, so that the next diff shows drift field by field. Empty
     // optional fields are left out, as an undeclared one is; secrets stay marked as secrets.
     const inputs: Record<string, unknown> = { name: outs.name, provider: outs.provider, active: outs.active, meta: outs.meta };
@@ -140,18 +203,20 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
 
 export async function update(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): Promise<pulumi.dynamic.UpdateResult> {
   return guarded(secretsOf(olds, news), async () => {
+    claimed.add(Number(id));
     const patch = patchFor(olds, news);
-    if (!Object.keys(patch).length) return { outs: olds };
-    return { outs: toOutputs(await api().update(Number(id), patch)) };
+    if (!Object.keys(patch).length) return { outs: managedOnly(olds, news) };
+    return { outs: toOutputs(await apiFor(olds).update(Number(id), patch), news) };
   });
 }
 
 export async function remove(id: string, props: ConfigurationOutputs): Promise<void> {
   return guarded(secretsOf(props), async () => {
     try {
-      await api().delete(Number(id));
+      await apiFor(props).delete(Number(id));
     } catch (error) {
-      if (!isNotFound(error)) throw error; // already gone
+      // Already gone, as the API itself says; a foreign 404 is an error and the resource stays in state.
+      if (!isNotFound(error)) throw error;
     }
   });
 }

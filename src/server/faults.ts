@@ -1,5 +1,11 @@
-export const FAULT_KINDS = ["429", "500", "503", "drop"] as const;
+/**
+ * Faults before the request is carried out (429, 500, 503, drop: close the connection unanswered)
+ * and after it (lost: carry it out, then close unanswered; gateway: carry it out, then answer 502 with
+ * an HTML page, as a proxy does). The latter are the unknown outcomes a client must find out about.
+ */
+export const FAULT_KINDS = ["429", "500", "503", "drop", "lost", "gateway"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+export const AFTER_FAULTS: ReadonlySet<FaultKind> = new Set(["lost", "gateway"]);
 
 export interface FaultOptions {
   /** Added before every answer. */

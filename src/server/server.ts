@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { COLLECTION_PATH, type ProviderConfiguration } from "../client/contract.js";
 import { fieldErrors, validateCreateRequest, validateUpdateRequest } from "../schemas.js";
 import { PROVIDER_CATALOGUE } from "./catalogue.js";
-import { Faults, type FaultOptions } from "./faults.js";
+import { AFTER_FAULTS, Faults, type FaultKind, type FaultOptions } from "./faults.js";
 import { MemoryStore, type Store, type StoredConfiguration } from "./store.js";
 
 export interface RequestLogEntry {
@@ -14,6 +14,8 @@ export interface RequestLogEntry {
   status: number;
   /** Set for requests that carried a JSON body: its top-level keys, never its values. */
   bodyKeys?: string[];
+  /** Set when the request was carried out but its answer was lost on purpose (`status` is what it would have been). */
+  fault?: FaultKind;
 }
 
 export interface ServerOptions {
@@ -45,6 +47,7 @@ export interface RunningServer {
 
 export const DEFAULT_TOKENS: Record<string, string[]> = { "dev-token": ["dev-org"] };
 
+const GATEWAY_PAGE = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n";
 const ITEM_PATH = /^\/api\/v2\/platform\/telephony\/providers-configurations\/([^/]+)\/$/;
 const MAX_BODY = 1 << 20;
 
@@ -103,7 +106,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     let answer: Answer;
     let bodyKeys: string[] | undefined;
-    if (fault) {
+    if (fault && !AFTER_FAULTS.has(fault)) {
       answer = { status: Number(fault), message: `injected fault ${fault}` };
       if (fault === "429") answer.headers = { "retry-after": String(faults.retryAfterSeconds) };
     } else {
@@ -128,8 +131,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         answer = { status: error.status, message: error.message, ...(error.errors ? { errors: error.errors } : {}) };
       }
     }
-    // Logged before the answer leaves, so that whoever got the answer finds it in the log.
-    log({ method, path, status: answer.status, ...(bodyKeys ? { bodyKeys } : {}) });
+    // Logged before the answer leaves, so that whoever got the answer finds it in the log. After a
+    // fault that loses the answer, the log says what was done and how the answer was lost.
+    const done = { method, path, status: answer.status, ...(bodyKeys ? { bodyKeys } : {}) };
+    if (fault === "lost") {
+      log({ ...done, fault });
+      req.socket.destroy();
+      return;
+    }
+    if (fault === "gateway") {
+      log({ ...done, fault });
+      res.writeHead(502, { "content-type": "text/html" }).end(GATEWAY_PAGE);
+      return;
+    }
+    log(done);
     send(res, answer);
   }
 

@@ -25,20 +25,24 @@ export class MemoryStore implements Store {
   get(id: number): StoredConfiguration | undefined {
     return this.items.get(id);
   }
+  // Each write is persisted before memory changes: a write that could not be persisted fails, and is
+  // not served afterwards as if it had been stored.
   insert(config: Omit<StoredConfiguration, "id">): StoredConfiguration {
-    const stored = { id: this.nextId++, ...config };
+    const stored = { id: this.nextId, ...config };
+    this.persist({ put: stored, next_id: stored.id + 1 });
+    this.nextId = stored.id + 1;
     this.items.set(stored.id, stored);
-    this.persist({ put: stored, next_id: this.nextId });
     return stored;
   }
   replace(config: StoredConfiguration): void {
-    this.items.set(config.id, config);
     this.persist({ put: config });
+    this.items.set(config.id, config);
   }
   delete(id: number): boolean {
-    const existed = this.items.delete(id);
-    if (existed) this.persist({ delete: id });
-    return existed;
+    if (!this.items.has(id)) return false;
+    this.persist({ delete: id });
+    this.items.delete(id);
+    return true;
   }
   close(): void {}
   protected persist(_entry: LogEntry): void {}

@@ -23,7 +23,11 @@ export function declareConfigurations(source: string): pulumi.Output<Record<stri
   };
 
   const { declarations, problems } = loadDeclarations([source], {
-    isSet: (ref) => secretValue(ref) !== undefined,
+    isSet: (ref) => {
+      // The plain value, only to tell unset from empty: it never leaves this function.
+      const value = ref.kind === "secret" ? pulumi.runtime.getConfig(`${pulumi.getProject()}:${ref.name}`) : process.env[ref.name];
+      return value === undefined ? "unset" : value === "" ? "empty" : "set";
+    },
     unsetReference: "error",
   });
   const errors = problems.filter((p) => p.severity === "error");

@@ -272,3 +272,86 @@ describe("retries, against the server's fault injection", () => {
     expect(error).toMatchObject({ timedOut: true, mayHaveSucceeded: false });
   });
 });
+
+describe("what an answer proves, over real HTTP", () => {
+  it("an option passed as undefined keeps its default", async () => {
+    api = await startApi();
+    expect(await api.clientWith({ timeoutMs: undefined, deadlineMs: undefined, retry: { maxAttempts: undefined } }).list()).toEqual([]);
+  });
+
+  it("a refused connection proves nothing was sent: a create is tried again, and may not have happened", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const client = new TelephonyClient({ baseUrl: `http://127.0.0.1:${port}`, token: TOKEN, orgHandle: "dev-org", retry: { baseDelayMs: 1 } });
+    try {
+      const error = await caught(client.create(twilio));
+      expect(error).toBeInstanceOf(TelephonyNetworkError);
+      expect(error).toMatchObject({ sent: false, mayHaveSucceeded: false, attempts: 4 });
+      expect(error.message).not.toMatch(/may have been created/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("never starts an attempt with too little time left: a create after a 429 wait is not cut short", async () => {
+    // Answers take 400 ms; the 429 asks for 1 s; 1.5 s in all: a second POST would have 100 ms left,
+    // time enough to be stored, not to be answered.
+    api = await startApi({ faults: { latencyMs: 400, retryAfterSeconds: 1 } });
+    api.server.faults.inject("429", 1, "POST");
+    const error = await caught(api.clientWith({ timeoutMs: 1_000, deadlineMs: 1_500 }).create(twilio));
+    expect(isRateLimited(error)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(api.server.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["POST 429"]);
+    expect(api.server.store.all()).toEqual([]);
+  });
+
+  it("the API's own 404 means not found; a foreign 404 page does not, and names the URL", async () => {
+    const proxy = createServer((_req, res) => res.writeHead(404, { "content-type": "text/html" }).end("<html><body><h1>404 Not Found</h1></body></html>"));
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/wrong-prefix`;
+    const client = new TelephonyClient({ baseUrl: base, token: TOKEN, orgHandle: "dev-org", productId: 1 });
+    api = await startApi();
+    try {
+      for (const call of [client.get(1), client.delete(1), client.update(1, { name: "x" })]) {
+        const error = await caught(call);
+        expect(isNotFound(error)).toBe(false);
+        expect(error).toMatchObject({ status: 404, foreign: true });
+        expect(error.message).toContain(`the base URL (${base}/api/v2/platform/telephony/providers-configurations/1/) or a proxy in between is probably wrong`);
+      }
+      const own = await caught(api.client.get(999));
+      expect(isNotFound(own)).toBe(true);
+      expect(own).toMatchObject({ foreign: false });
+    } finally {
+      await client.close();
+      proxy.close();
+    }
+  });
+
+  it("a create answered by a gateway's 502 page, or whose answer is lost, may have happened", async () => {
+    api = await startApi();
+    api.server.faults.inject("gateway", 1, "POST");
+    const gateway = await caught(api.client.create(twilio));
+    expect(gateway).toMatchObject({ status: 502, foreign: true, mayHaveSucceeded: true, attempts: 1 });
+    api.server.faults.inject("lost", 1, "POST");
+    const lost = await caught(api.client.create(twilio));
+    expect(lost).toMatchObject({ sent: true, mayHaveSucceeded: true, attempts: 1 });
+    // Both were carried out: that is what makes these faults different from a drop.
+    expect(api.server.store.all()).toHaveLength(2);
+    expect(api.server.requests.map((r) => [r.status, r.fault])).toEqual([
+      [201, "gateway"],
+      [201, "lost"],
+    ]);
+    // A 400 from the API itself proves nothing was created.
+    expect(await caught(api.client.create({ name: "", provider: 3 }))).toMatchObject({ status: 400, mayHaveSucceeded: false });
+  });
+
+  it("acts in another organization when asked", async () => {
+    api = await startApi();
+    const other = await api.client.inOrganization("other-org").create(twilio);
+    expect(other.org_handle).toBe("other-org");
+    expect(isNotFound(await caught(api.client.get(other.id)))).toBe(true);
+    expect((await api.client.inOrganization("other-org").get(other.id)).id).toBe(other.id);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatProblem } from "../../src/declarations/declaration.js";
 import { parseDeclarations, type ParseOptions } from "../../src/declarations/parse.js";
 
-const allSet: ParseOptions = { isSet: () => true, unsetReference: "error" };
+const allSet: ParseOptions = { isSet: () => "set", unsetReference: "error" };
 const parse = (text: string, options = allSet) => parseDeclarations(text, "telephony.yaml", options);
 const messages = (text: string, options = allSet) => parse(text, options).problems.map((p) => formatProblem(p));
 
@@ -65,7 +65,7 @@ configurations:
 
   it("says which reference is unset: an error when applying, a warning when validating", () => {
     const text = "configurations:\n  a:\n    provider: 1\n    apiKey: ${env:MISSING_KEY}\n    apiSecret: ${secret:missingSecret}\n";
-    const unset: ParseOptions = { isSet: () => false, unsetReference: "error" };
+    const unset: ParseOptions = { isSet: () => "unset", unsetReference: "error" };
     expect(messages(text, unset)).toEqual([
       "telephony.yaml:4:13: configurations.a.apiKey: ${env:MISSING_KEY}: environment variable MISSING_KEY is not set",
       "telephony.yaml:5:16: configurations.a.apiSecret: ${secret:missingSecret}: stack config missingSecret is not set (pulumi config set --secret missingSecret …)",

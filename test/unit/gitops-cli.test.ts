@@ -95,7 +95,7 @@ describe("telephony-config drift", () => {
     expect(json.code).toBe(2);
     const report = JSON.parse(json.stdout);
     expect(report).toMatchObject({ version: 1, inSync: false, summary: { declared: 2, inSync: 0, changed: 1, missing: 1, unmanaged: 0 } });
-    expect(report.configurations[0]).toMatchObject({ key: "twilio", id: 1, matchedBy: "name", status: "changed", secrets: { apiKey: "not-compared", apiSecret: "unchanged" } });
+    expect(report.configurations[0]).toMatchObject({ key: "twilio", id: 1, matchedBy: "name", status: "changed", secrets: { apiKey: "not-compared", apiSecret: "not-declared" } });
     const md = await runCli(["drift", "--markdown", declarations], { env: apiEnv(api) });
     expect(md.stdout).toMatch(/^### Telephony configurations: ⚠️ drift/);
   });

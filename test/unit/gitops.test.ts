@@ -141,7 +141,7 @@ describe("adoptionYaml", () => {
       },
     });
     // What it writes is valid input for the stack program.
-    expect(parseDeclarations(yaml, "adopted.yaml", { isSet: () => true, unsetReference: "error" }).problems).toEqual([]);
+    expect(parseDeclarations(yaml, "adopted.yaml", { isSet: () => "set", unsetReference: "error" }).problems).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProviderConfiguration } from "../../src/client/contract.js";
-import { changedFields, patchFor, replacementsFor, toCreateBody, toOutputs, type ConfigurationInputs } from "../../src/provider/mapping.js";
-import { check, diff } from "../../src/provider/runtime.js";
+import { changedFields, isCreatedFrom, patchFor, replacementsFor, toCreateBody, toOutputs, type ConfigurationInputs } from "../../src/provider/mapping.js";
+import { check, configure, diff } from "../../src/provider/runtime.js";
 import { resolveSettings } from "../../src/provider/settings.js";
 
 const api: ProviderConfiguration = {
@@ -41,6 +41,9 @@ describe("mapping between the resource and the API", () => {
     ["a provider change", {}, { provider: 4 }, ["provider"]],
     ["a meta change", {}, { meta: { region: "eu-west-1", team: "support" } }, ["meta"]],
     ["meta removed", {}, { meta: undefined }, ["meta"]],
+    ["an undeclared key against a live one", { api_key: "live" }, { apiKey: undefined }, []],
+    ["an undeclared secret against a live one", { api_secret: "live" }, { apiSecret: undefined }, []],
+    ["a declared key against an empty live one", { api_key: "" }, {}, ["apiKey"]],
   ])("changed fields for %s", (_name, liveChange, declaredChange, expected) => {
     expect(changedFields(toOutputs({ ...api, ...liveChange }), { ...declared, ...declaredChange })).toEqual(expected);
   });
@@ -49,6 +52,42 @@ describe("mapping between the resource and the API", () => {
     expect(patchFor(live, { ...declared, name: "N", baseUrl: "https://x.example" })).toEqual({ name: "N", base_url: "https://x.example" });
     expect(patchFor(toOutputs({ ...api, base_url: "https://x.example" }), declared)).toEqual({ base_url: null });
     expect(patchFor(live, { ...declared, provider: 4 })).toEqual({});
+  });
+
+  it("never sends an undeclared secret: not on PATCH, not on create", () => {
+    const { apiKey: _k, apiSecret: _s, ...withoutSecrets } = declared;
+    expect(patchFor(live, { ...withoutSecrets, name: "N" })).toEqual({ name: "N" });
+    // A secret the state does not hold (not managed until now) is sent once it is declared.
+    const { apiKey: _lk, ...liveWithoutKey } = live;
+    expect(patchFor(liveWithoutKey, declared)).toEqual({ api_key: "k" });
+    expect(toCreateBody({ name: "A", provider: 1, apiSecret: "s" })).not.toHaveProperty("api_key");
+  });
+
+  it("keeps in the outputs only the secrets that are declared", () => {
+    expect(toOutputs(api, {})).not.toHaveProperty("apiKey");
+    expect(toOutputs(api, { apiKey: "x" })).toMatchObject({ apiKey: "k" });
+    expect(toOutputs(api, { apiKey: "x" })).not.toHaveProperty("apiSecret");
+  });
+
+  it.each<[string, Partial<ProviderConfiguration>, boolean]>([
+    ["exactly what the POST would make", {}, true],
+    ["null and empty URLs alike", { base_url: "", sip_url: null }, true],
+    ["meta in another order", { meta_json: [...api.meta_json].reverse() }, true],
+    ["another name", { name: "Twilio 2" }, false],
+    ["another provider", { provider: 4 }, false],
+    ["another key", { api_key: "k2" }, false],
+    ["another secret", { api_secret: "s2" }, false],
+    ["inactive", { active: false }, false],
+    ["a base URL the body does not have", { base_url: "https://x.example" }, false],
+    ["less meta", { meta_json: [] }, false],
+  ])("recognises a configuration a create made: %s", (_name, liveChange, expected) => {
+    expect(isCreatedFrom(toCreateBody(declared), { ...api, ...liveChange })).toBe(expected);
+  });
+
+  it("an undeclared secret must hold the API's default for a configuration to count as created by the body", () => {
+    const body = toCreateBody({ name: "Twilio", provider: 3, meta: declared.meta! });
+    expect(isCreatedFrom(body, { ...api, api_key: "", api_secret: null })).toBe(true);
+    expect(isCreatedFrom(body, api)).toBe(false);
   });
 
   it("asks for a replacement only for provider and meta", () => {
@@ -61,8 +100,6 @@ describe("mapping between the resource and the API", () => {
       name: "A",
       provider: 1,
       active: true,
-      api_key: "",
-      api_secret: "",
       base_url: null,
       sip_url: "",
       meta_json: [],
@@ -86,6 +123,25 @@ describe("the dynamic provider's check and diff", () => {
   it("leaves values not known until apply to be judged then", async () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     expect(await check({}, { name: unknown, provider: unknown })).toEqual({ inputs: { name: unknown, provider: unknown } });
+  });
+
+  it("reads `import` only for a resource that has no state yet", async () => {
+    const news = { __provider: "x", name: "A", provider: 3, importId: 42 };
+    expect(await check({}, news)).toEqual({ inputs: news });
+    expect(await check({ __provider: "x", name: "A", provider: 3, importId: 42 }, news)).toEqual({ inputs: { __provider: "x", name: "A", provider: 3 } });
+  });
+
+  it("rejects an empty secret: leaving it out is how a live one is left alone", async () => {
+    expect((await check({}, { name: "A", provider: 3, apiKey: "" })).failures).toEqual([{ property: "apiKey", reason: "must NOT have fewer than 1 characters" }]);
+  });
+
+  it("replaces a configuration of another organization than the configured one", async () => {
+    const settings: Record<string, string> = { "telephony:apiUrl": "http://127.0.0.1:1", "telephony:apiToken": "t", "telephony:orgHandle": "new-org", "telephony:productId": "1" };
+    configure({ config: { get: (k: string) => settings[k] } } as never);
+    expect(await diff("9", live, declared)).toEqual({ changes: true, replaces: ["orgHandle"], deleteBeforeReplace: false });
+    settings["telephony:orgHandle"] = "dev-org";
+    configure({ config: { get: (k: string) => settings[k] } } as never);
+    expect(await diff("9", live, declared)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
   it("diffs with replacements for provider and meta", async () => {

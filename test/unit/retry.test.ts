@@ -18,6 +18,9 @@ describe("retryDelay", () => {
     ["GET on 429 without Retry-After", "GET", { status: 429 }, 1, 50],
     ["POST on 429: not processed, so safe", "POST", { status: 429, retryAfter: "1" }, 1, 1_000],
     ["POST on a network error: may have happened", "POST", { networkError: true }, 1, undefined],
+    ["POST that was never sent (connection refused)", "POST", { networkError: true, sent: false }, 1, 50],
+    ["GET on 429 with fractional Retry-After", "GET", { status: 429, retryAfter: "1.5" }, 1, 1_500],
+    ["GET on 429 with a negative Retry-After: backoff", "GET", { status: 429, retryAfter: "-1" }, 1, 50],
     ["POST on 503", "POST", { status: 503 }, 1, undefined],
     ["GET on 500", "GET", { status: 500 }, 1, undefined],
     ["GET on 404", "GET", { status: 404 }, 1, undefined],
@@ -46,6 +49,9 @@ describe("parseRetryAfter", () => {
     ["Fri, 27 Nov 2026 10:00:10 GMT", 10_000],
     ["Fri, 27 Nov 2026 09:00:00 GMT", 0],
     ["soon", undefined],
+    ["1.5", 1_500],
+    ["-1", undefined],
+    ["2026-11-27", undefined],
     [null, undefined],
   ])("%s", (value, expected) => {
     expect(parseRetryAfter(value, now)).toBe(expected);

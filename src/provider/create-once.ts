@@ -1,0 +1,86 @@
+// Creates a configuration exactly once, across lost answers and across runs. The API has no
+// idempotency key, so a create whose answer never arrived (a reset, a timeout, a gateway's 502 page)
+// is found again by content: a live configuration that is exactly what the POST would have made.
+import type { TelephonyClient } from "../client/client.js";
+import type { CreateConfigurationInput, ProviderConfiguration } from "../client/contract.js";
+import { isOutcomeUnknown } from "../client/errors.js";
+import { isCreatedFrom } from "./mapping.js";
+
+export interface CreateOnceContext {
+  client: TelephonyClient;
+  orgHandle: string;
+  /**
+   * The organization's configurations as they were before this run created anything: listed once,
+   * on the first create, and shared by every create of the run.
+   */
+  before(): Promise<ProviderConfiguration[]>;
+  /** Ids this process already manages or has taken: never taken again by another resource. */
+  claimed: Set<number>;
+  /** Says something in the output of the Pulumi operation. */
+  notice(message: string): void;
+}
+
+export async function createOnce(body: CreateConfigurationInput, key: string, ctx: CreateOnceContext): Promise<ProviderConfiguration> {
+  const candidates = (list: ProviderConfiguration[]) =>
+    list.filter((c) => c.org_handle === ctx.orgHandle && !ctx.claimed.has(c.id) && isCreatedFrom(body, c));
+
+  // A create of an earlier run whose answer was lost left this configuration behind: take it over.
+  let before: ProviderConfiguration[];
+  try {
+    before = await ctx.before();
+  } catch (error) {
+    throw new Error(
+      `could not check whether "${body.name}" was already created by an earlier run whose answer was lost, ` +
+        `so it was not created: ${(error as Error).message}`,
+    );
+  }
+  const earlier = candidates(before);
+  if (earlier.length) return takeOver(earlier, body, key, ctx, "was created by an earlier run whose answer was lost");
+
+  let created: ProviderConfiguration;
+  try {
+    created = await ctx.client.create(body);
+  } catch (error) {
+    if (!isOutcomeUnknown(error)) throw error;
+    // Stored or not? Find out before anything else: repeating the POST could make a duplicate.
+    let after: ProviderConfiguration[];
+    try {
+      after = await ctx.client.list();
+    } catch (listError) {
+      throw new Error(
+        `${(error as Error).message}. Listing the configurations to find out failed too (${(listError as Error).message}); ` +
+          "the next `pulumi up` looks for it before creating anything",
+      );
+    }
+    const found = candidates(after);
+    if (!found.length) {
+      throw new Error(
+        `${(error as Error).message}. It is not among the organization's configurations, so it was not created; ` +
+          "the next `pulumi up` creates it (and looks for it first)",
+      );
+    }
+    return takeOver(found, body, key, ctx, "was created although the answer to the create was lost");
+  }
+  ctx.claimed.add(created.id);
+  return created;
+}
+
+function takeOver(
+  found: ProviderConfiguration[],
+  body: CreateConfigurationInput,
+  key: string,
+  ctx: CreateOnceContext,
+  how: string,
+): ProviderConfiguration {
+  if (found.length > 1) {
+    const ids = found.map((c) => c.id).join(", ");
+    throw new Error(
+      `${found.length} live configurations (ids ${ids}) are exactly what "${body.name}" would be, so it was not created ` +
+        `and none was taken over. Adopt the right one with \`import: <id>\` (importId in code) and delete the others.`,
+    );
+  }
+  const [match] = found as [ProviderConfiguration];
+  ctx.claimed.add(match.id);
+  ctx.notice(`${key}: took over configuration ${match.id} ("${match.name}"), which ${how}; nothing was created twice`);
+  return match;
+}
