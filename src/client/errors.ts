@@ -70,8 +70,8 @@ export class TelephonyApiError extends Error {
     const parts = [`${details.method} ${details.path}: ${details.status} ${STATUS_TEXT[details.status] ?? ""}`.trim()];
     if (foreign) {
       parts.push(
-        `this answer is not from the Provider Configurations API (not its JSON envelope): ` +
-          `the base URL${details.url ? ` (${clean(details.url)})` : ""} or a proxy in between is probably wrong`,
+        `this answer is not from the Provider Configurations API (not its JSON envelope)` +
+          `${details.url ? ` at ${clean(details.url)}` : ""}: the base URL or a proxy in between is probably wrong`,
       );
     }
     if (serverMessage) parts.push(serverMessage);

@@ -30,7 +30,13 @@ let settingsError: Error | undefined;
 let client: TelephonyClient | undefined;
 // One process serves every resource of one Pulumi operation: what the creates of this run share.
 let before: Promise<ProviderConfiguration[]> | undefined;
+/** Ids that resources of this stack manage, as the engine has shown them to this process. */
 const claimed = new Set<number>();
+/**
+ * Ids being replaced in this operation. The engine checks a replacement's inputs as a new resource's,
+ * so this is how create knows that `import` names the configuration it replaces, not one to adopt.
+ */
+const replacing = new Set<number>();
 
 /** Stack config reaches a dynamic provider only here (@pulumi/pulumi >= 3.139). */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
@@ -95,13 +101,7 @@ const secretsOf = (...bags: Array<Partial<ConfigurationInputs> | undefined>) => 
 // Pulumi's marker for a value not known until apply (preview of a value computed from another resource).
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  // `import` is read only when the resource has no state yet: a replacement, or a configuration that
-  // was deleted by hand and is created again, must not adopt the old id.
-  if (Object.keys(olds).length > 0 && "importId" in news) {
-    const { importId: _importId, ...rest } = news;
-    news = rest;
-  }
+export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const { __provider: _provider, ...args } = news;
   if (validateResourceArgs(args)) return { inputs: news };
   // Names and reasons only: a failing value may be a secret. A value not yet known is judged at apply.
@@ -124,12 +124,14 @@ export async function diff(
   // The organization is part of a configuration's identity: a new one means a new configuration there
   // (created first), and the old one deleted where it lives.
   if (settings && olds.orgHandle && olds.orgHandle !== settings.orgHandle) replaces.push("orgHandle");
+  if (replaces.length) replacing.add(Number(id));
   return { changes: changedFields(olds, news).length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
 export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynamic.CreateResult> {
   return guarded(secretsOf(inputs), async () => {
-    if (inputs.importId !== undefined) {
+    // `import` is read only when the resource has no state: a replacement creates a new configuration.
+    if (inputs.importId !== undefined && !replacing.has(inputs.importId)) {
       const adopted = await adopt(inputs.importId, inputs);
       if (adopted) return { id: String(inputs.importId), outs: adopted };
       notice(

@@ -21,8 +21,10 @@ export interface TelephonyStack {
 }
 
 /** The repo's Pulumi project, in a temp copy, on a fresh backend, against a local API server. */
-export async function telephonyStack(options: { copyDist?: boolean; env?: Record<string, string> } = {}): Promise<TelephonyStack> {
-  const api = await startApi({ tokens: { [TOKEN]: ["dev-org"] } });
+export async function telephonyStack(
+  options: { copyDist?: boolean; env?: Record<string, string>; orgs?: string[] } = {},
+): Promise<TelephonyStack> {
+  const api = await startApi({ tokens: { [TOKEN]: options.orgs ?? ["dev-org"] } });
   const project = projectCopy({ copyDist: options.copyDist ?? false });
   const t = await throwawayStack(project.dir, {
     TWILIO_API_KEY: SECRETS.TWILIO_API_KEY,

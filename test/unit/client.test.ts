@@ -318,7 +318,7 @@ describe("what an answer proves, over real HTTP", () => {
         const error = await caught(call);
         expect(isNotFound(error)).toBe(false);
         expect(error).toMatchObject({ status: 404, foreign: true });
-        expect(error.message).toContain(`the base URL (${base}/api/v2/platform/telephony/providers-configurations/1/) or a proxy in between is probably wrong`);
+        expect(error.message).toContain(`at ${base}/api/v2/platform/telephony/providers-configurations/1/: the base URL or a proxy in between is probably wrong`);
       }
       const own = await caught(api.client.get(999));
       expect(isNotFound(own)).toBe(true);

@@ -125,12 +125,6 @@ describe("the dynamic provider's check and diff", () => {
     expect(await check({}, { name: unknown, provider: unknown })).toEqual({ inputs: { name: unknown, provider: unknown } });
   });
 
-  it("reads `import` only for a resource that has no state yet", async () => {
-    const news = { __provider: "x", name: "A", provider: 3, importId: 42 };
-    expect(await check({}, news)).toEqual({ inputs: news });
-    expect(await check({ __provider: "x", name: "A", provider: 3, importId: 42 }, news)).toEqual({ inputs: { __provider: "x", name: "A", provider: 3 } });
-  });
-
   it("rejects an empty secret: leaving it out is how a live one is left alone", async () => {
     expect((await check({}, { name: "A", provider: 3, apiKey: "" })).failures).toEqual([{ property: "apiKey", reason: "must NOT have fewer than 1 characters" }]);
   });

@@ -1,7 +1,11 @@
 // The local API server's own rules, checked with raw requests over loopback.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { COLLECTION_PATH, itemPath } from "../../src/client/index.js";
 import { startServer, type RunningServer } from "../../src/server/server.js";
+import { FileStore } from "../../src/server/store.js";
 
 const TOKEN = "srv-token";
 let server: RunningServer | undefined;
@@ -130,5 +134,40 @@ describe("local API server", () => {
     expect((await call("GET", COLLECTION_PATH)).status).toBe(500);
     server.faults.rates = {};
     expect((await call("GET", COLLECTION_PATH)).status).toBe(200);
+  });
+
+  it("carries a request out before losing its answer: lost closes the connection, gateway answers an HTML 502", async () => {
+    server = await startServer({ tokens: { [TOKEN]: ["dev-org"] } });
+    server.faults.inject("lost", 1, "POST");
+    await expect(create()).rejects.toThrow();
+    server.faults.inject("gateway", 1, "POST");
+    const gateway = await fetch(server.url + COLLECTION_PATH, { method: "POST", headers: { ...full, "content-type": "application/json" }, body: JSON.stringify({ name: "Twilio", provider: 3 }) });
+    expect(gateway.status).toBe(502);
+    expect(gateway.headers.get("content-type")).toBe("text/html");
+    expect(await gateway.text()).toContain("<title>502 Bad Gateway</title>");
+    expect(server.store.all().map((c) => c.id)).toEqual([1, 2]);
+    expect(server.requests.map((r) => [r.status, r.fault])).toEqual([
+      [201, "lost"],
+      [201, "gateway"],
+    ]);
+  });
+
+  it("a write the data file could not take fails, and is not served afterwards", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "telephony-store-"));
+    try {
+      const store = new FileStore(join(dir, "data.jsonl"));
+      server = await startServer({ tokens: { [TOKEN]: ["dev-org"] }, store });
+      expect((await create()).status).toBe(201);
+      store.close(); // every later write to the file fails
+      expect((await create()).status).toBe(500);
+      expect((await call("PATCH", itemPath(1), full, { name: "renamed" })).status).toBe(500);
+      expect((await call("DELETE", itemPath(1))).status).toBe(500);
+      const listed = await call("GET", COLLECTION_PATH);
+      expect(listed.json.data.map((c: { id: number; name: string }) => [c.id, c.name])).toEqual([[1, "Twilio"]]);
+    } finally {
+      await server?.close().catch(() => undefined); // the store is closed already
+      server = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,134 @@
+// What must never happen to a live configuration, through the real Pulumi CLI: blanked secrets,
+// adoption applied twice, a changed organization orphaning everything, a proxy's 404 taken for "deleted".
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { caught } from "../helpers/caught.js";
+import { collect } from "../helpers/leaks.js";
+import { SECRETS, telephonyStack, type TelephonyStack } from "../helpers/stack.js";
+
+let s: TelephonyStack | undefined;
+let proxy: Server | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+  proxy?.close();
+  proxy = undefined;
+});
+
+const writes = (stack: TelephonyStack, from: number) => stack.api.server.requests.slice(from).filter((r) => r.method !== "GET");
+const exported = async (stack: TelephonyStack) => (await stack.t.cli(["stack", "export"])).stdout;
+
+describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => {
+  it("adopts a configuration without declared secrets and keeps them; an empty variable blanks nothing", async () => {
+    s = await telephonyStack();
+    const hand = await s.api.client.create({ name: "Old", provider: 3, api_key: "hand-key-5e1f", api_secret: "hand-secret-77c2" });
+    await s.declare(`configurations:\n  twilio:\n    name: Twilio Support\n    provider: 3\n    import: ${hand.id}\n`);
+    const mark = s.api.server.requests.length;
+    await s.stack.up();
+    // Only the name is written: the secrets are not the declaration's, so not sent, and not kept in state.
+    expect(writes(s, mark).map((r) => r.bodyKeys)).toEqual([["name"]]);
+    expect(await s.api.client.get(hand.id)).toMatchObject({ name: "Twilio Support", api_key: "hand-key-5e1f", api_secret: "hand-secret-77c2" });
+    expect(await exported(s)).not.toContain("hand-key-5e1f");
+    await s.stack.preview({ expectNoChanges: true, refresh: true });
+
+    // Declared from now on; then CI runs with the variable set but empty: an error naming it, no write.
+    await s.declare(`configurations:\n  twilio:\n    name: Twilio Support\n    provider: 3\n    apiKey: \${env:TWILIO_API_KEY}\n`);
+    await s.stack.up();
+    expect((await s.api.client.get(hand.id)).api_key).toBe(SECRETS.TWILIO_API_KEY);
+    const before = s.api.server.requests.length;
+    const error = await caught(s.t.cli(["up", "--yes"], { TWILIO_API_KEY: "" }));
+    const { stdout, stderr } = error as Error & { stdout: string; stderr: string };
+    expect(stdout + stderr).toMatch(/configurations\.twilio\.apiKey: \$\{env:TWILIO_API_KEY\}: environment variable TWILIO_API_KEY is empty/);
+    expect(writes(s, before)).toEqual([]);
+    expect(await s.api.client.get(hand.id)).toMatchObject({ api_key: SECRETS.TWILIO_API_KEY, api_secret: "hand-secret-77c2" });
+  });
+
+  it("reads import only once: a replacement and a re-creation after a delete by hand create normally", async () => {
+    s = await telephonyStack();
+    const hand = await s.api.client.create({ name: "Jio Main", provider: 2 });
+    const yaml = (provider: number) => `configurations:\n  jio:\n    name: Jio Main\n    provider: ${provider}\n    import: ${hand.id}\n`;
+    await s.declare(yaml(2));
+    await s.stack.up();
+
+    // A provider change replaces the adopted configuration: a new one, and the adopted one deleted.
+    await s.declare(yaml(1));
+    const replaced = await s.stack.up();
+    expect(replaced.summary.resourceChanges).toMatchObject({ replace: 1 });
+    const live = await s.api.client.list();
+    expect(live.map((c) => [c.name, c.provider])).toEqual([["Jio Main", 1]]);
+    expect(live[0]!.id).not.toBe(hand.id);
+
+    // Deleted by hand; `import` still names the adopted id, which no longer exists.
+    await s.api.client.delete(live[0]!.id);
+    const out = collect();
+    const recreated = await s.stack.up({ refresh: true, onOutput: out.onOutput });
+    expect(recreated.summary.resourceChanges).toMatchObject({ create: 1 });
+    expect((await s.api.client.list()).map((c) => [c.name, c.provider])).toEqual([["Jio Main", 1]]);
+    expect(out.text()).toContain(`configuration ${hand.id} (import) does not exist in organization dev-org; creating the configuration instead`);
+  });
+
+  it("a changed organization moves each configuration: created in the new one, deleted from the old, nothing orphaned", async () => {
+    s = await telephonyStack({ orgs: ["dev-org", "other-org"] });
+    await s.declare(`configurations:
+  twilio:
+    name: Twilio Support
+    provider: 3
+    apiKey: \${env:TWILIO_API_KEY}
+  vapi:
+    name: Vapi
+    provider: 6
+`);
+    await s.stack.up();
+    const original = await s.api.client.list();
+    await s.stack.setConfig("telephony:orgHandle", { value: "other-org" });
+
+    // A refresh with the new settings reads each configuration where it lives: nothing is dropped,
+    // and each one is to be replaced by one in the new organization.
+    expect((await s.stack.preview({ refresh: true })).changeSummary).toEqual({ replace: 2, same: 1 });
+    const moving = await s.stack.up({ refresh: true });
+    expect(moving.summary.resourceChanges).toEqual({ replace: 2, same: 1 });
+    expect(await s.api.client.list()).toEqual([]);
+    const moved = await s.api.client.inOrganization("other-org").list();
+    expect(moved.map((c) => [c.name, c.org_handle, c.api_key]).sort()).toEqual([
+      ["Twilio Support", "other-org", SECRETS.TWILIO_API_KEY],
+      ["Vapi", "other-org", ""],
+    ]);
+    expect(moved.map((c) => c.id)).not.toContain(original[0]!.id);
+    await s.stack.preview({ expectNoChanges: true, refresh: true });
+    await s.stack.destroy();
+    expect(await s.api.client.inOrganization("other-org").list()).toEqual([]);
+  });
+
+  it("a proxy's 404 page is not 'deleted': refresh and destroy fail and change neither state nor live objects", async () => {
+    s = await telephonyStack();
+    await s.declare("configurations:\n  a:\n    name: A\n    provider: 3\n  b:\n    name: B\n    provider: 4\n");
+    await s.stack.up();
+    const live = await s.api.client.list();
+    const configurations = async () =>
+      (JSON.parse(await exported(s!)).deployment.resources as Array<Record<string, unknown> & { type: string }>)
+        .filter((r) => r.type.endsWith(":ProviderConfiguration"))
+        .map(({ urn, id, inputs, outputs }) => ({ urn, id, inputs, outputs }));
+
+    proxy = createServer((_req, res) => res.writeHead(404, { "content-type": "text/html" }).end("<html><body>404 page not found</body></html>"));
+    await new Promise<void>((resolve) => proxy!.listen(0, "127.0.0.1", resolve));
+    const wrongUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/ingress`;
+    await s.stack.setConfig("telephony:apiUrl", { value: wrongUrl });
+    // An `up` with nothing to change needs no API call: it records the new URL for refresh and destroy.
+    await s.stack.up();
+    const state = await configurations();
+
+    for (const operation of [() => s!.stack.refresh(), () => s!.stack.preview({ refresh: true }), () => s!.stack.destroy()]) {
+      const error = await caught(operation());
+      expect(String(error)).toContain("this answer is not from the Provider Configurations API");
+      expect(String(error)).toMatch(new RegExp(`at ${wrongUrl}/api/v2/platform/telephony/providers-configurations/\\d+/: the base URL or a proxy in between is probably wrong`));
+      expect(await configurations()).toEqual(state);
+    }
+    expect(await s.api.client.list()).toEqual(live);
+
+    // With the right URL again, everything is where it was.
+    await s.stack.setConfig("telephony:apiUrl", { value: s.api.server.url });
+    await s.stack.up();
+    await s.stack.preview({ expectNoChanges: true, refresh: true });
+  });
+});
