@@ -1,0 +1,99 @@
+// Exactly once, by itself: `pulumi up`, an update and `destroy` of 100 configurations through an API
+// that loses answers after doing the work, answers with a gateway's 502 page, drops connections and
+// rate-limits. Repeating the command until it succeeds converges to exactly what is declared.
+import { afterEach, describe, expect, it } from "vitest";
+import type { ProviderConfiguration } from "../../src/client/index.js";
+import { telephonyStack, type TelephonyStack } from "../helpers/stack.js";
+
+const COUNT = 100;
+const FAULTS = { lost: 0.15, gateway: 0.1, drop: 0.05, "429": 0.05 };
+const MAX_RUNS = 25;
+
+let s: TelephonyStack | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+const declarations = (suffix: string) =>
+  [
+    "configurations:",
+    ...Array.from({ length: COUNT }, (_, i) =>
+      [
+        `  cfg-${i}:`,
+        `    name: Config ${i}${suffix}`,
+        `    provider: ${(i % 6) + 1}`,
+        `    sipUrl: sip:cfg-${i}.example.com`,
+        // Some share everything but the secret: only the secret tells their creates apart.
+        ...(i % 10 === 0 ? ["    apiKey: ${env:TWILIO_API_KEY}", "    meta: { team: support }"] : []),
+      ].join("\n"),
+    ),
+  ].join("\n");
+
+/** Runs `pulumi <args>` until it exits 0; resolves to the number of runs and all they printed. */
+async function untilSuccess(stack: TelephonyStack, args: string[]): Promise<{ runs: number; output: string }> {
+  let output = "";
+  for (let runs = 1; runs <= MAX_RUNS; runs++) {
+    try {
+      const { stdout, stderr } = await stack.t.cli(args);
+      return { runs, output: output + stdout + stderr };
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string };
+      output += `${e.stdout ?? ""}${e.stderr ?? ""}`;
+    }
+  }
+  throw new Error(`pulumi ${args.join(" ")} did not succeed in ${MAX_RUNS} runs:\n${output.slice(-4000)}`);
+}
+
+async function stateIds(stack: TelephonyStack): Promise<Map<string, number>> {
+  const { stdout } = await stack.t.cli(["stack", "export"]);
+  const resources = (JSON.parse(stdout).deployment.resources ?? []) as Array<{ urn: string; type: string; id?: string }>;
+  return new Map(resources.filter((r) => r.type.endsWith(":ProviderConfiguration")).map((r) => [r.urn.split("::").at(-1)!, Number(r.id)]));
+}
+
+/** Exactly the declared names, once each, with the ids the stack holds. */
+async function expectExactly(stack: TelephonyStack, suffix: string): Promise<void> {
+  const live: ProviderConfiguration[] = await stack.api.client.list();
+  expect(live.map((c) => c.name).sort()).toEqual(Array.from({ length: COUNT }, (_, i) => `Config ${i}${suffix}`).sort());
+  const ids = await stateIds(stack);
+  expect(ids.size).toBe(COUNT);
+  for (const c of live) expect(ids.get(`cfg-${/^Config (\d+)/.exec(c.name)![1]}`)).toBe(c.id);
+}
+
+describe("ProviderConfiguration through the real Pulumi CLI: lost answers", () => {
+  it("up, update and destroy of 100 configurations converge exactly once through lost answers, 502 pages, drops and 429s", async () => {
+    s = await telephonyStack();
+    const figures: string[] = [];
+    const phase = async (label: string, args: string[]) => {
+      s!.api.server.faults.rates = FAULTS;
+      const mark = s!.api.server.requests.length;
+      const { runs, output } = await untilSuccess(s!, args);
+      s!.api.server.faults.rates = {};
+      const requests = s!.api.server.requests.slice(mark);
+      // Each notice is printed as it happens and again among the diagnostics.
+      const tookOver = new Set(output.match(/took over configuration \d+/g)).size;
+      figures.push(
+        `${label}: ${runs} runs, ${requests.length} API requests (${requests.filter((r) => r.method === "POST").length} POST, ` +
+          `${requests.filter((r) => r.fault).length} answers lost after the work), ${tookOver} creates taken over`,
+      );
+      return { runs, output, tookOver };
+    };
+
+    await s.declare(declarations(""));
+    const created = await phase("up", ["up", "--yes", "--skip-preview"]);
+    await expectExactly(s, "");
+    // Lost answers happened, and were recovered rather than repeated.
+    expect(created.tookOver).toBeGreaterThan(0);
+    await s.t.cli(["preview", "--refresh", "--expect-no-changes"]);
+
+    await s.declare(declarations(" v2"));
+    await phase("update", ["up", "--yes", "--skip-preview"]);
+    await expectExactly(s, " v2");
+    await s.t.cli(["preview", "--refresh", "--expect-no-changes"]);
+
+    await phase("destroy", ["destroy", "--yes", "--skip-preview"]);
+    expect(await s.api.client.list()).toEqual([]);
+    expect((await stateIds(s)).size).toBe(0);
+    console.log(`fault convergence (${JSON.stringify(FAULTS)}):\n  ${figures.join("\n  ")}`);
+  });
+});
