@@ -7,6 +7,7 @@ export {
   isBadRequest,
   isForbidden,
   isNotFound,
+  isOutcomeUnknown,
   isRateLimited,
   isUnauthorized,
   type TelephonyError,

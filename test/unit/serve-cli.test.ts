@@ -66,6 +66,20 @@ describe("telephony-config serve", () => {
     expect(lines.map((l) => `${l.method} ${l.status}`)).toEqual(["POST 201", "GET 401"]);
   });
 
+  it("--fault gateway carries the request out, then answers a proxy's 502 page", async () => {
+    const data = join(dir, "gateway.jsonl");
+    const faulty = await serve(["--data", data, "--fault", "gateway=1"]);
+    const answer = await fetch(`${faulty.url}/api/v2/platform/telephony/providers-configurations/`, {
+      method: "POST",
+      headers: { authorization: "Token dev-token", "org-handle": "dev-org", "content-type": "application/json" },
+      body: JSON.stringify({ name: "Vapi", provider: 6 }),
+    });
+    expect(answer.status).toBe(502);
+    expect(await answer.text()).toContain("<h1>502 Bad Gateway</h1>");
+    await faulty.stop();
+    expect((await (await serve(["--data", data])).client.list()).map((c) => c.name)).toEqual(["Vapi"]);
+  });
+
   it("shuts down cleanly on SIGTERM and SIGINT", async () => {
     expect(await (await serve()).stop("SIGTERM")).toBe(0);
     expect(await (await serve()).stop("SIGINT")).toBe(0);
