@@ -14,15 +14,17 @@ export interface CreateOnceContext {
    * on the first create, and shared by every create of the run.
    */
   before(): Promise<ProviderConfiguration[]>;
-  /** Ids this process already manages or has taken: never taken again by another resource. */
-  claimed: Set<number>;
+  /** Whether a resource of this stack is known to hold the id: never taken over by another one. */
+  isKnown(id: number): boolean;
+  /** Records that this resource holds the id, before any other create of the run can look. */
+  claim(id: number): void;
   /** Says something in the output of the Pulumi operation. */
   notice(message: string): void;
 }
 
-export async function createOnce(body: CreateConfigurationInput, key: string, ctx: CreateOnceContext): Promise<ProviderConfiguration> {
+export async function createOnce(body: CreateConfigurationInput, ctx: CreateOnceContext): Promise<ProviderConfiguration> {
   const candidates = (list: ProviderConfiguration[]) =>
-    list.filter((c) => c.org_handle === ctx.orgHandle && !ctx.claimed.has(c.id) && isCreatedFrom(body, c));
+    list.filter((c) => c.org_handle === ctx.orgHandle && !ctx.isKnown(c.id) && isCreatedFrom(body, c));
 
   // A create of an earlier run whose answer was lost left this configuration behind: take it over.
   let before: ProviderConfiguration[];
@@ -35,7 +37,9 @@ export async function createOnce(body: CreateConfigurationInput, key: string, ct
     );
   }
   const earlier = candidates(before);
-  if (earlier.length) return takeOver(earlier, body, key, ctx, "was created by an earlier run whose answer was lost");
+  if (earlier.length) {
+    return takeOver(earlier, body, ctx, "is exactly what this declaration creates (left by an earlier run whose answer was lost, or held by this stack under another name)");
+  }
 
   let created: ProviderConfiguration;
   try {
@@ -59,19 +63,13 @@ export async function createOnce(body: CreateConfigurationInput, key: string, ct
           "the next `pulumi up` creates it (and looks for it first)",
       );
     }
-    return takeOver(found, body, key, ctx, "was created although the answer to the create was lost");
+    return takeOver(found, body, ctx, "was created although the answer to the create was lost");
   }
-  ctx.claimed.add(created.id);
+  ctx.claim(created.id);
   return created;
 }
 
-function takeOver(
-  found: ProviderConfiguration[],
-  body: CreateConfigurationInput,
-  key: string,
-  ctx: CreateOnceContext,
-  how: string,
-): ProviderConfiguration {
+function takeOver(found: ProviderConfiguration[], body: CreateConfigurationInput, ctx: CreateOnceContext, how: string): ProviderConfiguration {
   if (found.length > 1) {
     const ids = found.map((c) => c.id).join(", ");
     throw new Error(
@@ -80,7 +78,7 @@ function takeOver(
     );
   }
   const [match] = found as [ProviderConfiguration];
-  ctx.claimed.add(match.id);
-  ctx.notice(`${key}: took over configuration ${match.id} ("${match.name}"), which ${how}; nothing was created twice`);
+  ctx.claim(match.id);
+  ctx.notice(`took over configuration ${match.id} ("${match.name}"), which ${how}; nothing was created twice`);
   return match;
 }

@@ -30,8 +30,17 @@ let settingsError: Error | undefined;
 let client: TelephonyClient | undefined;
 // One process serves every resource of one Pulumi operation: what the creates of this run share.
 let before: Promise<ProviderConfiguration[]> | undefined;
-/** Ids that resources of this stack manage, as the engine has shown them to this process. */
-const claimed = new Set<number>();
+/**
+ * Ids that declared resources of this stack hold in this operation: diffed (the engine diffs every
+ * resource the program declares), created, taken over or adopted. Never deleted for another resource.
+ */
+const held = new Set<number>();
+/** Ids known to be in this stack's state: held, or read by a refresh. Never taken over or adopted twice. */
+const seen = new Set<number>();
+const hold = (id: number) => {
+  held.add(id);
+  seen.add(id);
+};
 /**
  * Ids being replaced in this operation. The engine checks a replacement's inputs as a new resource's,
  * so this is how create knows that `import` names the configuration it replaces, not one to adopt.
@@ -119,7 +128,7 @@ export async function diff(
   olds: ConfigurationOutputs,
   news: ConfigurationInputs,
 ): Promise<pulumi.dynamic.DiffResult> {
-  claimed.add(Number(id));
+  hold(Number(id));
   const replaces: string[] = replacementsFor(olds, news);
   // The organization is part of a configuration's identity: a new one means a new configuration there
   // (created first), and the old one deleted where it lives.
@@ -139,11 +148,12 @@ export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynami
           "creating the configuration instead (remove `import` from the declaration once it is created)",
       );
     }
-    const created = await createOnce(toCreateBody(inputs), inputs.name, {
+    const created = await createOnce(toCreateBody(inputs), {
       client: api(),
       orgHandle: configured().orgHandle,
       before: listedBefore,
-      claimed,
+      isKnown: (id) => seen.has(id),
+      claim: hold,
       notice,
     });
     return { id: String(created.id), outs: toOutputs(created, inputs) };
@@ -162,8 +172,8 @@ async function adopt(id: number, inputs: ConfigurationInputs): Promise<Configura
     if (isNotFound(error)) return undefined;
     throw error;
   }
-  if (claimed.has(id)) throw new Error(`cannot adopt configuration ${id}: another resource of this stack manages it`);
-  claimed.add(id);
+  if (seen.has(id)) throw new Error(`cannot adopt configuration ${id}: another resource of this stack manages it`);
+  hold(id);
   const outputs = toOutputs(live, inputs);
   const replaces = replacementsFor(outputs, inputs);
   if (replaces.length) {
@@ -180,7 +190,7 @@ async function adopt(id: number, inputs: ConfigurationInputs): Promise<Configura
 
 export async function read(id: string, props: ConfigurationOutputs): Promise<pulumi.dynamic.ReadResult> {
   return guarded(secretsOf(props), async () => {
-    claimed.add(Number(id));
+    seen.add(Number(id));
     let live;
     try {
       live = await apiFor(props).get(Number(id));
@@ -205,7 +215,7 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
 
 export async function update(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): Promise<pulumi.dynamic.UpdateResult> {
   return guarded(secretsOf(olds, news), async () => {
-    claimed.add(Number(id));
+    hold(Number(id));
     const patch = patchFor(olds, news);
     if (!Object.keys(patch).length) return { outs: managedOnly(olds, news) };
     return { outs: toOutputs(await apiFor(olds).update(Number(id), patch), news) };
@@ -214,6 +224,12 @@ export async function update(id: string, olds: ConfigurationOutputs, news: Confi
 
 export async function remove(id: string, props: ConfigurationOutputs): Promise<void> {
   return guarded(secretsOf(props), async () => {
+    // A resource that left the program while a declared one took its configuration over (a renamed
+    // key, after a lost answer) must not delete what the other now holds.
+    if (held.has(Number(id)) && !replacing.has(Number(id))) {
+      notice(`configuration ${id} is held by another resource of this stack: removed from the state of the old one, not deleted`);
+      return;
+    }
     try {
       await apiFor(props).delete(Number(id));
     } catch (error) {

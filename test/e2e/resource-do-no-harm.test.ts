@@ -68,6 +68,24 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     expect(out.text()).toContain(`configuration ${hand.id} (import) does not exist in organization dev-org; creating the configuration instead`);
   });
 
+  it("a renamed key keeps its configuration: the new resource takes it over, the old one does not delete it", async () => {
+    s = await telephonyStack();
+    const yaml = (key: string) => `configurations:\n  ${key}:\n    name: Vapi Main\n    provider: 6\n    apiKey: \${env:TWILIO_API_KEY}\n`;
+    await s.declare(yaml("vapi"));
+    await s.stack.up();
+    const [original] = await s.api.client.list();
+
+    await s.declare(yaml("vapi-main"));
+    const out = collect();
+    const renamed = await s.stack.up({ onOutput: out.onOutput });
+    expect(renamed.summary.resourceChanges).toMatchObject({ create: 1, delete: 1 });
+    expect(await s.api.client.list()).toEqual([original]);
+    expect(out.text()).toContain(`took over configuration ${original!.id} ("Vapi Main")`);
+    expect(out.text()).toContain(`configuration ${original!.id} is held by another resource of this stack`);
+    expect((renamed.outputs.configurations?.value as Record<string, { id: number }>)["vapi-main"]!.id).toBe(original!.id);
+    await s.stack.preview({ expectNoChanges: true, refresh: true });
+  });
+
   it("a changed organization moves each configuration: created in the new one, deleted from the old, nothing orphaned", async () => {
     s = await telephonyStack({ orgs: ["dev-org", "other-org"] });
     await s.declare(`configurations:
