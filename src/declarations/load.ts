@@ -26,11 +26,15 @@ export function declarationFiles(paths: string[]): { files: string[]; problems: 
   return { files, problems };
 }
 
-/** Reads and validates every declaration behind `paths`; a key declared twice is an error. */
+/**
+ * Reads and validates every declaration behind `paths`. A key declared twice is an error, and so is
+ * an import id declared twice: two resources would manage one configuration.
+ */
 export function loadDeclarations(paths: string[], options: ParseOptions): ParseResult {
   const { files, problems } = declarationFiles(paths);
   const declarations: Declaration[] = [];
   const seen = new Map<string, Declaration>();
+  const imports = new Map<number, Declaration>();
   for (const file of files) {
     const result = parseDeclarations(readFileSync(file, "utf8"), file, options);
     problems.push(...result.problems);
@@ -42,6 +46,17 @@ export function loadDeclarations(paths: string[], options: ParseOptions): ParseR
       }
       seen.set(d.key, d);
       declarations.push(d);
+      if (d.importId === undefined) continue;
+      const sameImport = imports.get(d.importId);
+      if (sameImport) {
+        problems.push({
+          file,
+          line: d.line,
+          col: 3,
+          severity: "error",
+          message: `configurations.${d.key}: import ${d.importId} is also declared by ${sameImport.key} (${sameImport.file}:${sameImport.line}); two resources would manage one configuration`,
+        });
+      } else imports.set(d.importId, d);
     }
   }
   return { declarations, problems };

@@ -21,17 +21,11 @@ export function validateDeclarations(paths: string[], env: Record<string, string
     problems.push({ file: d.file, line: d.line, col: 3, severity: "warning", message: `configurations.${d.key}: ${message}` });
 
   const byNameAndProvider = new Map<string, Declaration>();
-  const byImport = new Map<number, Declaration>();
   for (const d of declarations) {
     const nameAndProvider = `${d.provider}\u0000${d.name}`;
     const sameName = byNameAndProvider.get(nameAndProvider);
     if (sameName) warn(d, `same name ${JSON.stringify(d.name)} and provider ${d.provider} as ${sameName.key} (${sameName.file}:${sameName.line}); drift matches by name`);
     else byNameAndProvider.set(nameAndProvider, d);
-    if (d.importId !== undefined) {
-      const sameImport = byImport.get(d.importId);
-      if (sameImport) warn(d, `import ${d.importId} is also used by ${sameImport.key} (${sameImport.file}:${sameImport.line}); two resources would manage one configuration`);
-      else byImport.set(d.importId, d);
-    }
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
   return { declarations, problems, valid: !problems.some((p) => p.severity === "error") };

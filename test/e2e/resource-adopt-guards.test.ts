@@ -55,6 +55,16 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
     expect(await s.api.client.get(other.id)).toEqual(other);
   });
 
+  it("an import id declared twice registers nothing and names both places", async () => {
+    s = await telephonyStack();
+    const live = await s.api.client.create({ name: "Shared", provider: 3 });
+    await s.declare(`configurations:\n  a:\n    provider: 3\n    import: ${live.id}\n  b:\n    provider: 3\n    import: ${live.id}\n`);
+    const mark = s.api.server.requests.length;
+    const error = await s.stack.up().catch((e: Error) => e);
+    expect(String(error)).toMatch(new RegExp(`telephony\\.yaml:5:3: configurations\\.b: import ${live.id} is also declared by a \\(.*telephony\\.yaml:2\\)`));
+    expect(s.api.server.requests.slice(mark)).toEqual([]);
+  });
+
   it("protect stops a destroy", async () => {
     s = await telephonyStack();
     await s.declare("configurations:\n  vital:\n    name: Vital\n    provider: 3\n    protect: true\n");

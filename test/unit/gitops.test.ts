@@ -146,16 +146,20 @@ describe("adoptionYaml", () => {
 });
 
 describe("validateDeclarations", () => {
-  it("warns about duplicate name and provider, and an import id used twice", () => {
+  it("warns about duplicate name and provider and an unset or empty variable; an import id used twice is an error", () => {
     const dir = mkdtempSync(join(tmpdir(), "validate-"));
     writeFileSync(join(dir, "a.yaml"), "configurations:\n  one:\n    name: Same\n    provider: 3\n    import: 7\n");
-    writeFileSync(join(dir, "b.yaml"), "configurations:\n  two:\n    name: Same\n    provider: 3\n    import: 7\n  three:\n    provider: 1\n    apiKey: ${env:UNSET_FOR_SURE_123}\n");
-    const result = validateDeclarations([dir], {});
-    expect(result.valid).toBe(true);
+    writeFileSync(
+      join(dir, "b.yaml"),
+      "configurations:\n  two:\n    name: Same\n    provider: 3\n    import: 7\n  three:\n    provider: 1\n    apiKey: ${env:UNSET_FOR_SURE_123}\n    apiSecret: ${env:EMPTY_IN_CI}\n",
+    );
+    const result = validateDeclarations([dir], { EMPTY_IN_CI: "" });
+    expect(result.valid).toBe(false);
     expect(result.problems.map((p) => `${p.file.slice(dir.length + 1)}:${p.line} ${p.severity} ${p.message}`)).toEqual([
+      "b.yaml:2 error configurations.two: import 7 is also declared by one (" + join(dir, "a.yaml") + ":2); two resources would manage one configuration",
       "b.yaml:2 warning configurations.two: same name \"Same\" and provider 3 as one (" + join(dir, "a.yaml") + ":2); drift matches by name",
-      "b.yaml:2 warning configurations.two: import 7 is also used by one (" + join(dir, "a.yaml") + ":2); two resources would manage one configuration",
       "b.yaml:8 warning configurations.three.apiKey: ${env:UNSET_FOR_SURE_123}: environment variable UNSET_FOR_SURE_123 is not set",
+      "b.yaml:9 warning configurations.three.apiSecret: ${env:EMPTY_IN_CI}: environment variable EMPTY_IN_CI is empty; a declared secret needs a value (leave apiSecret out to leave the live one alone)",
     ]);
   });
 });
