@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { adoptionYaml } from "../gitops/adopt.js";
-import { clientFor, resolveSettings } from "../provider/settings.js";
+import { clientFor, resolveSettings } from "../client/settings.js";
 import { withProgress } from "./terminal.js";
 import { UsageError } from "./usage-error.js";
 

@@ -1,6 +1,6 @@
 import type { ProviderConfiguration } from "../client/contract.js";
 import type { Declaration, SecretReference } from "../declarations/declaration.js";
-import { metaMap, toOutputs } from "../provider/mapping.js";
+import { differences, SECRET_INPUTS, toOutputs, type ConfigurationInputs } from "../provider/mapping.js";
 import type { ConfigurationDrift, DriftReport, FieldChange, SecretStatus } from "./report.js";
 
 export interface CompareOptions {
@@ -40,26 +40,26 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
       return { ...base, id: null, matchedBy: null, status: "missing", changes: [], secrets: { apiKey: notCompared, apiSecret: notCompared } };
     }
     claimed.add(match.id);
-    const actual = toOutputs(match);
-    const changes: FieldChange[] = [];
-    const field = (name: FieldChange["field"], declared: unknown, liveValue: unknown) => {
-      if (JSON.stringify(declared) !== JSON.stringify(liveValue)) changes.push({ field: name, declared, live: liveValue });
-    };
-    field("name", d.name, actual.name);
-    field("provider", d.provider, actual.provider);
-    field("active", d.active, actual.active);
-    field("baseUrl", d.baseUrl ?? "", actual.baseUrl);
-    field("sipUrl", d.sipUrl ?? "", actual.sipUrl);
-    field("meta", metaMap(d.meta), actual.meta);
-    // A secret that is not declared is not managed, so not compared either.
-    const secret = (ref: SecretReference | undefined, liveValue: string | undefined): SecretStatus => {
-      if (!ref) return "not-declared";
-      const declared = options.secretValue(ref);
-      if (declared === undefined) return "not-compared";
-      return declared === liveValue ? "unchanged" : "changed";
-    };
-    const secrets = { apiKey: secret(d.apiKey, actual.apiKey), apiSecret: secret(d.apiSecret, actual.apiSecret) };
-    const drifted = changes.length > 0 || secrets.apiKey === "changed" || secrets.apiSecret === "changed";
+    // The declaration as the resource's inputs: the same comparison as the provider's diff.
+    const declared: ConfigurationInputs = { name: d.name, provider: d.provider, active: d.active, meta: d.meta ?? {} };
+    if (d.baseUrl !== undefined) declared.baseUrl = d.baseUrl;
+    if (d.sipUrl !== undefined) declared.sipUrl = d.sipUrl;
+    const secrets: ConfigurationDrift["secrets"] = { apiKey: "not-declared", apiSecret: "not-declared" };
+    for (const field of SECRET_INPUTS) {
+      const ref = d[field];
+      if (!ref) continue; // not declared: not managed, so not compared
+      const value = options.secretValue(ref);
+      if (value === undefined) secrets[field] = "not-compared";
+      else declared[field] = value;
+    }
+    const found = differences(toOutputs(match), declared);
+    const changes: FieldChange[] = found.flatMap(({ field, declared: value, live: liveValue }) =>
+      field === "apiKey" || field === "apiSecret" ? [] : [{ field, declared: value, live: liveValue }],
+    );
+    for (const field of SECRET_INPUTS) {
+      if (declared[field] !== undefined) secrets[field] = found.some((c) => c.field === field) ? "changed" : "unchanged";
+    }
+    const drifted = found.length > 0;
     return { ...base, id: match.id, matchedBy, status: drifted ? "changed" : "in-sync", changes, secrets };
   });
 

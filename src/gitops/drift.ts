@@ -1,6 +1,6 @@
 import { formatProblem, type SecretReference } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
-import { clientFor, resolveSettings } from "../provider/settings.js";
+import { clientFor, resolveSettings } from "../client/settings.js";
 import { compare } from "./compare.js";
 import type { DriftReport } from "./report.js";
 import { readStack, type StackInfo } from "./stack.js";

@@ -163,12 +163,29 @@ export function replacementsFor(live: Partial<ConfigurationOutputs>, desired: Co
   return replaces;
 }
 
-/** Names of the changed fields, for messages: secrets by name only. */
-export function changedFields(live: Partial<ConfigurationOutputs>, desired: ConfigurationInputs): string[] {
+export type DifferingField = "provider" | "meta" | keyof Comparable;
+
+export interface Difference {
+  field: DifferingField;
+  declared: unknown;
+  live: unknown;
+}
+
+/**
+ * Every field in which `live` differs from `desired`, replacements first: the one definition of
+ * "differs", for the provider's diff and for drift alike, so that `drift` and `pulumi preview
+ * --refresh` never disagree. Secret values are in the result: callers report secrets by name only.
+ */
+export function differences(live: Partial<ConfigurationOutputs>, desired: ConfigurationInputs): Difference[] {
   const from = comparable(live);
   const to = comparable(desired);
   return [
-    ...replacementsFor(live, desired),
-    ...PATCHABLE.filter(([field]) => differs(from, to, field)).map(([field]) => field),
+    ...replacementsFor(live, desired).map((field) => ({ field, declared: field === "meta" ? metaMap(desired.meta) : desired.provider, live: field === "meta" ? metaMap(live.meta) : live.provider })),
+    ...PATCHABLE.filter(([field]) => differs(from, to, field)).map(([field]) => ({ field, declared: to[field], live: from[field] })),
   ];
+}
+
+/** Names of the changed fields, for messages: secrets by name only. */
+export function changedFields(live: Partial<ConfigurationOutputs>, desired: ConfigurationInputs): DifferingField[] {
+  return differences(live, desired).map((d) => d.field);
 }

@@ -18,7 +18,7 @@ import {
   type ConfigurationInputs,
   type ConfigurationOutputs,
 } from "./mapping.js";
-import { clientFor, resolveSettings, type ApiSettings } from "./settings.js";
+import { clientFor, resolveSettings, type ApiSettings } from "../client/settings.js";
 
 // Pulumi's marker for a secret value in a property map (sdk/go/common/resource/sig).
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ProviderConfiguration } from "../../src/client/contract.js";
 import { changedFields, isCreatedFrom, patchFor, replacementsFor, toCreateBody, toOutputs, type ConfigurationInputs } from "../../src/provider/mapping.js";
 import { check, configure, diff } from "../../src/provider/runtime.js";
-import { resolveSettings } from "../../src/provider/settings.js";
+import { resolveSettings } from "../../src/client/settings.js";
 
 const api: ProviderConfiguration = {
   id: 9,

@@ -1,4 +1,4 @@
-import { TelephonyClient } from "../client/client.js";
+import { TelephonyClient } from "./client.js";
 
 /** Where the provider reaches the API: stack config `telephony:*`, else the TELEPHONY_* environment variables. */
 export interface ApiSettings {
