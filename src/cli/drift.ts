@@ -5,20 +5,25 @@ import { exitCodeFor } from "../gitops/report.js";
 import { colorFor, withProgress } from "./terminal.js";
 import { UsageError } from "./usage-error.js";
 
-export const DRIFT_HELP = `Usage: telephony-config drift <file-or-dir>... [--stack NAME] [--json | --markdown]
+export const DRIFT_HELP = `Usage: telephony-config drift <file-or-dir>... [--stack NAME] [--only-managed] [--ignore ID|NAME]... [--json | --markdown]
 
-Compares the declarations with the live configurations, in one list request. Each declaration is
-matched by the id in the stack's state (--stack), else by its import id, else by exact name.
-Reaches the API with TELEPHONY_API_URL, TELEPHONY_API_TOKEN, TELEPHONY_ORG_HANDLE and
-TELEPHONY_PRODUCT_ID, or the stack's telephony:* config with --stack (run it in the project's directory).
+Compares the declarations with the live configurations, in one list request, and reports every
+difference: changed, missing (up would create it), removed (in the stack, no longer declared: up would
+delete it) and unmanaged (live, neither declared nor in the stack). Matching: the id in the stack's
+state first (--stack), then the import id, then — without --stack only — the exact name; no live
+configuration is matched twice. Reaches the API with TELEPHONY_API_URL, TELEPHONY_API_TOKEN,
+TELEPHONY_ORG_HANDLE and TELEPHONY_PRODUCT_ID, or the stack's telephony:* config with --stack (run it in
+the project's directory).
 
-Exit codes: 0 in sync, 2 drift, 1 error (as terraform plan -detailed-exitcode).
+Exit codes: 0 in sync, 2 drift (any of the four), 1 error (as terraform plan -detailed-exitcode).
 
 Options:
-  --stack NAME  read settings, secret values and state ids from this Pulumi stack
-  --json        print the report as JSON (see README: "drift --json")
-  --markdown    print a Markdown summary, for a CI job summary or a PR comment
-  -h, --help    show this help
+  --stack NAME      read settings, secret values and state ids from this Pulumi stack
+  --only-managed    leave unmanaged configurations out
+  --ignore ID|NAME  an unmanaged configuration kept on purpose; repeatable
+  --json            print the report as JSON (see README: "drift --json")
+  --markdown        print a Markdown summary, for a CI job summary or a PR comment
+  -h, --help        show this help
 
 Example:
   telephony-config drift telephony/ --stack prod --markdown >> "$GITHUB_STEP_SUMMARY"`;
@@ -26,13 +31,19 @@ Example:
 export async function drift(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { stack: { type: "string" }, json: { type: "boolean", default: false }, markdown: { type: "boolean", default: false } },
+    options: {
+      stack: { type: "string" },
+      "only-managed": { type: "boolean", default: false },
+      ignore: { type: "string", multiple: true },
+      json: { type: "boolean", default: false },
+      markdown: { type: "boolean", default: false },
+    },
     allowPositionals: true,
   });
   if (!positionals.length) throw new UsageError(`drift needs a file or directory\n\n${DRIFT_HELP}`);
   if (values.json && values.markdown) throw new UsageError("--json and --markdown exclude each other");
   const report = await withProgress("comparing with the live configurations", () =>
-    driftReport(positionals, { stack: values.stack, cwd: process.cwd(), env: process.env }),
+    driftReport(positionals, { stack: values.stack, cwd: process.cwd(), env: process.env, onlyManaged: values["only-managed"], ignore: values.ignore }),
   );
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (values.markdown) process.stdout.write(renderMarkdown(report));

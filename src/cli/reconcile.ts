@@ -1,24 +1,29 @@
 import { parseArgs } from "node:util";
 import { parseDuration } from "../gitops/duration.js";
 import { renderMarkdown, renderText } from "../gitops/render.js";
+import { reconcilePass } from "../gitops/reconcile.js";
 import { exitCodeFor } from "../gitops/report.js";
 import { colorFor, withProgress } from "./terminal.js";
 import { UsageError } from "./usage-error.js";
 
-export const RECONCILE_HELP = `Usage: telephony-config reconcile --stack NAME [--apply] [--interval DURATION] [--json | --markdown]
+export const RECONCILE_HELP = `Usage: telephony-config reconcile --stack NAME [--apply] [--interval DURATION] [--only-managed] [--ignore ID|NAME]... [--json | --markdown]
 
-Keeps a stack converged, through Pulumi's Automation API on the project in the current directory:
-refresh, compare the declarations with the live configurations, report the drift; with --apply, run
-up to converge and report what changed. One pass by default; with --interval, a pass every DURATION
-(30s, 5m, 1h) until SIGINT or SIGTERM, which let the pass in flight finish. Passes never overlap.
+Keeps a stack converged, on the project in the current directory. Each pass reads the stack's config
+and state once, lists the live configurations once, and compares them as drift --stack does; without
+--apply it writes nothing. With --apply, when up has something to change (changed, missing or removed
+configurations), it runs pulumi up --refresh through Pulumi's Automation API and reports what changed.
+One pass by default; with --interval, a pass every DURATION (30s, 5m, 1h) until SIGINT or SIGTERM,
+which let the pass in flight finish. Passes never overlap.
 
 Exit codes (one pass): 0 in sync, 2 drift found (with --apply: found and corrected), 1 error.
 With --interval: 0 once stopped by a signal; a failing pass is reported and the next one runs.
 
 Options:
   --stack NAME         the Pulumi stack (required)
-  --apply              run pulumi up when there is drift
+  --apply              run pulumi up when it has something to change
   --interval DURATION  repeat until stopped
+  --only-managed       leave unmanaged configurations out
+  --ignore ID|NAME     an unmanaged configuration kept on purpose; repeatable
   --json, --markdown   the drift renderers, as for drift
   -h, --help           show this help
 
@@ -32,6 +37,8 @@ export async function reconcile(argv: string[]): Promise<number> {
       stack: { type: "string" },
       apply: { type: "boolean", default: false },
       interval: { type: "string" },
+      "only-managed": { type: "boolean", default: false },
+      ignore: { type: "string", multiple: true },
       json: { type: "boolean", default: false },
       markdown: { type: "boolean", default: false },
     },
@@ -40,11 +47,9 @@ export async function reconcile(argv: string[]): Promise<number> {
   const interval = values.interval === undefined ? undefined : parseDuration(values.interval);
   if (values.interval !== undefined && !interval) throw new UsageError(`--interval ${values.interval}: expected a duration such as 30s, 5m or 1h`);
 
-  // Loaded here: the Automation API takes a while to load, and the other commands do not need it.
-  const { reconcilePass } = await import("../gitops/reconcile.js");
   const pass = async (): Promise<number> => {
     const result = await withProgress("reconciling", () =>
-      reconcilePass({ stack: values.stack!, cwd: process.cwd(), apply: values.apply, env: process.env }),
+      reconcilePass({ stack: values.stack!, cwd: process.cwd(), apply: values.apply, env: process.env, onlyManaged: values["only-managed"], ignore: values.ignore }),
     );
     if (values.json) process.stdout.write(`${JSON.stringify({ ...result.report, applied: result.applied ?? null }, null, 2)}\n`);
     else {

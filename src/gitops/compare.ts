@@ -1,45 +1,69 @@
 import type { ProviderConfiguration } from "../client/contract.js";
 import type { Declaration, SecretReference } from "../declarations/declaration.js";
 import { differences, SECRET_INPUTS, toOutputs, type ConfigurationInputs } from "../provider/mapping.js";
-import type { ConfigurationDrift, DriftReport, FieldChange, SecretStatus } from "./report.js";
+import type { ConfigurationDrift, DriftReport, FieldChange } from "./report.js";
 
 export interface CompareOptions {
   /** Logical key → id recorded in the stack's state, when a stack is known. */
   stateIds?: ReadonlyMap<string, number>;
   /** A secret's declared value, when it is available here. */
   secretValue: (ref: SecretReference) => string | undefined;
+  /** Leave unmanaged configurations out of the report. */
+  onlyManaged?: boolean;
+  /** Unmanaged configurations a team keeps on purpose, by id or exact name: listed nowhere, not drift. */
+  ignore?: ReadonlyArray<string>;
 }
 
+type Match = { live: ProviderConfiguration | undefined; matchedBy: ConfigurationDrift["matchedBy"]; hint?: string };
+
 /**
- * Desired (declarations) against live (one list of the organization's configurations). Each
- * declaration is matched by the id in the stack's state, else by its import id, else by exact name.
- * Pure.
+ * Desired (declarations) against live (one list of the organization's configurations) and, with a
+ * stack, its state. Matching is deterministic and never gives one live id to two declarations: state
+ * ids first, then import ids, then — without a stack only — exact names among the configurations not
+ * claimed already. With a stack, a declaration that is neither in it nor imports an id is missing: `up`
+ * would create it. Pure.
  */
 export function compare(declarations: Declaration[], live: ProviderConfiguration[], options: CompareOptions): DriftReport {
   const byId = new Map(live.map((c) => [c.id, c]));
-  const claimed = new Set<number>();
-  const byName = (name: string) => live.find((c) => c.name === name && !claimed.has(c.id));
+  const stateIds = options.stateIds;
+  const inState = new Set(stateIds?.values() ?? []);
+  const claimedBy = new Map<number, string>();
+  const matches = new Map<string, Match>();
+  const claim = (d: Declaration, c: ProviderConfiguration, matchedBy: ConfigurationDrift["matchedBy"]) => {
+    claimedBy.set(c.id, d.key);
+    matches.set(d.key, { live: c, matchedBy });
+  };
+
+  for (const d of declarations) {
+    const id = stateIds?.get(d.key);
+    if (id === undefined) continue;
+    const c = byId.get(id);
+    if (c) claim(d, c, "state");
+    else matches.set(d.key, { live: undefined, matchedBy: null, hint: `configuration ${id} of the stack no longer exists: \`pulumi up\` creates it again` });
+  }
+  for (const d of declarations) {
+    if (matches.has(d.key) || d.importId === undefined) continue;
+    const c = byId.get(d.importId);
+    const holder = c && (claimedBy.get(c.id) ?? (inState.has(c.id) ? "another resource of the stack" : undefined));
+    if (c && !holder) claim(d, c, "import");
+    else matches.set(d.key, { live: undefined, matchedBy: null, hint: c ? `import ${d.importId} is held by ${holder}` : `import ${d.importId} does not exist` });
+  }
+  const free = (c: ProviderConfiguration) => !claimedBy.has(c.id) && !inState.has(c.id);
+  for (const d of declarations) {
+    if (matches.has(d.key)) continue;
+    const sameName = live.find((c) => free(c) && c.name === d.name);
+    if (stateIds || !sameName) {
+      const hint = sameName ? `a configuration with this name exists: adopt it with \`import: ${sameName.id}\`` : undefined;
+      matches.set(d.key, { live: undefined, matchedBy: null, ...(hint ? { hint } : {}) });
+    } else claim(d, sameName, "name");
+  }
 
   const configurations = declarations.map((d): ConfigurationDrift => {
-    const stateId = options.stateIds?.get(d.key);
-    let match: ProviderConfiguration | undefined;
-    let matchedBy: ConfigurationDrift["matchedBy"] = null;
-    if (stateId !== undefined) {
-      match = byId.get(stateId);
-      matchedBy = "state";
-    } else if (d.importId !== undefined) {
-      match = byId.get(d.importId);
-      matchedBy = "import";
-    } else {
-      match = byName(d.name);
-      matchedBy = "name";
-    }
+    const { live: match, matchedBy, hint } = matches.get(d.key)!;
     const base = { key: d.key, file: d.file, line: d.line, name: d.name, provider: d.provider };
     if (!match) {
-      const notCompared: SecretStatus = "not-compared";
-      return { ...base, id: null, matchedBy: null, status: "missing", changes: [], secrets: { apiKey: notCompared, apiSecret: notCompared } };
+      return { ...base, id: null, matchedBy: null, status: "missing", changes: [], secrets: { apiKey: "not-compared", apiSecret: "not-compared" }, ...(hint ? { hint } : {}) };
     }
-    claimed.add(match.id);
     // The declaration as the resource's inputs: the same comparison as the provider's diff.
     const declared: ConfigurationInputs = { name: d.name, provider: d.provider, active: d.active, meta: d.meta ?? {} };
     if (d.baseUrl !== undefined) declared.baseUrl = d.baseUrl;
@@ -59,26 +83,34 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     for (const field of SECRET_INPUTS) {
       if (declared[field] !== undefined) secrets[field] = found.some((c) => c.field === field) ? "changed" : "unchanged";
     }
-    const drifted = found.length > 0;
-    return { ...base, id: match.id, matchedBy, status: drifted ? "changed" : "in-sync", changes, secrets };
+    return { ...base, id: match.id, matchedBy, status: found.length ? "changed" : "in-sync", changes, secrets };
   });
 
-  const unmanaged = live.filter((c) => !claimed.has(c.id)).map((c) => ({ id: c.id, name: c.name, provider: c.provider }));
+  const declaredKeys = new Set(declarations.map((d) => d.key));
+  const removed = [...(stateIds ?? [])]
+    .filter(([key]) => !declaredKeys.has(key))
+    .map(([key, id]) => ({ key, id, name: byId.get(id)?.name ?? null, provider: byId.get(id)?.provider ?? null, live: byId.has(id) }));
+  const ignore = new Set(options.ignore ?? []);
+  const notClaimed = live.filter(free);
+  const kept = notClaimed.filter((c) => !ignore.has(String(c.id)) && !ignore.has(c.name));
+  const unmanaged = options.onlyManaged ? [] : kept.map((c) => ({ id: c.id, name: c.name, provider: c.provider }));
+
   const count = (status: ConfigurationDrift["status"]) => configurations.filter((c) => c.status === status).length;
   const summary = {
     declared: configurations.length,
     inSync: count("in-sync"),
     changed: count("changed"),
     missing: count("missing"),
+    removed: removed.length,
     unmanaged: unmanaged.length,
+    ignored: notClaimed.length - unmanaged.length,
   };
   return {
-    version: 1,
-    // Unmanaged configurations are listed, not counted as drift: nothing declared differs, and no
-    // apply could change them.
-    inSync: summary.changed === 0 && summary.missing === 0,
+    version: 2,
+    inSync: summary.changed + summary.missing + summary.removed + summary.unmanaged === 0,
     summary,
     configurations,
+    removed,
     unmanaged,
   };
 }

@@ -6,16 +6,18 @@ import type { DriftReport } from "./report.js";
 import { readStack, type StackInfo } from "./stack.js";
 
 export interface DriftOptions {
-  /** Read API settings, secret values and state ids from this stack. */
-  stack?: string | undefined;
+  /** Read API settings, secret values and state ids from this stack (read here, or already read). */
+  stack?: string | StackInfo | undefined;
   /** The Pulumi project's directory, for --stack. */
   cwd: string;
   env: Record<string, string | undefined>;
+  onlyManaged?: boolean | undefined;
+  ignore?: string[] | undefined;
 }
 
 /** Declarations against the live configurations, with one list request. */
 export async function driftReport(paths: string[], options: DriftOptions): Promise<DriftReport> {
-  const stack: StackInfo | undefined = options.stack ? await readStack(options.stack, options.cwd) : undefined;
+  const stack: StackInfo | undefined = typeof options.stack === "string" ? await readStack(options.stack, options.cwd) : options.stack;
   const settings = resolveSettings((key) => stack?.config[key], options.env);
   const { declarations, problems } = loadDeclarations(paths, { isSet: () => "set", unsetReference: "warning" });
   const errors = problems.filter((p) => p.severity === "error");
@@ -26,7 +28,12 @@ export async function driftReport(paths: string[], options: DriftOptions): Promi
   const client = clientFor(settings);
   try {
     const live = await client.list();
-    return compare(declarations, live, { ...(stack ? { stateIds: stack.stateIds } : {}), secretValue });
+    return compare(declarations, live, {
+      ...(stack ? { stateIds: stack.stateIds } : {}),
+      secretValue,
+      onlyManaged: options.onlyManaged ?? false,
+      ignore: options.ignore ?? [],
+    });
   } finally {
     await client.close();
   }

@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
-import { LocalWorkspace, type OpMap } from "@pulumi/pulumi/automation/index.js";
+import type { OpMap } from "@pulumi/pulumi/automation/index.js";
 import { driftReport } from "./drift.js";
-import type { DriftReport } from "./report.js";
+import { upWouldChange, type DriftReport } from "./report.js";
+import { readStack } from "./stack.js";
 
 export interface PassResult {
   report: DriftReport;
@@ -9,17 +10,29 @@ export interface PassResult {
   applied?: OpMap | undefined;
 }
 
+export interface PassOptions {
+  stack: string;
+  cwd: string;
+  apply: boolean;
+  env: Record<string, string | undefined>;
+  onlyManaged?: boolean | undefined;
+  ignore?: string[] | undefined;
+}
+
 /**
- * One reconciliation pass through Pulumi's Automation API, on the stack's own program and backend:
- * refresh, compare, and with `apply`, `up` to converge.
+ * One reconciliation pass: the stack's config and state read once, one list request, the comparison
+ * of `drift --stack`. Nothing is written unless `apply` is set and `pulumi up` has something to change
+ * (unmanaged configurations are out of its reach); then `up --refresh` converges, through Pulumi's
+ * Automation API on the stack's own program and backend.
  */
-export async function reconcilePass(options: { stack: string; cwd: string; apply: boolean; env: Record<string, string | undefined> }): Promise<PassResult> {
+export async function reconcilePass(options: PassOptions): Promise<PassResult> {
+  const info = await readStack(options.stack, options.cwd);
+  const declarations = resolve(options.cwd, info.config["telephony:declarations"] ?? "telephony");
+  const report = await driftReport([declarations], { ...options, stack: info });
+  if (!options.apply || !upWouldChange(report)) return { report };
+  // Loaded only here: the Automation API takes a while to load, and a pass that writes nothing needs none of it.
+  const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
   const stack = await LocalWorkspace.selectStack({ stackName: options.stack, workDir: options.cwd });
-  await stack.refresh();
-  const config = await stack.getAllConfig();
-  const declarations = resolve(options.cwd, config["telephony:declarations"]?.value ?? "telephony");
-  const report = await driftReport([declarations], { stack: options.stack, cwd: options.cwd, env: options.env });
-  if (!options.apply || report.inSync) return { report };
-  const up = await stack.up();
+  const up = await stack.up({ refresh: true });
   return { report, applied: up.summary.resourceChanges };
 }

@@ -1,6 +1,6 @@
 // Renderers of the drift report: plain text for terminals, Markdown for CI job summaries and PR
 // comments. JSON is the report itself. Pure.
-import type { ConfigurationDrift, DriftReport, FieldChange } from "./report.js";
+import type { ConfigurationDrift, DriftReport, FieldChange, RemovedConfiguration } from "./report.js";
 
 export interface TextStyle {
   color: boolean;
@@ -13,8 +13,13 @@ const secretChanges = (c: ConfigurationDrift) =>
 
 function summaryLine(report: DriftReport): string {
   const s = report.summary;
-  return `${s.declared} declared: ${s.inSync} in sync, ${s.changed} changed, ${s.missing} missing; ${s.unmanaged} unmanaged`;
+  const ignored = s.ignored ? ` (${s.ignored} left out)` : "";
+  return `${s.declared} declared: ${s.inSync} in sync, ${s.changed} changed, ${s.missing} missing; ${s.removed} removed; ${s.unmanaged} unmanaged${ignored}`;
 }
+
+const missingText = (c: ConfigurationDrift) => `no live configuration matches${c.hint ? ` (${c.hint})` : ""}`;
+const removedText = (r: RemovedConfiguration) =>
+  `in the stack, no longer declared: \`pulumi up\` deletes it${r.live ? "" : " (already gone live: up only drops it from the state)"}`;
 
 export function renderText(report: DriftReport, style: TextStyle = { color: false }): string {
   const paint = (code: number, text: string) => (style.color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -23,13 +28,14 @@ export function renderText(report: DriftReport, style: TextStyle = { color: fals
     const where = `${c.file}:${c.line}`;
     const id = c.id === null ? "" : ` #${c.id}`;
     if (c.status === "in-sync") lines.push(`${paint(32, "in sync")}  ${c.key}${id}`);
-    if (c.status === "missing") lines.push(`${paint(31, "missing")}  ${c.key} (${where}): no live configuration matches`);
+    if (c.status === "missing") lines.push(`${paint(31, "missing")}  ${c.key} (${where}): ${missingText(c)}`);
     if (c.status === "changed") {
       lines.push(`${paint(33, "changed")}  ${c.key}${id} (${where}), matched by ${c.matchedBy}`);
       for (const text of [...c.changes.map(changeText), ...secretChanges(c)]) lines.push(`           ${text}`);
     }
   }
-  for (const u of report.unmanaged) lines.push(`${paint(36, "unmanaged")} #${u.id} ${show(u.name)} (provider ${u.provider}): no declaration covers it`);
+  for (const r of report.removed) lines.push(`${paint(35, "removed")}  ${r.key} #${r.id}${r.name === null ? "" : ` ${show(r.name)}`}: ${removedText(r)}`);
+  for (const u of report.unmanaged) lines.push(`${paint(36, "unmanaged")} #${u.id} ${show(u.name)} (provider ${u.provider}): neither declared nor in the stack`);
   const notCompared = report.configurations.filter((c) => c.status !== "missing" && Object.values(c.secrets).includes("not-compared"));
   if (notCompared.length) lines.push(`note: secrets not compared for ${notCompared.map((c) => c.key).join(", ")} (their values are not available here)`);
   lines.push(report.inSync ? paint(32, `In sync. ${summaryLine(report)}`) : paint(33, `Drift. ${summaryLine(report)}`));
@@ -44,13 +50,18 @@ export function renderMarkdown(report: DriftReport): string {
     lines.push("| configuration | id | status | details |", "| --- | --- | --- | --- |");
     for (const c of report.configurations) {
       const details =
-        c.status === "missing" ? "no live configuration matches" : [...c.changes.map(changeText), ...secretChanges(c)].join("<br>") || "";
+        c.status === "missing" ? missingText(c) : [...c.changes.map(changeText), ...secretChanges(c)].join("<br>") || "";
       lines.push(`| \`${cell(c.key)}\` | ${c.id ?? "–"} | ${c.status} | ${cell(details)} |`);
     }
     lines.push("");
   }
+  if (report.removed.length) {
+    lines.push("Removed (in the stack, no longer declared):", "");
+    for (const r of report.removed) lines.push(`- \`${cell(r.key)}\` #${r.id}: ${cell(removedText(r))}`);
+    lines.push("");
+  }
   if (report.unmanaged.length) {
-    lines.push("Unmanaged (no declaration covers them):", "");
+    lines.push("Unmanaged (neither declared nor in the stack):", "");
     for (const u of report.unmanaged) lines.push(`- #${u.id} ${cell(u.name)} (provider ${u.provider})`);
     lines.push("");
   }

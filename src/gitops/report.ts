@@ -24,8 +24,21 @@ export interface ConfigurationDrift {
   changes: FieldChange[];
   /** Secrets are compared, never shown: "not-compared" when the declared value is not available here. */
   secrets: { apiKey: SecretStatus; apiSecret: SecretStatus };
+  /** Set on a missing configuration when something useful is known, e.g. a same-named one to adopt. */
+  hint?: string;
 }
 
+/** In the stack's state, no longer declared: `pulumi up` deletes it. */
+export interface RemovedConfiguration {
+  key: string;
+  id: number;
+  /** From the live configuration; null when it is gone already. */
+  name: string | null;
+  provider: number | null;
+  live: boolean;
+}
+
+/** Live, neither declared nor in the stack. */
 export interface UnmanagedConfiguration {
   id: number;
   name: string;
@@ -33,12 +46,17 @@ export interface UnmanagedConfiguration {
 }
 
 export interface DriftReport {
-  version: 1;
+  version: 2;
+  /** True only when nothing differs: no configuration changed, missing, removed or unmanaged. */
   inSync: boolean;
-  summary: { declared: number; inSync: number; changed: number; missing: number; unmanaged: number };
+  summary: { declared: number; inSync: number; changed: number; missing: number; removed: number; unmanaged: number; ignored: number };
   configurations: ConfigurationDrift[];
+  removed: RemovedConfiguration[];
   unmanaged: UnmanagedConfiguration[];
 }
 
 /** The `terraform plan -detailed-exitcode` convention: 0 in sync, 2 drift (1 is left to errors). */
 export const exitCodeFor = (report: DriftReport): 0 | 2 => (report.inSync ? 0 : 2);
+
+/** Whether `pulumi up` would change anything: unmanaged configurations are out of its reach. */
+export const upWouldChange = (report: DriftReport): boolean => report.summary.changed + report.summary.missing + report.summary.removed > 0;

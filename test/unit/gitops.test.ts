@@ -62,20 +62,65 @@ describe("compare", () => {
     expect(exitCodeFor(report)).toBe(2);
   });
 
-  it("matches by state id first, then import id, then exact name; lists the rest as unmanaged", () => {
+  it("with a stack: state ids, then import ids; a declaration in neither is missing, with a hint to adopt a same-named one", () => {
     const report = compare(
-      [declared({ key: "by-state", name: "X" }), declared({ key: "by-import", importId: 5 }), declared({ key: "by-name", name: "N" }), declared({ key: "gone" })],
-      [live({ id: 4, name: "X" }), live({ id: 5, name: "by-import" }), live({ id: 6, name: "N" }), live({ id: 7, name: "X" }), live({ id: 8, name: "other" })],
-      { stateIds: new Map([["by-state", 7]]), ...noSecrets },
+      [declared({ key: "by-name", name: "N" }), declared({ key: "by-state", name: "X" }), declared({ key: "by-import", importId: 5 }), declared({ key: "gone" })],
+      [live({ id: 4, name: "X" }), live({ id: 5, name: "by-import" }), live({ id: 6, name: "N" }), live({ id: 7, name: "X" }), live({ id: 8, name: "other" }), live({ id: 9, name: "old" })],
+      { stateIds: new Map([["by-state", 7], ["removed-key", 9], ["removed-gone", 10]]), ...noSecrets },
     );
-    expect(report.configurations.map((c) => [c.key, c.id, c.matchedBy, c.status])).toEqual([
-      ["by-state", 7, "state", "in-sync"],
-      ["by-import", 5, "import", "in-sync"],
-      ["by-name", 6, "name", "in-sync"],
-      ["gone", null, null, "missing"],
+    expect(report.configurations.map((c) => [c.key, c.id, c.matchedBy, c.status, c.hint])).toEqual([
+      ["by-name", null, null, "missing", "a configuration with this name exists: adopt it with `import: 6`"],
+      ["by-state", 7, "state", "in-sync", undefined],
+      ["by-import", 5, "import", "in-sync", undefined],
+      ["gone", null, null, "missing", undefined],
     ]);
-    expect(report.unmanaged.map((u) => u.id)).toEqual([4, 8]);
-    expect(report.summary).toEqual({ declared: 4, inSync: 3, changed: 0, missing: 1, unmanaged: 2 });
+    expect(report.removed).toEqual([
+      { key: "removed-key", id: 9, name: "old", provider: 3, live: true },
+      { key: "removed-gone", id: 10, name: null, provider: null, live: false },
+    ]);
+    expect(report.unmanaged.map((u) => u.id)).toEqual([4, 6, 8]);
+    expect(report.summary).toEqual({ declared: 4, inSync: 2, changed: 0, missing: 2, removed: 2, unmanaged: 3, ignored: 0 });
+  });
+
+  it("without a stack: import ids, then names among the configurations not claimed, whatever the order", () => {
+    const report = compare(
+      [declared({ key: "by-name", name: "X" }), declared({ key: "by-import", name: "X", importId: 7 })],
+      [live({ id: 7, name: "X" }), live({ id: 8, name: "X" })],
+      noSecrets,
+    );
+    expect(report.configurations.map((c) => [c.key, c.id, c.matchedBy])).toEqual([
+      ["by-name", 8, "name"],
+      ["by-import", 7, "import"],
+    ]);
+    expect(report.inSync).toBe(true);
+  });
+
+  it("never gives one live id to two declarations", () => {
+    const report = compare(
+      [declared({ key: "a", importId: 7 }), declared({ key: "b", importId: 7 }), declared({ key: "c", name: "x" })],
+      [live({ id: 7, name: "x" })],
+      { stateIds: new Map([["c", 7]]), ...noSecrets },
+    );
+    expect(report.configurations.map((c) => [c.key, c.id, c.hint])).toEqual([
+      ["a", null, "import 7 is held by c"],
+      ["b", null, "import 7 is held by c"],
+      ["c", 7, undefined],
+    ]);
+  });
+
+  it("counts unmanaged configurations as drift, unless left out or ignored by id or name", () => {
+    const declarations = [declared({ key: "a" })];
+    const configs = [live({ id: 1, name: "a" }), live({ id: 2, name: "Kept Trunk" }), live({ id: 3, name: "z" })];
+    expect(exitCodeFor(compare(declarations, configs, noSecrets))).toBe(2);
+    expect(compare(declarations, configs, { ...noSecrets, onlyManaged: true })).toMatchObject({ inSync: true, unmanaged: [], summary: { ignored: 2 } });
+    const ignored = compare(declarations, configs, { ...noSecrets, ignore: ["Kept Trunk", "3"] });
+    expect(ignored).toMatchObject({ inSync: true, unmanaged: [], summary: { unmanaged: 0, ignored: 2 } });
+    expect(compare(declarations, configs, { ...noSecrets, ignore: ["Kept Trunk"] }).unmanaged.map((u) => u.id)).toEqual([3]);
+  });
+
+  it("does not compare a secret the declaration leaves out", () => {
+    const report = compare([declared({ key: "a" })], [live({ id: 1, name: "a", api_key: "live-key-0000" })], { secretValue: () => "other" });
+    expect(report.configurations[0]).toMatchObject({ status: "in-sync", secrets: { apiKey: "not-declared", apiSecret: "not-declared" } });
   });
 
   it("compares secrets without ever showing them", () => {
@@ -101,8 +146,8 @@ describe("renderers", () => {
         "changed  a #1 (t.yaml:2), matched by import",
         "           active: false (live) → true (declared)",
         "missing  gone (t.yaml:2): no live configuration matches",
-        'unmanaged #9 "x|y" (provider 3): no declaration covers it',
-        "Drift. 2 declared: 0 in sync, 1 changed, 1 missing; 1 unmanaged",
+        'unmanaged #9 "x|y" (provider 3): neither declared nor in the stack',
+        "Drift. 2 declared: 0 in sync, 1 changed, 1 missing; 0 removed; 1 unmanaged",
         "",
       ].join("\n"),
     );
