@@ -35,6 +35,11 @@ export interface ConfigurationOutputs {
   baseUrl: string;
   sipUrl: string;
   meta: Record<string, string>;
+  /**
+   * Which resource holds the configuration: set when a resource creates, adopts or takes it over, so
+   * that two resources holding one configuration (a renamed key) can be told apart.
+   */
+  instance?: string;
 }
 
 export const SECRET_INPUTS = ["apiKey", "apiSecret"] as const;

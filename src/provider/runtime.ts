@@ -1,6 +1,7 @@
 // The dynamic provider's implementation. Loaded by name from the program's directory by the one-line
 // module kept in state (PROVIDER_MODULE in resource.ts), so that what runs is always this package's
 // current code. Knows Pulumi's dynamic-provider interface; reaches the API only through the client.
+import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TelephonyClient } from "../client/client.js";
 import type { ProviderConfiguration } from "../client/contract.js";
@@ -31,15 +32,16 @@ let client: TelephonyClient | undefined;
 // One process serves every resource of one Pulumi operation: what the creates of this run share.
 let before: Promise<ProviderConfiguration[]> | undefined;
 /**
- * Ids that declared resources of this stack hold in this operation: diffed (the engine diffs every
- * resource the program declares), created, taken over or adopted. Never deleted for another resource.
+ * Which resources of this stack hold each configuration id, as this operation has shown them: every
+ * diff, read and update names the id and the resource's `instance` (set when a resource creates,
+ * adopts or takes over a configuration). A configuration is never taken over while a resource holds
+ * it, and never deleted for one resource while another holds it.
  */
-const held = new Set<number>();
-/** Ids known to be in this stack's state: held, or read by a refresh. Never taken over or adopted twice. */
-const seen = new Set<number>();
-const hold = (id: number) => {
-  held.add(id);
-  seen.add(id);
+const holders = new Map<number, Set<string | undefined>>();
+const hold = (id: number, instance: string | undefined) => {
+  const set = holders.get(id) ?? new Set();
+  set.add(instance);
+  holders.set(id, set);
 };
 /**
  * Ids being replaced in this operation. The engine checks a replacement's inputs as a new resource's,
@@ -128,7 +130,7 @@ export async function diff(
   olds: ConfigurationOutputs,
   news: ConfigurationInputs,
 ): Promise<pulumi.dynamic.DiffResult> {
-  hold(Number(id));
+  hold(Number(id), olds.instance);
   const replaces: string[] = replacementsFor(olds, news);
   // The organization is part of a configuration's identity: a new one means a new configuration there
   // (created first), and the old one deleted where it lives.
@@ -148,15 +150,16 @@ export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynami
           "creating the configuration instead (remove `import` from the declaration once it is created)",
       );
     }
+    const instance = randomUUID();
     const created = await createOnce(toCreateBody(inputs), {
       client: api(),
       orgHandle: configured().orgHandle,
       before: listedBefore,
-      isKnown: (id) => seen.has(id),
-      claim: hold,
+      isKnown: (id) => holders.has(id),
+      claim: (id) => hold(id, instance),
       notice,
     });
-    return { id: String(created.id), outs: toOutputs(created, inputs) };
+    return { id: String(created.id), outs: { ...toOutputs(created, inputs), instance } };
   });
 }
 
@@ -172,9 +175,10 @@ async function adopt(id: number, inputs: ConfigurationInputs): Promise<Configura
     if (isNotFound(error)) return undefined;
     throw error;
   }
-  if (seen.has(id)) throw new Error(`cannot adopt configuration ${id}: another resource of this stack manages it`);
-  hold(id);
-  const outputs = toOutputs(live, inputs);
+  if (holders.has(id)) throw new Error(`cannot adopt configuration ${id}: another resource of this stack manages it`);
+  const instance = randomUUID();
+  hold(id, instance);
+  const outputs = { ...toOutputs(live, inputs), instance };
   const replaces = replacementsFor(outputs, inputs);
   if (replaces.length) {
     const detail = replaces.map((f) => (f === "provider" ? `provider is ${outputs.provider}, declared ${inputs.provider}` : "meta differs from the declaration"));
@@ -185,12 +189,12 @@ async function adopt(id: number, inputs: ConfigurationInputs): Promise<Configura
     );
   }
   const patch = patchFor(outputs, inputs);
-  return Object.keys(patch).length ? toOutputs(await api().update(id, patch), inputs) : outputs;
+  return Object.keys(patch).length ? { ...toOutputs(await api().update(id, patch), inputs), instance } : outputs;
 }
 
 export async function read(id: string, props: ConfigurationOutputs): Promise<pulumi.dynamic.ReadResult> {
   return guarded(secretsOf(props), async () => {
-    seen.add(Number(id));
+    hold(Number(id), props.instance);
     let live;
     try {
       live = await apiFor(props).get(Number(id));
@@ -201,7 +205,7 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
       throw error;
     }
     // Only the secrets the state holds are managed; the others are not read into it.
-    const outs = toOutputs(live, props);
+    const outs = { ...toOutputs(live, props), ...(props.instance ? { instance: props.instance } : {}) };
     // Inputs that mirror what is live, so that the next diff shows drift field by field. Empty
     // optional fields are left out, as an undeclared one is; secrets stay marked as secrets.
     const inputs: Record<string, unknown> = { name: outs.name, provider: outs.provider, active: outs.active, meta: outs.meta };
@@ -215,18 +219,20 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
 
 export async function update(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): Promise<pulumi.dynamic.UpdateResult> {
   return guarded(secretsOf(olds, news), async () => {
-    hold(Number(id));
+    hold(Number(id), olds.instance);
     const patch = patchFor(olds, news);
     if (!Object.keys(patch).length) return { outs: managedOnly(olds, news) };
-    return { outs: toOutputs(await apiFor(olds).update(Number(id), patch), news) };
+    const outs = toOutputs(await apiFor(olds).update(Number(id), patch), news);
+    return { outs: olds.instance ? { ...outs, instance: olds.instance } : outs };
   });
 }
 
 export async function remove(id: string, props: ConfigurationOutputs): Promise<void> {
   return guarded(secretsOf(props), async () => {
-    // A resource that left the program while a declared one took its configuration over (a renamed
-    // key, after a lost answer) must not delete what the other now holds.
-    if (held.has(Number(id)) && !replacing.has(Number(id))) {
+    // A resource that left the program while another took its configuration over (a renamed key)
+    // must not delete what the other now holds.
+    const others = [...(holders.get(Number(id)) ?? [])].filter((instance) => instance !== props.instance);
+    if (others.length) {
       notice(`configuration ${id} is held by another resource of this stack: removed from the state of the old one, not deleted`);
       return;
     }

@@ -99,6 +99,54 @@ describe("GitOps commands on a real stack", () => {
     expect(await cli(["reconcile", "--stack", "no-such-stack"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/no-such-stack/) });
   });
 
+  it("removed, unmanaged and not-yet-created declarations are drift; a pass without --apply writes nothing and costs one request", async () => {
+    s = await telephonyStack();
+    const two = "configurations:\n  keep:\n    name: Keep\n    provider: 3\n  drop:\n    name: Drop\n    provider: 4\n";
+    await s.declare(two);
+    await s.stack.up();
+    const history = async () => JSON.parse((await s!.t.cli(["stack", "history", "--json"])).stdout).length;
+    const updates = await history();
+
+    // In sync: one pass, one request, and no new entry in the stack's history.
+    const mark = s.api.server.requests.length;
+    expect((await cli(["reconcile", "--stack", "test"])).code).toBe(0);
+    expect(s.api.server.requests.slice(mark)).toEqual([{ method: "GET", path: "/api/v2/platform/telephony/providers-configurations/", status: 200 }]);
+
+    // A declaration removed from the repository: `up` would delete it.
+    await s.declare("configurations:\n  keep:\n    name: Keep\n    provider: 3\n");
+    const removed = await cli(["drift", "telephony.yaml", "--stack", "test", "--json"]);
+    expect(removed.code).toBe(2);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ inSync: false, removed: [{ key: "drop", name: "Drop", live: true }], summary: { removed: 1 } });
+
+    // A new declaration not in the stack yet, named like a configuration made by hand: missing, with a hint.
+    const hand = await s.api.client.create({ name: "By Hand", provider: 6 });
+    await s.declare("configurations:\n  keep:\n    name: Keep\n    provider: 3\n  new:\n    name: By Hand\n    provider: 6\n");
+    const missing = await cli(["drift", "telephony.yaml", "--stack", "test"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain(`missing  new (telephony.yaml:5): no live configuration matches (a configuration with this name exists: adopt it with \`import: ${hand.id}\`)`);
+    expect(missing.stdout).toMatch(/removed  drop #\d+ "Drop"/);
+
+    // Report-only passes wrote nothing.
+    expect((await cli(["reconcile", "--stack", "test"])).code).toBe(2);
+    expect(await history()).toBe(updates);
+
+    // Unmanaged: drift unless left out or ignored.
+    await s.declare(two);
+    const unmanaged = await cli(["drift", "telephony.yaml", "--stack", "test"]);
+    expect(unmanaged.code).toBe(2);
+    expect(unmanaged.stdout).toContain(`unmanaged #${hand.id} "By Hand" (provider 6): neither declared nor in the stack`);
+    expect((await cli(["drift", "telephony.yaml", "--stack", "test", "--only-managed"])).code).toBe(0);
+    expect((await cli(["drift", "telephony.yaml", "--stack", "test", "--ignore", "By Hand"])).code).toBe(0);
+
+    // --apply converges what up can change: the removed declaration is deleted.
+    await s.declare("configurations:\n  keep:\n    name: Keep\n    provider: 3\n");
+    const applied = await cli(["reconcile", "--stack", "test", "--apply", "--ignore", String(hand.id)]);
+    expect(applied.code).toBe(2);
+    expect(applied.stdout).toMatch(/applied: .*1 delete/);
+    expect((await s.api.client.list()).map((c) => c.name).sort()).toEqual(["By Hand", "Keep"]);
+    expect((await cli(["reconcile", "--stack", "test", "--ignore", String(hand.id)])).code).toBe(0);
+  });
+
   it("reconcile --interval runs passes until SIGTERM, then finishes the pass in flight and exits 0", async () => {
     s = await telephonyStack();
     await s.declare("configurations:\n  daily:\n    name: Daily\n    provider: 5\n");

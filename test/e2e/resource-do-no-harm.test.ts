@@ -84,6 +84,19 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     expect(out.text()).toContain(`configuration ${original!.id} is held by another resource of this stack`);
     expect((renamed.outputs.configurations?.value as Record<string, { id: number }>)["vapi-main"]!.id).toBe(original!.id);
     await s.stack.preview({ expectNoChanges: true, refresh: true });
+
+    // Across runs: the new key is created alone (--target), the old one is deleted by the next up.
+    await s.declare(yaml("vapi-x"));
+    const { stdout } = await s.t.cli(["stack", "export"]);
+    const oldUrn = (JSON.parse(stdout).deployment.resources as Array<{ urn: string }>).map((r) => r.urn).find((u) => u.endsWith("::vapi-main"))!;
+    await s.stack.up({ target: [oldUrn.replace(/::vapi-main$/, "::vapi-x")] });
+    expect(JSON.parse((await s.t.cli(["stack", "export"])).stdout).deployment.resources.map((r: { urn: string; id?: string }) => [r.urn.split("::").at(-1), r.id])).toEqual(
+      expect.arrayContaining([["vapi-main", String(original!.id)], ["vapi-x", String(original!.id)]]),
+    );
+    const later = await s.stack.up({ refresh: true });
+    expect(later.summary.resourceChanges).toMatchObject({ delete: 1 });
+    expect(await s.api.client.list()).toEqual([original]);
+    await s.stack.preview({ expectNoChanges: true, refresh: true });
   });
 
   it("a changed organization moves each configuration: created in the new one, deleted from the old, nothing orphaned", async () => {
