@@ -22,11 +22,14 @@ Options:
 Example:
   telephony-config adopt --out telephony/adopted.yaml`;
 
+const refuse = (path: string): never => {
+  throw new UsageError(`${path} exists; pass --force to overwrite it`);
+};
+
 export async function adopt(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { out: { type: "string" }, force: { type: "boolean", default: false } } });
-  if (values.out && existsSync(values.out) && !values.force) {
-    throw new UsageError(`${values.out} exists; pass --force to overwrite it`);
-  }
+  // Checked first to save a request; the write itself is exclusive, so a file made meanwhile is kept too.
+  if (values.out && existsSync(values.out) && !values.force) refuse(values.out);
   const settings = resolveSettings(() => undefined, process.env);
   const client = clientFor(settings);
   let live;
@@ -35,13 +38,18 @@ export async function adopt(argv: string[]): Promise<number> {
   } finally {
     await client.close();
   }
-  const { yaml, variables } = adoptionYaml(live);
+  const { yaml, variables, count } = adoptionYaml(live);
   if (!values.out) {
     process.stdout.write(yaml);
     return 0;
   }
-  writeFileSync(values.out, yaml);
-  console.error(`wrote ${live.length} configurations to ${values.out}`);
+  try {
+    writeFileSync(values.out, yaml, { flag: values.force ? "w" : "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") refuse(values.out);
+    throw error;
+  }
+  console.error(`wrote ${count} configurations to ${values.out}`);
   console.error(variables.length ? `set before pulumi up: ${variables.join(" ")}` : "no secrets to set");
   return 0;
 }

@@ -70,7 +70,7 @@ describe("telephony-config drift", () => {
     await api.client.create({ name: "Jio", provider: 2 });
     const mark = api.server.requests.length;
     const result = await runCli(["drift", declarations], { env: apiEnv(api, { TWILIO_KEY: "live-key-1" }) });
-    expect(result.stdout).toContain("In sync. 2 declared: 2 in sync, 0 changed, 0 missing; 0 unmanaged");
+    expect(result.stdout).toContain("In sync. 2 declared: 2 in sync, 0 changed, 0 missing; 0 removed; 0 unmanaged");
     expect(result.code).toBe(0);
     expect(api.server.requests.slice(mark).map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/v2/platform/telephony/providers-configurations/"]);
   });
@@ -94,7 +94,7 @@ describe("telephony-config drift", () => {
     const json = await runCli(["drift", "--json", declarations], { env: apiEnv(api) });
     expect(json.code).toBe(2);
     const report = JSON.parse(json.stdout);
-    expect(report).toMatchObject({ version: 1, inSync: false, summary: { declared: 2, inSync: 0, changed: 1, missing: 1, unmanaged: 0 } });
+    expect(report).toMatchObject({ version: 2, inSync: false, summary: { declared: 2, inSync: 0, changed: 1, missing: 1, removed: 0, unmanaged: 0 } });
     expect(report.configurations[0]).toMatchObject({ key: "twilio", id: 1, matchedBy: "name", status: "changed", secrets: { apiKey: "not-compared", apiSecret: "not-declared" } });
     const md = await runCli(["drift", "--markdown", declarations], { env: apiEnv(api) });
     expect(md.stdout).toMatch(/^### Telephony configurations: ⚠️ drift/);

@@ -188,6 +188,45 @@ describe("adoptionYaml", () => {
     // What it writes is valid input for the stack program.
     expect(parseDeclarations(yaml, "adopted.yaml", { isSet: () => "set", unsetReference: "error" }).problems).toEqual([]);
   });
+
+  it("keys and variables stay valid and unique at any depth: digits, accents, punctuation, collisions", () => {
+    const { yaml, variables, count } = adoptionYaml([
+      live({ id: 1, name: "3CX Trunk", api_key: "k" }),
+      live({ id: 2, name: "x", api_key: "k" }),
+      live({ id: 3, name: "x-7", api_key: "k" }),
+      live({ id: 7, name: "x", api_key: "k" }),
+      live({ id: 8, name: "Téléphone ☎", api_key: "k" }),
+      live({ id: 9, name: "!!!", api_key: "k" }),
+    ]);
+    expect(Object.keys(parse(yaml).configurations)).toEqual(["cfg-3cx-trunk", "x", "x-7", "x-7-2", "telephone", "configuration-9"]);
+    expect(variables).toContain("CFG_3CX_TRUNK_API_KEY");
+    expect(count).toBe(6);
+  });
+
+  it("always writes what validate accepts, one declaration per live configuration (generated names)", () => {
+    // A small seeded generator: the same cases on every run, many shapes of name.
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const alphabet = ["a", "Z", "3", "0", "-", "_", ".", " ", "é", "ß", "☎", "日", "'", '"', "#", ":", "|", "\t", "x", "x-1"];
+    for (let round = 0; round < 50; round++) {
+      const configs = Array.from({ length: 1 + Math.floor(random() * 12) }, (_, i) =>
+        live({
+          id: 1 + i * (1 + Math.floor(random() * 3)),
+          name: Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join("") || "x",
+          api_key: random() < 0.5 ? "k" : "",
+          api_secret: random() < 0.5 ? "s" : "",
+        }),
+      );
+      const unique = [...new Map(configs.map((c) => [c.id, c])).values()];
+      const { yaml, variables, count } = adoptionYaml(unique);
+      const result = parseDeclarations(yaml, "adopted.yaml", { isSet: () => "set", unsetReference: "error" });
+      expect(result.problems).toEqual([]);
+      expect(count).toBe(unique.length);
+      expect(result.declarations.map((d) => d.importId).sort()).toEqual(unique.map((c) => c.id).sort());
+      expect(new Set(variables).size).toBe(variables.length);
+      for (const v of variables) expect(v).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+    }
+  });
 });
 
 describe("validateDeclarations", () => {
