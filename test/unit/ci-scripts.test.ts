@@ -1,0 +1,91 @@
+// Every shell step of the CI examples, run as the runners run them (bash -eo pipefail), with stand-ins
+// for the commands they call: a drift must fail the jobs meant to fail on it, after its report is written.
+import { execFile } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { REPO } from "../helpers/project.js";
+
+interface Step {
+  job: string;
+  script: string;
+}
+
+const stubs = mkdtempSync(join(tmpdir(), "ci-stubs-"));
+for (const [name, body] of Object.entries({
+  npx: 'exec "$@"',
+  // The report goes to stdout; drift's exit code is the test's choice.
+  "telephony-config": 'echo "REPORT $*"; if [ "$1" = drift ]; then exit "${TC_EXIT:-0}"; fi',
+  pulumi: "exit 0",
+  npm: "exit 0",
+  curl: "exit 0",
+  sh: "cat > /dev/null; exit 0",
+})) {
+  writeFileSync(join(stubs, name), `#!/bin/bash\n${body}\n`);
+  chmodSync(join(stubs, name), 0o755);
+}
+
+function githubSteps(): Step[] {
+  const workflow = parse(readFileSync(join(REPO, "examples/ci/github-actions.yml"), "utf8")) as { jobs: Record<string, { steps: Array<{ run?: string }> }> };
+  return Object.entries(workflow.jobs).flatMap(([job, { steps }]) => steps.filter((s) => s.run).map((s) => ({ job, script: s.run! })));
+}
+
+function gitlabSteps(): Step[] {
+  const pipeline = parse(readFileSync(join(REPO, "examples/ci/gitlab-ci.yml"), "utf8"), { merge: true }) as Record<string, { script?: unknown[] }>;
+  return Object.entries(pipeline)
+    .filter(([, job]) => Array.isArray(job?.script))
+    .map(([job, { script }]) => ({ job, script: (script!.flat(Infinity) as string[]).join("\n") }));
+}
+
+function run(step: Step, code: number): Promise<{ exit: number; summary: string; driftFile: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "ci-step-"));
+  const summary = join(dir, "summary.md");
+  writeFileSync(summary, "");
+  return new Promise((resolve) => {
+    execFile(
+      "bash",
+      ["-eo", "pipefail", "-c", step.script],
+      { cwd: dir, env: { PATH: `${stubs}:/usr/bin:/bin`, HOME: dir, STACK: "prod", GITHUB_STEP_SUMMARY: summary, TC_EXIT: String(code) } },
+      (error) => {
+        const driftFile = join(dir, "drift.md");
+        resolve({
+          exit: error ? ((error as { code?: number }).code ?? 1) : 0,
+          summary: readFileSync(summary, "utf8"),
+          driftFile: existsSync(driftFile) ? readFileSync(driftFile, "utf8") : "",
+        });
+      },
+    );
+  });
+}
+
+// Which jobs fail on drift (exit 2): the scheduled checks. Pull-request jobs report it and pass.
+const FAILS_ON_DRIFT = new Set(["nightly-drift", "drift"]);
+
+describe.each([
+  ["github-actions.yml", githubSteps()],
+  ["gitlab-ci.yml", gitlabSteps()],
+])("examples/ci/%s under bash -eo pipefail", (_file, steps) => {
+  const drifts = steps.filter((s) => s.script.includes("telephony-config drift"));
+
+  it("has drift steps to check", () => {
+    expect(drifts.length).toBeGreaterThan(0);
+  });
+
+  it.each(steps.map((s) => [s.job, s.script.split("\n")[0], s] as const))("%s: %s — passes when everything passes", async (_job, _line, step) => {
+    expect((await run(step, 0)).exit).toBe(0);
+  });
+
+  it.each(drifts.map((s) => [s.job, s] as const))("%s: drift (exit 2) is reported, and fails the job only where it should", async (job, step) => {
+    const result = await run(step, 2);
+    expect(result.exit).toBe(FAILS_ON_DRIFT.has(job) ? 2 : 0);
+    // Where the step keeps a report (job summary or artifact), the report is there.
+    if (step.script.includes("GITHUB_STEP_SUMMARY")) expect(result.summary).toContain("REPORT drift");
+    if (step.script.includes("drift.md")) expect(result.summary + result.driftFile).toContain("REPORT drift");
+  });
+
+  it.each(drifts.map((s) => [s.job, s] as const))("%s: an error (exit 1) always fails the job", async (_job, step) => {
+    expect((await run(step, 1)).exit).not.toBe(0);
+  });
+});
