@@ -36,7 +36,8 @@ export const validateResourceArgs = (() => {
 
 /** Ajv's errors as `{field: [reason, ...]}`, the shape of the API's 400 answers. */
 export function fieldErrors(errors: ErrorObject[] | null | undefined): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // A Map: a field may be named "constructor" or "__proto__".
+  const out = new Map<string, string[]>();
   for (const e of errors ?? []) {
     let field = e.instancePath.replace(/^\//, "").replaceAll("/", ".");
     let reason = e.message ?? "is invalid";
@@ -47,7 +48,8 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined): Record<st
       field = [field, String(e.params.missingProperty)].filter(Boolean).join(".");
       reason = "is required";
     }
-    (out[field || "(body)"] ??= []).push(reason);
+    const key = field || "(body)";
+    out.set(key, [...(out.get(key) ?? []), reason]);
   }
-  return out;
+  return Object.fromEntries(out);
 }

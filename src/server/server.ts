@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -35,7 +35,7 @@ export interface RunningServer {
   url: string;
   port: number;
   /** token → organizations; may be changed while running (token rotation tests). */
-  tokens: Record<string, string[]>;
+  tokens: Map<string, string[]>;
   faults: Faults;
   store: Store;
   /** Every request answered (or dropped) so far, in order. */
@@ -49,6 +49,8 @@ export const DEFAULT_TOKENS: Record<string, string[]> = { "dev-token": ["dev-org
 
 const GATEWAY_PAGE = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n";
 const ITEM_PATH = /^\/api\/v2\/platform\/telephony\/providers-configurations\/([^/]+)\/$/;
+/** One spelling per id: `/01/` is not configuration 1 (API-CONTRACT.md as this project fixes it: 404). */
+const ID = /^[1-9][0-9]*$/;
 const MAX_BODY = 1 << 20;
 
 interface Answer {
@@ -64,6 +66,7 @@ class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly errors?: Record<string, string[]>,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -71,21 +74,30 @@ class HttpError extends Error {
 
 /** The Provider Configurations API, as API-CONTRACT.md fixes it, on node:http. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const tokens = { ...(options.tokens ?? DEFAULT_TOKENS) };
+  // A Map, not an object: no token can be "constructor" or "__proto__".
+  const tokens = new Map(Object.entries(options.tokens ?? DEFAULT_TOKENS));
   const store = options.store ?? new MemoryStore();
   const faults = new Faults(options.faults);
   const createStatus = options.createStatus ?? 201;
   const requests: RequestLogEntry[] = [];
   let connections = 0;
 
+  let logFailed = false;
   const log = (entry: RequestLogEntry) => {
     requests.push(entry);
-    options.onRequest?.(entry);
+    try {
+      options.onRequest?.(entry);
+    } catch (error) {
+      // Best effort: a log that cannot be written never fails a request that was carried out.
+      if (!logFailed) console.error(`telephony-config serve: cannot write the request log: ${(error as Error).message}`);
+      logFailed = true;
+    }
   };
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      // A bug here must not take the server down; the client sees a 500 envelope.
+      // A bug here must not take the server down; the client sees a 500 envelope, and the log has it.
+      log({ method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0]!, status: 500 });
       if (!res.headersSent) send(res, { status: 500, message: `internal error: ${(error as Error).message}` });
     });
   });
@@ -95,7 +107,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
     const path = (req.url ?? "/").split("?")[0]!;
-    const raw = await readBody(req);
+    // Authenticated before the body is read: an unknown caller's body is never parsed.
+    const caller = authenticate(req);
+    const raw = caller ? await readBody(req) : Buffer.alloc(0);
+    if (!caller) req.resume();
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
 
     const fault = faults.pick(method);
@@ -115,20 +130,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       let parseError: string | undefined;
       try {
         parsed = raw?.length ? JSON.parse(raw.toString("utf8")) : undefined;
-      } catch (error) {
-        parseError = (error as Error).message;
+      } catch {
+        // Where, never what: the body may hold a secret, and V8's message quotes it.
+        const position = jsonErrorPosition(raw!.toString("utf8"));
+        parseError = position === undefined ? "The body is not valid JSON: it ends too early." : `The body is not valid JSON (at position ${position}).`;
       }
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) bodyKeys = Object.keys(parsed);
       const body = () => {
         if (raw === undefined) throw new HttpError(413, "The body is too large.");
-        if (parseError !== undefined) throw new HttpError(400, `The body is not valid JSON: ${parseError}`);
+        if (parseError !== undefined) throw new HttpError(400, parseError);
         return parsed;
       };
       try {
-        answer = route(method, path, req, body);
+        if (!caller) throw new HttpError(401, req.headers.authorization ? "Invalid token." : "Authentication credentials were not provided.");
+        answer = route(method, path, req, caller, body);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
-        answer = { status: error.status, message: error.message, ...(error.errors ? { errors: error.errors } : {}) };
+        answer = { status: error.status, message: error.message, ...(error.errors ? { errors: error.errors } : {}), ...(error.headers ? { headers: error.headers } : {}) };
       }
     }
     // Logged before the answer leaves, so that whoever got the answer finds it in the log. After a
@@ -148,20 +166,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     send(res, answer);
   }
 
-  function route(method: string, path: string, req: IncomingMessage, body: () => unknown): Answer {
+  function route(method: string, path: string, req: IncomingMessage, orgs: string[], body: () => unknown): Answer {
     if (path === COLLECTION_PATH) {
-      if (method === "GET") return list(req);
-      if (method === "POST") return create(req, body);
-      throw new HttpError(405, `method ${method} is not allowed here`);
+      if (method === "GET") return list(req, orgs);
+      if (method === "POST") return create(req, orgs, body);
+      throw new HttpError(405, `method ${method} is not allowed here`, undefined, { allow: "GET, POST" });
     }
     const match = ITEM_PATH.exec(path);
     if (!match) {
       const hint = path.endsWith("/") ? "" : " (paths end with a slash)";
       throw new HttpError(404, `no such path: ${path}${hint}`);
     }
-    if (!["GET", "PATCH", "DELETE"].includes(method)) throw new HttpError(405, `method ${method} is not allowed here`);
-    const { org } = authorize(req, { orgRequired: true, productRequired: true });
-    const id = /^\d+$/.test(match[1]!) ? Number(match[1]) : NaN;
+    if (!["GET", "PATCH", "DELETE"].includes(method)) throw new HttpError(405, `method ${method} is not allowed here`, undefined, { allow: "GET, PATCH, DELETE" });
+    const { org } = authorize(req, orgs, { orgRequired: true, productRequired: true });
+    const id = ID.test(match[1]!) ? Number(match[1]) : NaN;
     const found = store.get(id);
     if (!found || found.org_handle !== org) throw new HttpError(404, `provider configuration ${match[1]} not found`);
     if (method === "GET") return { status: 200, message: "Provider configuration fetched", data: present(found) };
@@ -172,34 +190,40 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return update(found, body());
   }
 
-  /** 401 for a missing or unknown token, 400 for missing headers, 403 for an organization out of reach. */
-  function authorize(
-    req: IncomingMessage,
-    needs: { orgRequired: boolean; productRequired: boolean },
-  ): { org: string | undefined; orgs: string[] } {
-    const auth = req.headers.authorization;
-    if (!auth) throw new HttpError(401, "Authentication credentials were not provided.");
-    const token = /^Token (\S+)$/.exec(auth)?.[1];
-    const orgs = token === undefined ? undefined : tokens[token];
-    if (!orgs) throw new HttpError(401, "Invalid token.");
+  /** The organizations the request's token may access; undefined for a missing or unknown token. */
+  function authenticate(req: IncomingMessage): string[] | undefined {
+    const token = /^Token (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
+    if (token === undefined) return undefined;
+    // Every token is compared, each in constant time, over digests of equal length.
+    const digest = createHash("sha256").update(token).digest();
+    let found: string[] | undefined;
+    for (const [known, orgs] of tokens) {
+      if (timingSafeEqual(digest, createHash("sha256").update(known).digest())) found = orgs;
+    }
+    return found;
+  }
+
+  /** 400 for missing or empty headers, 403 for an organization out of reach. */
+  function authorize(req: IncomingMessage, orgs: string[], needs: { orgRequired: boolean; productRequired: boolean }): { org: string | undefined } {
     const org = header(req, "org-handle");
-    if (needs.orgRequired && !org) throw new HttpError(400, "The Org-Handle header is required.");
+    if (org === "") throw new HttpError(400, "The Org-Handle header is empty.");
+    if (needs.orgRequired && org === undefined) throw new HttpError(400, "The Org-Handle header is required.");
     const product = header(req, "product-id");
     if (needs.productRequired && !product) throw new HttpError(400, "The Product-ID header is required.");
     if (product !== undefined && !/^\d+$/.test(product)) throw new HttpError(400, "The Product-ID header must be an integer.");
     if (org !== undefined && !orgs.includes(org)) throw new HttpError(403, `No access to organization ${org}.`);
-    return { org, orgs };
+    return { org };
   }
 
-  function list(req: IncomingMessage): Answer {
-    const { org, orgs } = authorize(req, { orgRequired: false, productRequired: false });
+  function list(req: IncomingMessage, orgs: string[]): Answer {
+    const { org } = authorize(req, orgs, { orgRequired: false, productRequired: false });
     const visible = org ? [org] : orgs;
     const data = store.all().filter((c) => visible.includes(c.org_handle)).map(present);
     return { status: 200, message: "Provider configurations fetched", data };
   }
 
-  function create(req: IncomingMessage, readBody: () => unknown): Answer {
-    const org = authorize(req, { orgRequired: true, productRequired: false }).org!;
+  function create(req: IncomingMessage, orgs: string[], readBody: () => unknown): Answer {
+    const org = authorize(req, orgs, { orgRequired: true, productRequired: false }).org!;
     const body = readBody();
     if (!validateCreateRequest(body)) {
       throw new HttpError(400, "Invalid provider configuration.", fieldErrors(validateCreateRequest.errors));
@@ -269,10 +293,39 @@ function present(c: StoredConfiguration): ProviderConfiguration {
   };
 }
 
+/**
+ * Where invalid JSON goes wrong: the offset of the first character no valid document could continue
+ * with, found by bisecting on prefixes (one that merely ends early is not wrong yet). Undefined when
+ * the text only ends too early.
+ */
+function jsonErrorPosition(text: string): number | undefined {
+  const wrong = (length: number) => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (error) {
+      // An error at the very end of the prefix only says that it ends there.
+      const message = (error as Error).message;
+      const at = /at position (\d+)/.exec(message)?.[1];
+      return !message.includes("Unexpected end of JSON input") && (at === undefined || Number(at) < length);
+    }
+  };
+  if (!wrong(text.length)) return undefined;
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (wrong(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low - 1;
+}
+
+/** The header's value, trimmed; "" when it is sent empty, undefined when it is not sent. */
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   const first = Array.isArray(value) ? value[0] : value;
-  return first?.trim() || undefined;
+  return first?.trim();
 }
 
 /** The whole body, or undefined when it is larger than the server takes. */

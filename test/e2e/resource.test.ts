@@ -70,7 +70,7 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
     expect((await s.api.client.get(twilioId)).api_secret).toBe(rotated);
 
     // Rotate the API token: the stack config changes, the resources do not.
-    s.api.server.tokens["dev-token-rotated-8d2f"] = ["dev-org"];
+    s.api.server.tokens.set("dev-token-rotated-8d2f", ["dev-org"]);
     await s.stack.setConfig("telephony:apiToken", { value: "dev-token-rotated-8d2f", secret: true });
     await s.stack.preview({ expectNoChanges: true, onOutput: out.onOutput, diff: true });
 

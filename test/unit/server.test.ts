@@ -42,6 +42,10 @@ describe("local API server", () => {
     ["no token", {}, 401],
     ["an unknown token", { authorization: "Token nope" }, 401],
     ["a token in another scheme", { authorization: `Bearer ${TOKEN}` }, 401],
+    ["the token constructor", { authorization: "Token constructor" }, 401],
+    ["the token __proto__", { authorization: "Token __proto__" }, 401],
+    ["the token toString", { authorization: "Token toString" }, 401],
+    ["the token hasOwnProperty", { authorization: "Token hasOwnProperty" }, 401],
   ])("answers 401 for %s", async (_name, headers, status) => {
     expect((await call("GET", COLLECTION_PATH, headers)).status).toBe(status);
   });
@@ -56,6 +60,10 @@ describe("local API server", () => {
     ["a path without its trailing slash", "GET", COLLECTION_PATH.slice(0, -1), full, 404, /end with a slash/],
     ["an item path without its trailing slash", "GET", itemPath(1).slice(0, -1), full, 404, /end with a slash/],
     ["a non-numeric id", "GET", itemPath("abc"), full, 404, /not found/],
+    ["an id with a leading zero", "GET", itemPath("01"), full, 404, /not found/],
+    ["an id with leading zeros", "DELETE", itemPath("0001"), full, 404, /not found/],
+    ["an empty Org-Handle on a list", "GET", COLLECTION_PATH, { ...full, "org-handle": "" }, 400, /Org-Handle header is empty/],
+    ["an empty Org-Handle on a get", "GET", itemPath(1), { ...full, "org-handle": " " }, 400, /Org-Handle header is empty/],
     ["PUT on an item", "PUT", itemPath(1), full, 405, /not allowed/],
     ["DELETE on the collection", "DELETE", COLLECTION_PATH, full, 405, /not allowed/],
   ])("answers %s", async (_name, method, path, headers, status, message) => {
@@ -67,6 +75,62 @@ describe("local API server", () => {
 
   it("authenticates before it reads the body", async () => {
     expect((await call("POST", COLLECTION_PATH, {}, "{not json")).status).toBe(401);
+    expect(server!.requests.at(-1)).toEqual({ method: "POST", path: COLLECTION_PATH, status: 401 });
+  });
+
+  it("answers 405 with Allow", async () => {
+    server ??= await startServer({ tokens: { [TOKEN]: ["dev-org"] } });
+    for (const [path, allow] of [
+      [COLLECTION_PATH, "GET, POST"],
+      [itemPath(1), "GET, PATCH, DELETE"],
+    ] as const) {
+      const answer = await fetch(server.url + path, { method: "PUT", headers: full });
+      expect([answer.status, answer.headers.get("allow")]).toEqual([405, allow]);
+    }
+  });
+
+  it.each([
+    ["constructor", { constructor: 1, name: "x", provider: 3 }],
+    ["__proto__", JSON.parse('{"__proto__": {"polluted": true}, "name": "x", "provider": 3}')],
+    ["toString", { toString: "x", name: "x", provider: 3 }],
+    ["hasOwnProperty", { hasOwnProperty: [], provider: 3 }],
+  ])("a body with the built-in name %s is a 400 on create and on update, never a 5xx", async (name, body) => {
+    await create();
+    for (const [method, path] of [
+      ["POST", COLLECTION_PATH],
+      ["PATCH", itemPath(1)],
+    ] as const) {
+      const answer = await call(method, path, full, JSON.stringify(body));
+      expect(answer.status).toBe(400);
+      expect(Object.keys(answer.json.errors)).toContain(name);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("says where a body is not JSON, never what it holds", async () => {
+    const answer = await call("POST", COLLECTION_PATH, full, '{"name": "x", "provider": 3, "api_key": sk_live_4eC39HqLyjWDarjtT1zdp7dc}');
+    expect(answer.status).toBe(400);
+    expect(answer.json.message).toBe("The body is not valid JSON (at position 40).");
+    expect(JSON.stringify(answer.json)).not.toContain("sk_live");
+    expect((await call("POST", COLLECTION_PATH, full, '{"api_key": "sk_live_4eC39')).json.message).toBe("The body is not valid JSON: it ends too early.");
+  });
+
+  it("a request log that cannot be written fails no request, and a 500 is logged too", async () => {
+    const seen: number[] = [];
+    server = await startServer({
+      tokens: { [TOKEN]: ["dev-org"] },
+      onRequest: (entry) => {
+        seen.push(entry.status);
+        throw new Error("EACCES: permission denied");
+      },
+    });
+    expect((await create()).status).toBe(201);
+    expect(server.store.all()).toHaveLength(1);
+    server.store.replace = () => {
+      throw new Error("disk on fire");
+    };
+    expect((await call("PATCH", itemPath(1), full, { name: "y" })).status).toBe(500);
+    expect(seen).toEqual([201, 500]);
   });
 
   it("rejects invalid bodies with reasons per field", async () => {
