@@ -1,9 +1,28 @@
-/** Replaces every occurrence of the given secret values; values shorter than 4 characters are kept,
- * since masking them would garble ordinary words without protecting anything. */
+/**
+ * Replaces every occurrence of the given secret values, longest first (a secret may contain another),
+ * in plain, JSON-escaped and URL-encoded form. Values shorter than 4 characters are kept, since
+ * masking them would garble ordinary words without protecting anything.
+ */
 export function redact(text: string, secrets: Iterable<string | null | undefined>): string {
-  let out = text;
+  const forms = new Set<string>();
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join("[REDACTED]");
+    if (!secret || secret.length < 4) continue;
+    forms.add(secret);
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    forms.add(encodeURIComponent(secret));
   }
+  let out = text;
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join("[REDACTED]");
   return out;
+}
+
+// The contract's secret fields, and anything named like a credential, in a JSON or form body.
+const SECRET_FIELD = /("?(?:api_key|api_secret|apiKey|apiSecret|token|secret|password)"?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|[^\s,&}]+)/gi;
+
+/**
+ * An error body as it may be shown: the values of secret-looking fields masked, then the known
+ * secrets, before anything is cut, so that no cut can leave part of a secret.
+ */
+export function maskBody(text: string, secrets: Iterable<string | null | undefined>): string {
+  return redact(text.replace(SECRET_FIELD, "$1[REDACTED]"), secrets);
 }

@@ -4,6 +4,7 @@ import { Agent } from "undici";
 import { packageName, packageVersion } from "../version.js";
 import { REQUIRED_HEADERS, type Envelope, type Operation } from "./contract.js";
 import { TelephonyApiError, TelephonyNetworkError } from "./errors.js";
+import { maskBody } from "./redact.js";
 import { DEFAULT_RETRY_POLICY, retryDelay, type AttemptOutcome, type RetryPolicy } from "./retry.js";
 
 export interface ClientOptions {
@@ -196,7 +197,7 @@ function interpret<T>(answer: Answer, info: AnswerInfo, secrets: Array<string | 
 
   const envelope = asEnvelope(answer.text);
   if (answer.status >= 400) {
-    if (!envelope) return throwIt(fail({ bodyExcerpt: excerpt(answer.text), foreign: true }));
+    if (!envelope) return throwIt(fail({ bodyExcerpt: excerpt(maskBody(answer.text, secrets)), foreign: true }));
     return throwIt(
       fail({
         serverMessage: typeof envelope.message === "string" ? envelope.message : undefined,
@@ -206,7 +207,8 @@ function interpret<T>(answer: Answer, info: AnswerInfo, secrets: Array<string | 
   }
   if (!envelope || !("data" in envelope)) {
     return throwIt(
-      fail({ serverMessage: "the answer is not the JSON envelope the API promises", bodyExcerpt: excerpt(answer.text), foreign: true }),
+      // Never quoted: a successful answer may be a list of live configurations, secrets and all.
+      fail({ serverMessage: `the answer is not the JSON envelope the API promises (${answer.text.length} bytes, not shown)`, foreign: true }),
     );
   }
   return envelope.data as T;

@@ -71,8 +71,7 @@ describe("faults made with nock", () => {
   it("malformed JSON in a success answer", async () => {
     nock(BASE).post(COLLECTION_PATH).reply(201, '{"status_code": 201, "data": {"id": 4', { "content-type": "application/json" });
     const error = await caught(client().create({ name: "x", provider: 3 }));
-    expect(error).toMatchObject({ status: 201, serverMessage: "the answer is not the JSON envelope the API promises" });
-    expect((error as TelephonyApiError).bodyExcerpt).toContain('{"status_code": 201');
+    expect(error).toMatchObject({ status: 201, serverMessage: "the answer is not the JSON envelope the API promises (37 bytes, not shown)", bodyExcerpt: undefined });
   });
 
   it("a configuration that breaks the contract, with its secrets masked", async () => {
@@ -100,7 +99,7 @@ describe("faults made with nock", () => {
       );
     const error = await caught(client().create({ name: "x", provider: 3 }));
     expect(error).toBeInstanceOf(TelephonyApiError);
-    expect(error).toMatchObject({ status: 201, bodyExcerpt: '{"status_code": 201, "message": "created", "da' });
+    expect(error).toMatchObject({ status: 201, bodyExcerpt: undefined, serverMessage: expect.stringContaining("not shown") });
   });
 
   it("a delete answered 204 with an envelope", async () => {
@@ -123,6 +122,26 @@ describe("faults made with nock", () => {
     expect(everything).not.toMatch(/AC-new-key-3333|new-secret-4444|tok-9f8e7d6c/);
     expect(error.message).toContain("api_key [REDACTED] rejected for token [REDACTED]");
     expect((error as TelephonyApiError).fieldErrors).toEqual({ api_secret: ["[REDACTED] is too short"] });
+  });
+
+  it("a successful answer that is not the envelope is never quoted: it may list live secrets", async () => {
+    nock(BASE).get(COLLECTION_PATH).reply(200, [configuration]);
+    nock(BASE).get(itemPath(42)).reply(200, { status_code: 200, message: null, data: configuration });
+    for (const call of [client().list(), client().get(42)]) {
+      const error = await caught(call);
+      expect(JSON.stringify({ ...error, message: error.message })).not.toMatch(/AC-live-key-1111|live-secret-2222/);
+    }
+  });
+
+  it("an error body is masked before it is cut: secret fields, escaped and encoded forms, a secret inside another", async () => {
+    const key = "AC-new-key-3333";
+    const longer = `${key}-and-more`;
+    const body = `<html>token=${TOKEN}&api_secret=s3cr3t-value-9 ${JSON.stringify({ note: `q"${key}` }).slice(1, -1)} ${encodeURIComponent(`a b/${longer}`)} ${"x".repeat(120)} ${longer}</html>`;
+    nock(BASE).patch(itemPath(42)).reply(500, body, { "content-type": "text/html" });
+    const error = await caught(client().update(42, { api_key: key, api_secret: longer }));
+    const everything = JSON.stringify({ ...error, message: error.message });
+    expect(everything).not.toMatch(/AC-new-key|s3cr3t-value|tok-9f8e7d6c|and-more/);
+    expect((error as TelephonyApiError).bodyExcerpt).toContain("[REDACTED]");
   });
 
   it("a request id from the server is kept on the error", async () => {
