@@ -22,7 +22,7 @@ export function resolveSettings(
   const missing: string[] = [];
   const pick = (field: keyof typeof SOURCES): string => {
     const [key, variable] = SOURCES[field];
-    const value = config(key) ?? env[variable];
+    const value = (config(key) ?? env[variable])?.trim();
     if (!value) missing.push(`${key} (or ${variable})`);
     return value ?? "";
   };
@@ -30,6 +30,8 @@ export function resolveSettings(
   if (missing.length) {
     throw new Error(`the telephony API is not configured: set ${missing.join(", ")}; e.g. pulumi config set --secret telephony:apiToken …`);
   }
+  // The handle is part of each configuration's identity: no spelling the API would read differently.
+  if (/\s/.test(settings.orgHandle)) throw new Error(`telephony:orgHandle must not contain spaces: ${JSON.stringify(settings.orgHandle)}`);
   if (!/^\d+$/.test(settings.productId)) throw new Error(`telephony:productId must be an integer, not ${JSON.stringify(settings.productId)}`);
   try {
     new URL(settings.apiUrl);

@@ -7,8 +7,8 @@ import { isOutcomeUnknown } from "../client/errors.js";
 import { isCreatedFrom } from "./mapping.js";
 
 export interface CreateOnceContext {
+  /** Acting in the organization to create in: its list holds that organization's configurations only. */
   client: TelephonyClient;
-  orgHandle: string;
   /**
    * The organization's configurations as they were before this run created anything: listed once,
    * on the first create, and shared by every create of the run.
@@ -24,7 +24,7 @@ export interface CreateOnceContext {
 
 export async function createOnce(body: CreateConfigurationInput, ctx: CreateOnceContext): Promise<ProviderConfiguration> {
   const candidates = (list: ProviderConfiguration[]) =>
-    list.filter((c) => c.org_handle === ctx.orgHandle && !ctx.isKnown(c.id) && isCreatedFrom(body, c));
+    list.filter((c) => !ctx.isKnown(c.id) && isCreatedFrom(body, c));
 
   // A create of an earlier run whose answer was lost left this configuration behind: take it over.
   let before: ProviderConfiguration[];
@@ -59,8 +59,8 @@ export async function createOnce(body: CreateConfigurationInput, ctx: CreateOnce
     const found = candidates(after);
     if (!found.length) {
       throw new Error(
-        `${(error as Error).message}. It is not among the organization's configurations, so it was not created; ` +
-          "the next `pulumi up` creates it (and looks for it first)",
+        `${(error as Error).message}. It is not among the organization's configurations yet, so it was probably not created; ` +
+          "the next `pulumi up` looks for it before creating it",
       );
     }
     return takeOver(found, body, ctx, "was created although the answer to the create was lost");

@@ -44,10 +44,13 @@ const hold = (id: number, instance: string | undefined) => {
   holders.set(id, set);
 };
 /**
- * Ids being replaced in this operation. The engine checks a replacement's inputs as a new resource's,
- * so this is how create knows that `import` names the configuration it replaces, not one to adopt.
+ * Import ids of resources being replaced in this operation. The engine checks a replacement's inputs
+ * as a new resource's, so this is how create knows that its `import` is not to be read: the resource
+ * has state, and its replacement is a new configuration.
  */
-const replacing = new Set<number>();
+const replacedImports = new Set<number>();
+/** Ids this operation has proved gone: the API's own 404, confirmed by the organization's list. */
+const gone = new Set<number>();
 
 /** Stack config reaches a dynamic provider only here (@pulumi/pulumi >= 3.139). */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
@@ -100,6 +103,36 @@ async function guarded<T>(secrets: Array<string | undefined>, work: () => Promis
   }
 }
 
+/**
+ * Whether `error` proves the configuration gone: the API's own 404 (its envelope), and the
+ * organization's list, at the same base URL, answering without it. A wrong base path that the API's
+ * framework answers with its own 404, or an item URL routed elsewhere, fails here instead.
+ */
+async function confirmedGone(client: TelephonyClient, id: number, error: unknown): Promise<boolean> {
+  if (!isNotFound(error)) return false;
+  const said = (error as Error).message;
+  let listed: ProviderConfiguration[];
+  try {
+    listed = await client.list();
+  } catch (listError) {
+    throw new Error(`${said}; the list that would confirm it is gone failed too, so it is not taken as deleted: ${(listError as Error).message}`);
+  }
+  if (listed.some((c) => c.id === id)) {
+    throw new Error(`${said}, yet configuration ${id} is in the organization's list: the item URL reaches something other than the API (a proxy or a wrong base path)`);
+  }
+  gone.add(id);
+  return true;
+}
+
+/**
+ * The outputs with the configuration's identity: the organization handle it is reached with (the one
+ * sent as Org-Handle, not the API's spelling of it, so that comparing it with the setting means what
+ * it says) and the holding resource's instance.
+ */
+function identified(outs: ConfigurationOutputs, orgHandle: string, instance: string | undefined): ConfigurationOutputs {
+  return { ...outs, orgHandle, ...(instance ? { instance } : {}) };
+}
+
 /** A secret stays in the outputs only while it is declared. */
 function managedOnly(outs: ConfigurationOutputs, declared: Partial<ConfigurationInputs>): ConfigurationOutputs {
   const kept = { ...outs };
@@ -135,50 +168,57 @@ export async function diff(
   // The organization is part of a configuration's identity: a new one means a new configuration there
   // (created first), and the old one deleted where it lives.
   if (settings && olds.orgHandle && olds.orgHandle !== settings.orgHandle) replaces.push("orgHandle");
-  if (replaces.length) replacing.add(Number(id));
+  if (replaces.length && news.importId !== undefined) replacedImports.add(news.importId);
   return { changes: changedFields(olds, news).length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
 export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynamic.CreateResult> {
   return guarded(secretsOf(inputs), async () => {
-    // `import` is read only when the resource has no state: a replacement creates a new configuration.
-    if (inputs.importId !== undefined && !replacing.has(inputs.importId)) {
+    // `import` is read only when the resource has no state: a replacement creates a new configuration,
+    // and so does a re-creation after this operation's refresh found the configuration deleted.
+    if (inputs.importId !== undefined && !replacedImports.has(inputs.importId)) {
       const adopted = await adopt(inputs.importId, inputs);
       if (adopted) return { id: String(inputs.importId), outs: adopted };
       notice(
-        `${inputs.name}: configuration ${inputs.importId} (import) does not exist in organization ${configured().orgHandle}; ` +
-          "creating the configuration instead (remove `import` from the declaration once it is created)",
+        `${inputs.name}: configuration ${inputs.importId} (import) was deleted; creating the configuration again ` +
+          "(remove `import` from the declaration)",
       );
     }
     const instance = randomUUID();
     const created = await createOnce(toCreateBody(inputs), {
       client: api(),
-      orgHandle: configured().orgHandle,
       before: listedBefore,
       isKnown: (id) => holders.has(id),
       claim: (id) => hold(id, instance),
       notice,
     });
-    return { id: String(created.id), outs: { ...toOutputs(created, inputs), instance } };
+    return { id: String(created.id), outs: identified(toOutputs(created, inputs), configured().orgHandle, instance) };
   });
 }
 
 /**
  * Takes over an existing configuration: PATCHes what differs, refuses what only a replacement could
- * change. Undefined when the API says there is no such configuration.
+ * change. Undefined when this operation's refresh found it deleted: it is to be created again. An id
+ * that does not exist otherwise is an error (a typo must not create a duplicate of the one meant).
  */
 async function adopt(id: number, inputs: ConfigurationInputs): Promise<ConfigurationOutputs | undefined> {
   let live;
   try {
     live = await api().get(id);
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (gone.has(id) && isNotFound(error)) return undefined;
+    if (await confirmedGone(api(), id, error)) {
+      throw new Error(
+        `cannot adopt configuration ${id}: it does not exist in organization ${configured().orgHandle}. ` +
+          "If it was deleted and is to be created again, remove `import` from the declaration (or run `pulumi up --refresh`).",
+      );
+    }
     throw error;
   }
   if (holders.has(id)) throw new Error(`cannot adopt configuration ${id}: another resource of this stack manages it`);
   const instance = randomUUID();
   hold(id, instance);
-  const outputs = { ...toOutputs(live, inputs), instance };
+  const outputs = identified(toOutputs(live, inputs), configured().orgHandle, instance);
   const replaces = replacementsFor(outputs, inputs);
   if (replaces.length) {
     const detail = replaces.map((f) => (f === "provider" ? `provider is ${outputs.provider}, declared ${inputs.provider}` : "meta differs from the declaration"));
@@ -189,7 +229,7 @@ async function adopt(id: number, inputs: ConfigurationInputs): Promise<Configura
     );
   }
   const patch = patchFor(outputs, inputs);
-  return Object.keys(patch).length ? { ...toOutputs(await api().update(id, patch), inputs), instance } : outputs;
+  return Object.keys(patch).length ? identified(toOutputs(await api().update(id, patch), inputs), configured().orgHandle, instance) : outputs;
 }
 
 export async function read(id: string, props: ConfigurationOutputs): Promise<pulumi.dynamic.ReadResult> {
@@ -199,13 +239,14 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
     try {
       live = await apiFor(props).get(Number(id));
     } catch (error) {
-      // Deleted out of band, as the API itself says: an empty id tells the engine the resource is gone.
-      // Any other answer (a proxy's 404 page, a wrong base URL) is an error, and the state stays.
-      if (isNotFound(error)) return { id: undefined, props: {} } as unknown as pulumi.dynamic.ReadResult;
+      // Deleted out of band, as the API itself says and its list confirms: an empty id tells the engine
+      // the resource is gone. Any other answer (a proxy's page, a wrong base path) is an error, and the
+      // state stays.
+      if (await confirmedGone(apiFor(props), Number(id), error)) return { id: undefined, props: {} } as unknown as pulumi.dynamic.ReadResult;
       throw error;
     }
     // Only the secrets the state holds are managed; the others are not read into it.
-    const outs = { ...toOutputs(live, props), ...(props.instance ? { instance: props.instance } : {}) };
+    const outs = identified(toOutputs(live, props), props.orgHandle || configured().orgHandle, props.instance);
     // Inputs that mirror what is live, so that the next diff shows drift field by field. Empty
     // optional fields are left out, as an undeclared one is; secrets stay marked as secrets.
     const inputs: Record<string, unknown> = { name: outs.name, provider: outs.provider, active: outs.active, meta: outs.meta };
@@ -222,8 +263,7 @@ export async function update(id: string, olds: ConfigurationOutputs, news: Confi
     hold(Number(id), olds.instance);
     const patch = patchFor(olds, news);
     if (!Object.keys(patch).length) return { outs: managedOnly(olds, news) };
-    const outs = toOutputs(await apiFor(olds).update(Number(id), patch), news);
-    return { outs: olds.instance ? { ...outs, instance: olds.instance } : outs };
+    return { outs: identified(toOutputs(await apiFor(olds).update(Number(id), patch), news), olds.orgHandle || configured().orgHandle, olds.instance) };
   });
 }
 
@@ -239,8 +279,9 @@ export async function remove(id: string, props: ConfigurationOutputs): Promise<v
     try {
       await apiFor(props).delete(Number(id));
     } catch (error) {
-      // Already gone, as the API itself says; a foreign 404 is an error and the resource stays in state.
-      if (!isNotFound(error)) throw error;
+      // Already gone, as the API itself says and its list confirms; anything else is an error, and the
+      // resource stays in state.
+      if (!(await confirmedGone(apiFor(props), Number(id), error))) throw error;
     }
   });
 }

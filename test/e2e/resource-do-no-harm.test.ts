@@ -44,28 +44,36 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     expect(await s.api.client.get(hand.id)).toMatchObject({ api_key: SECRETS.TWILIO_API_KEY, api_secret: "hand-secret-77c2" });
   });
 
-  it("reads import only once: a replacement and a re-creation after a delete by hand create normally", async () => {
+  it("reads import only once: a re-creation after a delete by hand and a replacement create normally; an unknown id creates nothing", async () => {
     s = await telephonyStack();
     const hand = await s.api.client.create({ name: "Jio Main", provider: 2 });
     const yaml = (provider: number) => `configurations:\n  jio:\n    name: Jio Main\n    provider: ${provider}\n    import: ${hand.id}\n`;
     await s.declare(yaml(2));
     await s.stack.up();
 
-    // A provider change replaces the adopted configuration: a new one, and the adopted one deleted.
+    // Deleted by hand; `import` still names it. The refresh proves it gone, and up creates it again.
+    await s.api.client.delete(hand.id);
+    const out = collect();
+    const recreated = await s.stack.up({ refresh: true, onOutput: out.onOutput });
+    expect(recreated.summary.resourceChanges).toMatchObject({ create: 1 });
+    const [again] = await s.api.client.list();
+    expect([again!.name, again!.provider]).toEqual(["Jio Main", 2]);
+    expect(again!.id).not.toBe(hand.id);
+    expect(out.text()).toContain(`configuration ${hand.id} (import) was deleted; creating the configuration again`);
+
+    // A provider change replaces it: a new configuration, not an adoption of the import id.
     await s.declare(yaml(1));
     const replaced = await s.stack.up();
     expect(replaced.summary.resourceChanges).toMatchObject({ replace: 1 });
     const live = await s.api.client.list();
     expect(live.map((c) => [c.name, c.provider])).toEqual([["Jio Main", 1]]);
-    expect(live[0]!.id).not.toBe(hand.id);
+    expect(live[0]!.id).not.toBe(again!.id);
 
-    // Deleted by hand; `import` still names the adopted id, which no longer exists.
-    await s.api.client.delete(live[0]!.id);
-    const out = collect();
-    const recreated = await s.stack.up({ refresh: true, onOutput: out.onOutput });
-    expect(recreated.summary.resourceChanges).toMatchObject({ create: 1 });
-    expect((await s.api.client.list()).map((c) => [c.name, c.provider])).toEqual([["Jio Main", 1]]);
-    expect(out.text()).toContain(`configuration ${hand.id} (import) does not exist in organization dev-org; creating the configuration instead`);
+    // An import id that does not exist (a typo) is an error: no configuration is created in its place.
+    await s.declare(`${yaml(1)}  other:\n    name: Other\n    provider: 3\n    import: 99999\n`);
+    const error = await caught(s.stack.up());
+    expect(String(error)).toContain("cannot adopt configuration 99999: it does not exist in organization dev-org");
+    expect((await s.api.client.list()).map((c) => c.name)).toEqual(["Jio Main"]);
   });
 
   it("a renamed key keeps its configuration: the new resource takes it over, the old one does not delete it", async () => {
@@ -153,6 +161,15 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
       const error = await caught(operation());
       expect(String(error)).toContain("this answer is not from the Provider Configurations API");
       expect(String(error)).toMatch(new RegExp(`at ${wrongUrl}/api/v2/platform/telephony/providers-configurations/\\d+/: the base URL or a proxy in between is probably wrong`));
+      expect(await configurations()).toEqual(state);
+    }
+    expect(await s.api.client.list()).toEqual(live);
+
+    // A wrong base path that the API's own framework answers with its 404 envelope: not "deleted" either.
+    await s.stack.setConfig("telephony:apiUrl", { value: `${s.api.server.url}/staging` });
+    await s.stack.up();
+    for (const operation of [() => s!.stack.refresh(), () => s!.stack.destroy()]) {
+      expect(String(await caught(operation()))).toContain("the list that would confirm it is gone failed too, so it is not taken as deleted");
       expect(await configurations()).toEqual(state);
     }
     expect(await s.api.client.list()).toEqual(live);

@@ -156,6 +156,10 @@ describe("resolveSettings", () => {
       "set telephony:apiUrl (or TELEPHONY_API_URL), telephony:apiToken (or TELEPHONY_API_TOKEN), telephony:orgHandle (or TELEPHONY_ORG_HANDLE), telephony:productId (or TELEPHONY_PRODUCT_ID)",
     );
   });
+  it("trims settings, and refuses an organization handle with spaces inside", () => {
+    expect(resolveSettings(() => undefined, { ...env, TELEPHONY_ORG_HANDLE: " env-org \n" }).orgHandle).toBe("env-org");
+    expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_ORG_HANDLE: "dev org" })).toThrow(/must not contain spaces/);
+  });
   it("rejects a product id that is not an integer and a URL that is not one", () => {
     expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_PRODUCT_ID: "two" })).toThrow(/must be an integer/);
     expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_API_URL: "not a url" })).toThrow(/not a URL/);
