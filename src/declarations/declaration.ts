@@ -20,6 +20,8 @@ export interface Declaration {
   meta?: Record<string, string>;
   importId?: number;
   protect: boolean;
+  /** Keys it was declared under before (Pulumi aliases). */
+  formerKeys: string[];
 }
 
 export interface Problem {

@@ -27,8 +27,9 @@ export function declarationFiles(paths: string[]): { files: string[]; problems: 
 }
 
 /**
- * Reads and validates every declaration behind `paths`. A key declared twice is an error, and so is
- * an import id declared twice: two resources would manage one configuration.
+ * Reads and validates every declaration behind `paths`. A key declared twice is an error, and so are
+ * an import id declared twice, two declarations of exactly the same configuration (two resources would
+ * manage one configuration) and a former key that is still, or also, someone's key.
  */
 export function loadDeclarations(paths: string[], options: ParseOptions): ParseResult {
   const { files, problems } = declarationFiles(paths);
@@ -58,6 +59,24 @@ export function loadDeclarations(paths: string[], options: ParseOptions): ParseR
         });
       } else imports.set(d.importId, d);
     }
+  }
+  const error = (d: Declaration, message: string) => problems.push({ file: d.file, line: d.line, col: 3, severity: "error", message: `configurations.${d.key}: ${message}` });
+  const formerly = new Map<string, Declaration>();
+  const identical = new Map<string, Declaration>();
+  for (const d of declarations) {
+    for (const former of d.formerKeys) {
+      const current = seen.get(former);
+      const other = formerly.get(former);
+      if (current) error(d, `former key ${former} is the key of ${current === d ? "this very declaration" : `another one (${current.file}:${current.line})`}`);
+      else if (other) error(d, `former key ${former} is also a former key of ${other.key} (${other.file}:${other.line})`);
+      else formerly.set(former, d);
+    }
+    const { key: _key, file: _file, line: _line, protect: _protect, formerKeys: _formerKeys, importId: _importId, ...content } = d;
+    const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const fingerprint = JSON.stringify(sorted({ ...content, meta: sorted(content.meta ?? {}) }));
+    const twin = identical.get(fingerprint);
+    if (twin) error(d, `declares exactly the same configuration as ${twin.key} (${twin.file}:${twin.line}); give one of them another name`);
+    else identical.set(fingerprint, d);
   }
   return { declarations, problems };
 }

@@ -29,6 +29,7 @@ interface RawDeclaration {
   meta?: Record<string, string>;
   import?: number;
   protect?: boolean;
+  formerKeys?: string[];
 }
 
 /** Parses and validates one YAML file of declarations. Pure: the text in, declarations and problems out. */
@@ -70,6 +71,7 @@ export function parseDeclarations(text: string, file: string, options: ParseOpti
       provider: raw.provider,
       active: raw.active ?? true,
       protect: raw.protect ?? false,
+      formerKeys: raw.formerKeys ?? [],
     };
     for (const field of ["apiKey", "apiSecret"] as const) {
       const value = raw[field];

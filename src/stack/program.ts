@@ -51,7 +51,7 @@ export function declareConfigurations(source: string): pulumi.Output<Record<stri
         meta: d.meta,
         importId: d.importId,
       },
-      { protect: d.protect },
+      { protect: d.protect, aliases: d.formerKeys.map((name) => ({ name })) },
     );
     return [d.key, resource] as const;
   });

@@ -76,7 +76,19 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     expect((await s.api.client.list()).map((c) => c.name)).toEqual(["Jio Main"]);
   });
 
-  it("a renamed key keeps its configuration: the new resource takes it over, the old one does not delete it", async () => {
+  it("a key renamed with formerKeys is the same resource: nothing created or deleted, undeclared secrets kept", async () => {
+    s = await telephonyStack();
+    await s.declare("configurations:\n  vapi:\n    name: Vapi Main\n    provider: 6\n");
+    await s.stack.up();
+    const [original] = await s.api.client.list();
+    await s.api.client.update(original!.id, { api_key: "hand-set-key-3f1a" });
+    await s.declare("configurations:\n  vapi-main:\n    name: Vapi Main\n    provider: 6\n    formerKeys: [vapi]\n");
+    const renamed = await s.stack.up({ refresh: true });
+    expect(renamed.summary.resourceChanges).toEqual({ same: 2 });
+    expect(await s.api.client.list()).toEqual([{ ...original, api_key: "hand-set-key-3f1a" }]);
+  });
+
+  it("a key renamed without formerKeys keeps its configuration: the new resource takes it over, the old one does not delete it", async () => {
     s = await telephonyStack();
     const yaml = (key: string) => `configurations:\n  ${key}:\n    name: Vapi Main\n    provider: 6\n    apiKey: \${env:TWILIO_API_KEY}\n`;
     await s.declare(yaml("vapi"));

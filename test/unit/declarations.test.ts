@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { formatProblem } from "../../src/declarations/declaration.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadDeclarations } from "../../src/declarations/load.js";
 import { parseDeclarations, type ParseOptions } from "../../src/declarations/parse.js";
 
 const allSet: ParseOptions = { isSet: () => "set", unsetReference: "error" };
@@ -36,6 +40,7 @@ configurations:
         meta: { region: "us-east-1" },
         importId: 42,
         protect: true,
+        formerKeys: [],
       },
     ]);
   });
@@ -71,5 +76,32 @@ configurations:
       "telephony.yaml:5:16: configurations.a.apiSecret: ${secret:missingSecret}: stack config missingSecret is not set (pulumi config set --secret missingSecret …)",
     ]);
     expect(parse(text, { ...unset, unsetReference: "warning" }).problems.map((p) => p.severity)).toEqual(["warning", "warning"]);
+  });
+});
+
+describe("loadDeclarations across files", () => {
+  const load = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), "load-"));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return loadDeclarations([dir], allSet).problems.map((p) => `${p.file.slice(dir.length + 1)}:${p.line} ${p.message}`);
+  };
+
+  it("refuses two declarations of exactly the same configuration, whatever the order of meta", () => {
+    expect(
+      load({
+        "a.yaml": "configurations:\n  one:\n    name: Same\n    provider: 3\n    meta: { a: '1', b: '2' }\n",
+        "b.yaml": "configurations:\n  two:\n    name: Same\n    provider: 3\n    meta: { b: '2', a: '1' }\n  three:\n    name: Same\n    provider: 3\n    meta: { a: '1', b: '3' }\n",
+      }),
+    ).toEqual([expect.stringMatching(/^b\.yaml:2 configurations\.two: declares exactly the same configuration as one \(.*a\.yaml:2\)/)]);
+  });
+
+  it("takes former keys for renames, but not one that is a current key or another's former key", () => {
+    expect(load({ "a.yaml": "configurations:\n  new:\n    provider: 3\n    formerKeys: [old]\n" })).toEqual([]);
+    expect(
+      load({ "a.yaml": "configurations:\n  new:\n    provider: 3\n    formerKeys: [other]\n  other:\n    provider: 4\n  third:\n    provider: 5\n    formerKeys: [old]\n  fourth:\n    provider: 6\n    formerKeys: [old]\n" }),
+    ).toEqual([
+      expect.stringMatching(/^a\.yaml:2 configurations\.new: former key other is the key of another one/),
+      expect.stringMatching(/^a\.yaml:10 configurations\.fourth: former key old is also a former key of third/),
+    ]);
   });
 });

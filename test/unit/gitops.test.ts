@@ -32,6 +32,7 @@ const declared = (over: Partial<Declaration> & { key: string }): Declaration => 
   provider: 3,
   active: true,
   protect: false,
+  formerKeys: [],
   ...over,
 });
 const noSecrets = { secretValue: () => undefined };
@@ -241,6 +242,7 @@ describe("validateDeclarations", () => {
     expect(result.valid).toBe(false);
     expect(result.problems.map((p) => `${p.file.slice(dir.length + 1)}:${p.line} ${p.severity} ${p.message}`)).toEqual([
       "b.yaml:2 error configurations.two: import 7 is also declared by one (" + join(dir, "a.yaml") + ":2); two resources would manage one configuration",
+      "b.yaml:2 error configurations.two: declares exactly the same configuration as one (" + join(dir, "a.yaml") + ":2); give one of them another name",
       "b.yaml:2 warning configurations.two: same name \"Same\" and provider 3 as one (" + join(dir, "a.yaml") + ":2); drift matches by name",
       "b.yaml:8 warning configurations.three.apiKey: ${env:UNSET_FOR_SURE_123}: environment variable UNSET_FOR_SURE_123 is not set",
       "b.yaml:9 warning configurations.three.apiSecret: ${env:EMPTY_IN_CI}: environment variable EMPTY_IN_CI is empty; a declared secret needs a value (leave apiSecret out to leave the live one alone)",
