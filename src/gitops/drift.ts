@@ -23,8 +23,9 @@ export async function driftReport(paths: string[], options: DriftOptions): Promi
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length) throw new Error(`invalid declarations:\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
 
+  // An empty value is no secret (`up` refuses it): not compared, rather than "changed".
   const secretValue = (ref: SecretReference) =>
-    ref.kind === "env" ? options.env[ref.name] : stack?.config[`${stack.project}:${ref.name}`];
+    (ref.kind === "env" ? options.env[ref.name] : stack?.config[`${stack.project}:${ref.name}`]) || undefined;
   const client = clientFor(settings);
   try {
     const live = await client.list();

@@ -169,7 +169,9 @@ export async function diff(
   // (created first), and the old one deleted where it lives.
   if (settings && olds.orgHandle && olds.orgHandle !== settings.orgHandle) replaces.push("orgHandle");
   if (replaces.length && news.importId !== undefined) replacedImports.add(news.importId);
-  return { changes: changedFields(olds, news).length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
+  // A secret the state holds but the declaration no longer has leaves the state (no API call).
+  const released = SECRET_INPUTS.some((field) => olds[field] !== undefined && news[field] === undefined);
+  return { changes: changedFields(olds, news).length > 0 || replaces.length > 0 || released, replaces, deleteBeforeReplace: false };
 }
 
 export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynamic.CreateResult> {

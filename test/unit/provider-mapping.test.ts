@@ -138,6 +138,14 @@ describe("the dynamic provider's check and diff", () => {
     expect(await diff("9", live, declared)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
+  it("a secret left out of the declaration leaves the state: a change with nothing to send", async () => {
+    const { apiKey: _k, ...withoutKey } = declared;
+    expect(await diff("9", live, withoutKey)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(patchFor(live, withoutKey)).toEqual({});
+    const { apiKey: _l, ...liveWithoutKey } = live;
+    expect(await diff("9", liveWithoutKey, withoutKey)).toMatchObject({ changes: false });
+  });
+
   it("diffs with replacements for provider and meta", async () => {
     expect(await diff("9", live, declared)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
     expect(await diff("9", live, { ...declared, name: "x" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
