@@ -1,4 +1,4 @@
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FAULT_KINDS, type FaultKind } from "../server/faults.js";
 import { startServer, type RunningServer } from "../server/server.js";
@@ -13,7 +13,9 @@ The first line on stdout is the base URL.
 Options:
   --host HOST            address to listen on (default 127.0.0.1)
   --port PORT            port; 0 picks a free one (default 8080)
-  --token TOKEN          API token to accept (default dev-token)
+  --token-file FILE      read the API token to accept from FILE
+  --token TOKEN          the API token on the command line, where every user's ps shows it (a warning)
+                         Without either: TELEPHONY_API_TOKEN, else dev-token
   --org HANDLE           organization that token may access; repeatable (default dev-org)
   --data FILE            keep configurations in FILE across restarts (default: memory only)
   --request-log FILE     append one JSON line per request (method, path, status)
@@ -33,7 +35,8 @@ export async function serve(argv: string[]): Promise<RunningServer> {
     options: {
       host: { type: "string", default: "127.0.0.1" },
       port: { type: "string", default: "8080" },
-      token: { type: "string", default: "dev-token" },
+      token: { type: "string" },
+      "token-file": { type: "string" },
       org: { type: "string", multiple: true },
       data: { type: "string" },
       "request-log": { type: "string" },
@@ -57,15 +60,44 @@ export async function serve(argv: string[]): Promise<RunningServer> {
     rates[kind as FaultKind] = rate;
   }
   const logFile = values["request-log"];
+  if (logFile) {
+    // Refused at start rather than found out on the first request.
+    try {
+      appendFileSync(logFile, "");
+    } catch (error) {
+      throw new UsageError(`--request-log ${logFile}: cannot write to it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  const token = apiToken(values["token-file"], values.token, process.env);
   return startServer({
     host: values.host,
     port,
-    tokens: { [values.token]: values.org ?? ["dev-org"] },
+    tokens: { [token]: values.org ?? ["dev-org"] },
     store: values.data ? new FileStore(values.data) : new MemoryStore(),
     faults: { latencyMs, rates },
     createStatus,
     ...(logFile ? { onRequest: (entry) => appendFileSync(logFile, `${JSON.stringify(entry)}\n`) } : {}),
   });
+}
+
+/** The token to accept, from a file, the command line (with a warning), the environment, or the default. */
+function apiToken(file: string | undefined, flag: string | undefined, env: Record<string, string | undefined>): string {
+  if (file !== undefined && flag !== undefined) throw new UsageError("--token and --token-file exclude each other");
+  if (file !== undefined) {
+    let token: string;
+    try {
+      token = readFileSync(file, "utf8").trim();
+    } catch (error) {
+      throw new UsageError(`--token-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    if (!token || /\s/.test(token)) throw new UsageError(`--token-file ${file}: expected one token on its first line`);
+    return token;
+  }
+  if (flag !== undefined) {
+    console.error("telephony-config serve: warning: --token is visible to every user in ps; use --token-file or TELEPHONY_API_TOKEN");
+    return flag;
+  }
+  return env.TELEPHONY_API_TOKEN?.trim() || "dev-token";
 }
 
 function integer(flag: string, value: string): number {

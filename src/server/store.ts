@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ProviderConfiguration } from "../client/contract.js";
 
@@ -59,23 +60,33 @@ type LogEntry = { put: StoredConfiguration; next_id?: number } | { delete: numbe
  */
 export class FileStore extends MemoryStore {
   readonly #path: string;
+  readonly #lock: string;
   #fd: number;
 
   constructor(path: string) {
     super();
     this.#path = path;
-    if (existsSync(path)) this.#replay(readFileSync(path, "utf8"));
-    this.#compact();
-    this.#fd = openSync(path, "a");
+    this.#lock = `${path}.lock`;
+    takeLock(this.#lock, path);
+    try {
+      if (existsSync(path)) this.#replay(readFileSync(path, "utf8"));
+      this.#compact();
+      // It holds secrets in plain text: readable by its owner only.
+      this.#fd = openSync(path, "a", 0o600);
+    } catch (error) {
+      unlinkSync(this.#lock);
+      throw error;
+    }
   }
 
   protected override persist(entry: LogEntry): void {
-    writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
+    writeAll(this.#fd, `${JSON.stringify(entry)}\n`);
     fsyncSync(this.#fd);
   }
 
   override close(): void {
     closeSync(this.#fd);
+    unlinkSync(this.#lock);
   }
 
   #replay(text: string): void {
@@ -97,15 +108,56 @@ export class FileStore extends MemoryStore {
   }
 
   #compact(): void {
-    const tmp = `${this.#path}.tmp`;
-    const fd = openSync(tmp, "w");
-    writeSync(fd, `${JSON.stringify({ next_id: this.nextId })}\n`);
-    for (const item of this.items.values()) writeSync(fd, `${JSON.stringify({ put: item })}\n`);
-    fsyncSync(fd);
-    closeSync(fd);
+    // A fresh name, created exclusively and never through a link: nothing planted beside the file is
+    // followed or overwritten.
+    const tmp = `${this.#path}.${randomBytes(8).toString("hex")}.tmp`;
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    try {
+      writeAll(fd, `${JSON.stringify({ next_id: this.nextId })}\n`);
+      for (const item of this.items.values()) writeAll(fd, `${JSON.stringify({ put: item })}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.#path);
     const dir = openSync(dirname(this.#path), "r");
     fsyncSync(dir);
     closeSync(dir);
+  }
+}
+
+/** writeSync may write less than asked: go on until all of it is written. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+}
+
+/**
+ * One server per data file: two would both hand out the same ids and lose each other's writes. The
+ * lock file names its owner's pid; a lock whose owner is gone is taken over.
+ */
+function takeLock(lock: string, path: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx", mode: 0o600 });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const owner = Number(readFileSync(lock, "utf8"));
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      throw new Error(`${path} is in use by another telephony-config serve (pid ${owner}); stop it, or use another --data file`);
+    }
+    unlinkSync(lock); // left behind by a server that is gone
+  }
+  throw new Error(`could not lock ${path}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -17,8 +17,8 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.stop("SIGKILL")));
 });
 
-async function serve(args: string[] = []) {
-  const s = await spawnServe(args);
+async function serve(args: string[] = [], env: Record<string, string> = {}) {
+  const s = await spawnServe(args, env);
   running.push(s);
   const client = new TelephonyClient({ baseUrl: s.url, token: "dev-token", orgHandle: "dev-org", productId: 1 });
   clients.push(client);
@@ -78,6 +78,58 @@ describe("telephony-config serve", () => {
     expect(await answer.text()).toContain("<h1>502 Bad Gateway</h1>");
     await faulty.stop();
     expect((await (await serve(["--data", data])).client.list()).map((c) => c.name)).toEqual(["Vapi"]);
+  });
+
+  it("takes the token from a file or TELEPHONY_API_TOKEN; --token still works, with a warning", async () => {
+    const tokenFile = join(dir, "token");
+    writeFileSync(tokenFile, "file-token-77\n");
+    const cases: Array<[string[], Record<string, string>, string, boolean]> = [
+      [["--token-file", tokenFile], {}, "file-token-77", false],
+      [[], { TELEPHONY_API_TOKEN: "env-token-88" }, "env-token-88", false],
+      [["--token", "flag-token-99"], {}, "flag-token-99", true],
+      [[], {}, "dev-token", false],
+    ];
+    for (const [args, env, token, warns] of cases) {
+      const s = await serve(args, env);
+      const client = new TelephonyClient({ baseUrl: s.url, token, orgHandle: "dev-org" });
+      clients.push(client);
+      expect(await client.list()).toEqual([]);
+      expect(s.stderr().includes("--token is visible to every user in ps")).toBe(warns);
+      await s.stop();
+    }
+    const both = await run(process.execPath, [CLI, "serve", "--token", "a", "--token-file", tokenFile]).catch((e) => e);
+    expect(both.stderr).toMatch(/--token and --token-file exclude each other/);
+  });
+
+  it("refuses to start with a request log it cannot write", async () => {
+    const failure = await run(process.execPath, [CLI, "serve", "--port", "0", "--request-log", join(dir, "no-such-dir", "log.jsonl")]).catch((e) => e);
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toMatch(/--request-log .*: cannot write to it \(ENOENT\)/);
+  });
+
+  it("keeps its data file to its owner, and to one server at a time", async () => {
+    const data = join(dir, "owned.jsonl");
+    const first = await serve(["--data", data]);
+    await first.client.create({ name: "Airtel", provider: 1, api_key: "plain-key" });
+    expect(statSync(data).mode & 0o777).toBe(0o600);
+    const second = await run(process.execPath, [CLI, "serve", "--port", "0", "--data", data]).catch((e) => e);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`${data} is in use by another telephony-config serve \\(pid ${first.child.pid}\\)`));
+    await first.stop();
+    expect((await (await serve(["--data", data])).client.list()).map((c) => c.name)).toEqual(["Airtel"]);
+  });
+
+  it("never follows a link planted beside its data file", async () => {
+    const data = join(dir, "planted.jsonl");
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "precious\n");
+    writeFileSync(data, "");
+    symlinkSync(victim, `${data}.tmp`);
+    const s = await serve(["--data", data]);
+    await s.client.create({ name: "Vapi", provider: 6 });
+    await s.stop();
+    await serve(["--data", data]); // compacts again
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
   });
 
   it("shuts down cleanly on SIGTERM and SIGINT", async () => {
