@@ -5,12 +5,35 @@ import { RESOURCE_TYPE } from "./resource-type.js";
 /**
  * The provider module Pulumi keeps in every resource's state (`__provider`) and hands to its dynamic
  * provider host, which loads it with require-from-string and calls `handler()`. It is written here
- * rather than produced by closure serialization: one line, no token, no client, no settings, and the
- * same text in every release, so that what runs is always the package's current code, resolved by
- * name from the program's directory (pulumi/pulumi#6490).
+ * rather than produced by closure serialization: no token, no client, no settings, and the same text
+ * in every release, so that what runs is always the package's current code (pulumi/pulumi#6490).
+ *
+ * It loads that code only from the project itself: the directory of the nearest package.json above
+ * the program's directory, through its own `node_modules/telephony-config`, or the project itself when
+ * it is the package. Never through Node's lookup of parent directories, NODE_PATH or ~/.node_modules,
+ * where a planted package would be handed the API token. What it finds must be named
+ * `telephony-config`; anything else fails closed, saying what was found and how to install it.
  */
-export const PROVIDER_MODULE =
-  'exports.handler = () => require("node:module").createRequire(`${process.cwd()}/`)("telephony-config/provider-runtime").provider;\n';
+export const PROVIDER_MODULE = `exports.handler = () => {
+  const { createRequire } = require("node:module");
+  const { dirname, join } = require("node:path");
+  const { existsSync, readFileSync } = require("node:fs");
+  let project = process.cwd();
+  while (!existsSync(join(project, "package.json")) && dirname(project) !== project) project = dirname(project);
+  const found = [];
+  for (const root of [join(project, "node_modules", "telephony-config"), project]) {
+    let name;
+    try {
+      name = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).name;
+    } catch {
+      continue;
+    }
+    if (name === "telephony-config") return createRequire(join(root, "package.json"))("telephony-config/provider-runtime").provider;
+    found.push(join(root, "package.json") + " is " + JSON.stringify(name));
+  }
+  throw new Error("telephony-config is not installed in the project at " + project + (found.length ? " (" + found.join("; ") + ")" : "") + ": run npm install telephony-config there");
+};
+`;
 
 export interface ProviderConfigurationArgs {
   /** Name shown in the platform (not guaranteed unique by the API). */
