@@ -42,3 +42,46 @@ describe("examples/ci", () => {
     }
   });
 });
+
+describe("examples/ci keep production secrets from pull requests", () => {
+  const secretsIn = (node: unknown): string[] => [...JSON.stringify(node ?? {}).matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]!);
+
+  it("GitHub Actions: read-only permissions, no secrets at workflow level, production secrets only in the production environment", () => {
+    const workflow = parse(readFileSync(examples[0]!, "utf8")) as {
+      on: Record<string, unknown>;
+      permissions: unknown;
+      env: unknown;
+      jobs: Record<string, { if?: string; environment?: string; permissions?: unknown }>;
+    };
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    expect(Object.keys(workflow.on)).not.toContain("pull_request_target");
+    expect(secretsIn(workflow.env)).toEqual([]);
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      expect(job.permissions, name).toBeUndefined();
+      const secrets = secretsIn(job);
+      if (job.if?.includes("pull_request")) {
+        expect(job.environment, name).toBe("telephony-pr");
+        expect(secrets, name).toEqual(["TELEPHONY_READONLY_TOKEN"]);
+      } else if (secrets.length) {
+        expect(job.environment, name).toBe("production");
+      }
+    }
+  });
+
+  it("GitLab: no secrets in the file, production jobs only on main in the production environment, merge requests with the read-only token only", () => {
+    const pipeline = parse(readFileSync(examples[1]!, "utf8"), { merge: true }) as Record<string, { rules?: Array<{ if: string }>; environment?: string; script?: string[] }>;
+    expect(Object.keys(pipeline.variables ?? {})).toEqual(["STACK"]);
+    for (const [name, job] of Object.entries(pipeline)) {
+      if (!job?.script) continue;
+      const text = JSON.stringify(job);
+      const rules = (job.rules ?? []).map((r) => r.if).join(" ");
+      if (rules.includes("merge_request_event")) {
+        expect(job.environment, name).toBeUndefined();
+        expect(text, name).not.toMatch(/pulumi |PULUMI_CONFIG_PASSPHRASE|TWILIO_API_KEY/);
+      } else {
+        expect(job.environment, name).toBe("production");
+        expect(rules, name).toMatch(/\$CI_COMMIT_BRANCH == "main"/);
+      }
+    }
+  });
+});

@@ -47,7 +47,7 @@ function run(step: Step, code: number): Promise<{ exit: number; summary: string;
     execFile(
       "bash",
       ["-eo", "pipefail", "-c", step.script],
-      { cwd: dir, env: { PATH: `${stubs}:/usr/bin:/bin`, HOME: dir, STACK: "prod", GITHUB_STEP_SUMMARY: summary, TC_EXIT: String(code) } },
+      { cwd: dir, env: { PATH: `${stubs}:/usr/bin:/bin`, HOME: dir, STACK: "prod", GITHUB_STEP_SUMMARY: summary, TELEPHONY_READONLY_TOKEN: "ro-token", TC_EXIT: String(code) } },
       (error) => {
         const driftFile = join(dir, "drift.md");
         resolve({
