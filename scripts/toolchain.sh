@@ -70,7 +70,12 @@ step build "tsc -> dist/"
 # --- Pulumi CLI -------------------------------------------------------------------------------------
 pulumi_version=$(node -p 'require("./package.json").dependencies["@pulumi/pulumi"]')
 if command -v pulumi >/dev/null 2>&1 && [ -z "${TELEPHONY_CONFIG_BUILD_PULUMI:-}" ]; then
-  step pulumi "$(pulumi version) from PATH"
+  found=$(pulumi version)
+  # Stack config reaches dynamic providers through configure(), which Pulumi 3.139 brought.
+  if ! node -e 'const [a, b] = process.argv[1].replace(/^v/, "").split(".").map(Number); process.exit(a > 3 || (a === 3 && b >= 139) ? 0 : 1)' "$found"; then
+    die "the pulumi on PATH ($(command -v pulumi)) is $found; this project needs 3.139 or newer: upgrade it (https://www.pulumi.com/docs/install/), or set TELEPHONY_CONFIG_BUILD_PULUMI=1 to build v$pulumi_version with Go"
+  fi
+  step pulumi "$found from PATH"
 else
   # Keyed by version and by the wrapper module's content, so that a change to either rebuilds.
   key=$(cat tools/pulumi/go.mod tools/pulumi/go.sum tools/pulumi/language-nodejs/*.go | sha256sum | cut -c1-12)
@@ -79,13 +84,31 @@ else
     command -v go >/dev/null 2>&1 ||
       die "the Pulumi CLI is not on PATH and Go is not installed to build it: install Pulumi (https://www.pulumi.com/docs/install/) or Go >= 1.26 (https://go.dev/dl/)"
     tmp=$(mktemp -d "$cache/pulumi.XXXXXX")
+    log=$cache/pulumi-v$pulumi_version-build.log
     ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$pulumi_version"
     (
       cd tools/pulumi
       export CGO_ENABLED=0
       go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$tmp/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
       go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$tmp/pulumi-language-nodejs" ./language-nodejs
-    ) >&2 || die "building the Pulumi CLI v$pulumi_version from the Go module proxy failed (see above)"
+    ) >"$log" 2>&1 &
+    builder=$!
+    # One line while it builds (a few minutes on a first run); the go tool's own output goes to the log.
+    what="building the Pulumi CLI v$pulumi_version from the Go module proxy (first run only)"
+    began=$(date +%s)
+    if [ -t 2 ]; then
+      while kill -0 "$builder" 2>/dev/null; do
+        printf '\rsetup: %-7s %s, %ds, %d modules fetched ' pulumi "$what" $(($(date +%s) - began)) "$(grep -c '^go: downloading' "$log" || true)" >&2
+        sleep 1
+      done
+      printf '\r\033[K' >&2
+    else
+      printf 'setup: %-7s %s…\n' pulumi "$what" >&2
+    fi
+    if ! wait "$builder"; then
+      tail -n 20 "$log" >&2
+      die "building the Pulumi CLI v$pulumi_version from the Go module proxy failed: the last lines are above, the whole log is $log"
+    fi
     # The real CLI ships the dynamic provider's launcher beside its binaries; it comes with @pulumi/pulumi.
     install -m 0755 node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs "$tmp/"
     rm -rf "$pulumi_dir" && mv "$tmp" "$pulumi_dir"

@@ -1,6 +1,6 @@
 // scripts/toolchain.sh: uses what the machine has, and says what is missing when it cannot build it.
 import { execFile } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -37,5 +37,55 @@ describe("scripts/toolchain.sh", () => {
     const result = await toolchain(basePath, cache);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/setup: error: the Pulumi CLI is not on PATH and Go is not installed to build it: install Pulumi \(https:\/\/www\.pulumi\.com\/docs\/install\/\) or Go/);
+  });
+
+  it("every script package.json runs with bash exists (npm run setup among them)", () => {
+    const scripts = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).scripts as Record<string, string>;
+    expect(scripts.setup).toBe("bash scripts/toolchain.sh");
+    for (const command of Object.values(scripts)) {
+      const file = /^bash (\S+)/.exec(command)?.[1];
+      if (file) expect(existsSync(join(REPO, file)), command).toBe(true);
+    }
+  });
+
+  it("refuses a pulumi on PATH older than 3.139 and says what to do", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "old-pulumi-"));
+    writeFileSync(join(bin, "pulumi"), '#!/bin/sh\n[ "$1" = version ] && echo v3.100.0\n');
+    chmodSync(join(bin, "pulumi"), 0o755);
+    const result = await toolchain(`${bin}:${basePath}`, mkdtempSync(join(tmpdir(), "empty-cache-")));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/setup: error: the pulumi on PATH \(.*\) is v3\.100\.0; this project needs 3\.139 or newer: upgrade it .*TELEPHONY_CONFIG_BUILD_PULUMI=1/);
+  });
+
+  it("builds Pulumi quietly: one progress line, the go tool's output in a log named only on failure", async () => {
+    // A stand-in for go: chatty like a first build, then writes a pulumi that answers `version`.
+    const bin = mkdtempSync(join(tmpdir(), "fake-go-"));
+    writeFileSync(
+      join(bin, "go"),
+      [
+        "#!/bin/bash",
+        'for i in $(seq 1 300); do echo "go: downloading example.com/module$i v1.0.0" >&2; done',
+        '[ -n "$FAIL_BUILD" ] && { echo "compile: something broke" >&2; exit 1; }',
+        'while [ "$1" != "-o" ]; do shift; done',
+        `printf '#!/bin/sh\\necho v3.260.0\\n' > "$2"; chmod +x "$2"`,
+      ].join("\n"),
+    );
+    chmodSync(join(bin, "go"), 0o755);
+    const cache = mkdtempSync(join(tmpdir(), "empty-cache-"));
+    const built = await toolchain(`${bin}:${basePath}`, cache);
+    expect(built.code).toBe(0);
+    expect(built.stderr).not.toMatch(/go: downloading/);
+    expect(built.stderr).toMatch(/setup: pulumi\s+building the Pulumi CLI v3\.260\.0 from the Go module proxy \(first run only\)…/);
+    expect(built.stderr).toMatch(/setup: pulumi\s+v3\.260\.0 built from the Go module proxy/);
+    expect(built.stderr).not.toMatch(/build\.log/);
+
+    const failed = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile("bash", [script], { env: { PATH: `${bin}:${basePath}`, HOME: process.env.HOME, TELEPHONY_CONFIG_CACHE: mkdtempSync(join(tmpdir(), "empty-cache-")), FAIL_BUILD: "1" } }, (error, _stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+      ),
+    );
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("compile: something broke");
+    expect(failed.stderr).toMatch(/failed: the last lines are above, the whole log is .*pulumi-v3\.260\.0-build\.log/);
   });
 });
