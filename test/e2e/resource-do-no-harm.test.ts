@@ -159,7 +159,9 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     const configurations = async () =>
       (JSON.parse(await exported(s!)).deployment.resources as Array<Record<string, unknown> & { type: string }>)
         .filter((r) => r.type.endsWith(":ProviderConfiguration"))
-        .map(({ urn, id, inputs, outputs }) => ({ urn, id, inputs, outputs }));
+        .map(({ urn, id, inputs, outputs }) => ({ urn, id, inputs, outputs }))
+        // A failed operation may write the state back in another order.
+        .sort((a, b) => String(a.urn).localeCompare(String(b.urn)));
 
     proxy = createServer((_req, res) => res.writeHead(404, { "content-type": "text/html" }).end("<html><body>404 page not found</body></html>"));
     await new Promise<void>((resolve) => proxy!.listen(0, "127.0.0.1", resolve));
