@@ -5,7 +5,7 @@ import { exitCodeFor } from "../gitops/report.js";
 import { colorFor, withProgress } from "./terminal.js";
 import { UsageError } from "./usage-error.js";
 
-export const DRIFT_HELP = `Usage: telephony-config drift <file-or-dir>... [--stack NAME] [--only-managed] [--ignore ID|NAME]... [--json | --markdown]
+export const DRIFT_HELP = `Usage: telephony-config drift <file-or-dir>... [--stack NAME] [--only-managed] [--ignore ID|NAME|KEY]... [--json | --markdown]
 
 Compares the declarations with the live configurations, in one list request, and reports every
 difference: changed, missing (up would create it), removed (in the stack, no longer declared: up would
@@ -20,7 +20,8 @@ Exit codes: 0 in sync, 2 drift (any of the four), 1 error (as terraform plan -de
 Options:
   --stack NAME      read settings, secret values and state ids from this Pulumi stack
   --only-managed    leave unmanaged configurations out
-  --ignore ID|NAME  an unmanaged configuration kept on purpose; repeatable
+  --ignore ID|NAME|KEY  leave out an unmanaged configuration kept on purpose (id or name), or a
+                    stack resource declared in code (key); repeatable
   --json            print the report as JSON (see README: "drift --json")
   --markdown        print a Markdown summary, for a CI job summary or a PR comment
   -h, --help        show this help

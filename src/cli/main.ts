@@ -1,5 +1,6 @@
 import { adopt, ADOPT_HELP } from "./adopt.js";
 import { drift, DRIFT_HELP } from "./drift.js";
+import { init, INIT_HELP } from "./init.js";
 import { reconcile, RECONCILE_HELP } from "./reconcile.js";
 import { serve, SERVE_HELP } from "./serve.js";
 import { UsageError } from "./usage-error.js";
@@ -8,6 +9,7 @@ import { validate, VALIDATE_HELP } from "./validate.js";
 const HELP = `Usage: telephony-config <command> [options]
 
 Commands:
+  init       scaffold a stack repository of your own
   serve      run the Provider Configurations API locally
   validate   check declarations, without the API or Pulumi
   drift      compare declarations with the live configurations
@@ -17,6 +19,7 @@ Commands:
 Run 'telephony-config <command> --help' for a command's options and exit codes.`;
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number | Promise<number> }> = {
+  init: { help: INIT_HELP, run: init },
   validate: { help: VALIDATE_HELP, run: validate },
   drift: { help: DRIFT_HELP, run: drift },
   adopt: { help: ADOPT_HELP, run: adopt },

@@ -6,7 +6,7 @@ import { exitCodeFor } from "../gitops/report.js";
 import { colorFor, withProgress } from "./terminal.js";
 import { UsageError } from "./usage-error.js";
 
-export const RECONCILE_HELP = `Usage: telephony-config reconcile --stack NAME [--apply] [--interval DURATION] [--only-managed] [--ignore ID|NAME]... [--json | --markdown]
+export const RECONCILE_HELP = `Usage: telephony-config reconcile --stack NAME [--apply] [--interval DURATION] [--only-managed] [--ignore ID|NAME|KEY]... [--json | --markdown]
 
 Keeps a stack converged, on the project in the current directory. Each pass reads the stack's config
 and state once, lists the live configurations once, and compares them as drift --stack does; without
@@ -23,7 +23,8 @@ Options:
   --apply              run pulumi up when it has something to change
   --interval DURATION  repeat until stopped
   --only-managed       leave unmanaged configurations out
-  --ignore ID|NAME     an unmanaged configuration kept on purpose; repeatable
+  --ignore ID|NAME|KEY leave out an unmanaged configuration kept on purpose (id or name), or a
+                       stack resource declared in code (key); repeatable
   --json, --markdown   the drift renderers, as for drift
   -h, --help           show this help
 

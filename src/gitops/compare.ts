@@ -10,7 +10,10 @@ export interface CompareOptions {
   secretValue: (ref: SecretReference) => string | undefined;
   /** Leave unmanaged configurations out of the report. */
   onlyManaged?: boolean;
-  /** Unmanaged configurations a team keeps on purpose, by id or exact name: listed nowhere, not drift. */
+  /**
+   * Left out of the report, not drift: unmanaged configurations a team keeps on purpose (by id or exact
+   * name), and stack resources declared in code rather than in the files (by key).
+   */
   ignore?: ReadonlyArray<string>;
 }
 
@@ -86,11 +89,12 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     return { ...base, id: match.id, matchedBy, status: found.length ? "changed" : "in-sync", changes, secrets };
   });
 
-  const declaredKeys = new Set(declarations.map((d) => d.key));
-  const removed = [...(stateIds ?? [])]
-    .filter(([key]) => !declaredKeys.has(key))
-    .map(([key, id]) => ({ key, id, name: byId.get(id)?.name ?? null, provider: byId.get(id)?.provider ?? null, live: byId.has(id) }));
   const ignore = new Set(options.ignore ?? []);
+  const declaredKeys = new Set(declarations.map((d) => d.key));
+  // A stack resource declared in code rather than in these files is left out by its key.
+  const removed = [...(stateIds ?? [])]
+    .filter(([key]) => !declaredKeys.has(key) && !ignore.has(key))
+    .map(([key, id]) => ({ key, id, name: byId.get(id)?.name ?? null, provider: byId.get(id)?.provider ?? null, live: byId.has(id) }));
   const notClaimed = live.filter(free);
   const kept = notClaimed.filter((c) => !ignore.has(String(c.id)) && !ignore.has(c.name));
   const unmanaged = options.onlyManaged ? [] : kept.map((c) => ({ id: c.id, name: c.name, provider: c.provider }));

@@ -1,9 +1,7 @@
-// The program of the repo-root Pulumi.yaml: declarations from stack config `telephony:declarations`.
-import { resolve } from "node:path";
+// The YAML program (`telephony-config/stack`): declarations from stack config `telephony:declarations`,
+// relative to the project (where Pulumi.yaml is), default ./telephony. A project of one's own runs it
+// with a one-line entry file: export { configurations } from "telephony-config/stack";
 import * as pulumi from "@pulumi/pulumi";
 import { declareConfigurations } from "./program.js";
 
-// Relative to the project (where Pulumi.yaml is): the program itself runs in the directory of `main`.
-const source = resolve(pulumi.runtime.getRootDirectory(), new pulumi.Config("telephony").get("declarations") ?? "telephony");
-
-export const configurations = declareConfigurations(source);
+export const configurations = declareConfigurations(new pulumi.Config("telephony").get("declarations") ?? "telephony");

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblem, type Declaration, type SecretReference } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
@@ -12,9 +13,11 @@ export interface ExportedConfiguration {
 
 /**
  * Registers one ProviderConfiguration per declaration found behind `source` (a file or a directory
- * of *.yaml). All problems are reported at once, and nothing is registered if there is any.
+ * of *.yaml; a relative path is relative to the Pulumi project, where Pulumi.yaml is). All problems
+ * are reported at once, and nothing is registered if there is any.
  */
 export function declareConfigurations(source: string): pulumi.Output<Record<string, ExportedConfiguration>> {
+  source = resolve(pulumi.runtime.getRootDirectory(), source);
   const projectConfig = new pulumi.Config();
   const secretValue = (ref: SecretReference): pulumi.Output<string> | undefined => {
     if (ref.kind === "secret") return projectConfig.getSecret(ref.name);

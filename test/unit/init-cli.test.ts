@@ -1,0 +1,61 @@
+// telephony-config init, as a user runs it: the files it writes, what it refuses, what it prints.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { parseDeclarations } from "../../src/declarations/parse.js";
+import { runCli } from "../helpers/cli.js";
+
+const FILES = ["package.json", "Pulumi.yaml", "index.js", "telephony/main.yaml", ".gitignore"];
+
+describe("telephony-config init", () => {
+  it("writes a stack repository, names every file and the next commands", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "init-")), "Acme Telephony");
+    const result = await runCli(["init", dir, "--org", "acme"]);
+    expect(result.code).toBe(0);
+    for (const file of [...FILES, ".github/workflows/telephony.yml"]) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+      expect(result.stdout).toContain(`  ${file}\n`);
+    }
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    expect(pkg).toMatchObject({ name: "acme-telephony", type: "module", engines: { node: ">=22.12.0" }, dependencies: { "telephony-config": expect.stringMatching(/^\^\d/), "@pulumi/pulumi": expect.any(String) } });
+    expect(parse(readFileSync(join(dir, "Pulumi.yaml"), "utf8"))).toMatchObject({ name: "acme-telephony", runtime: { name: "nodejs" }, main: "index.js" });
+    expect(readFileSync(join(dir, "index.js"), "utf8")).toContain('export { configurations } from "telephony-config/stack";');
+    const example = readFileSync(join(dir, "telephony/main.yaml"), "utf8");
+    expect(example.split("\n")[0]).toBe("# yaml-language-server: $schema=../node_modules/telephony-config/schemas/provider-configurations.schema.json");
+    expect(parseDeclarations(example, "main.yaml", { isSet: () => "set", unsetReference: "error" }).problems).toEqual([]);
+    for (const command of [
+      "npm install",
+      "pulumi stack init prod",
+      "pulumi config set telephony:orgHandle acme",
+      "pulumi config set --secret telephony:apiToken < token.txt",
+      "npx telephony-config validate telephony/",
+      "pulumi up",
+    ]) {
+      expect(result.stdout).toContain(command);
+    }
+    expect((await runCli(["validate", join(dir, "telephony")])).code).toBe(0);
+  });
+
+  it("refuses to overwrite anything without --force, and writes the GitLab pipeline with --ci gitlab", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "init-"));
+    writeFileSync(join(dir, "package.json"), '{"name":"mine"}\n');
+    const refused = await runCli(["init", dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${join(dir, "package.json")} exists; pass --force to overwrite`);
+    expect(readFileSync(join(dir, "package.json"), "utf8")).toBe('{"name":"mine"}\n');
+    expect(existsSync(join(dir, "Pulumi.yaml"))).toBe(false);
+
+    expect((await runCli(["init", dir, "--force", "--ci", "gitlab"])).code).toBe(0);
+    expect(existsSync(join(dir, ".gitlab-ci.yml"))).toBe(true);
+    expect(existsSync(join(dir, ".github"))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).dependencies).toHaveProperty("telephony-config");
+    expect((await runCli(["init", dir, "--ci", "jenkins"])).stderr).toMatch(/--ci jenkins: expected github or gitlab/);
+  });
+
+  it("--help has an example", async () => {
+    const help = await runCli(["init", "--help"]);
+    expect(help.stdout).toMatch(/Example:\n {2}npx telephony-config init /);
+  });
+});
