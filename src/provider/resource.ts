@@ -8,9 +8,10 @@ import { RESOURCE_TYPE } from "./resource-type.js";
  * rather than produced by closure serialization: no token, no client, no settings, and the same text
  * in every release, so that what runs is always the package's current code (pulumi/pulumi#6490).
  *
- * It loads that code only from the project itself: the directory of the nearest package.json above
- * the program's directory, through its own `node_modules/telephony-config`, or the project itself when
- * it is the package. Never through Node's lookup of parent directories, NODE_PATH or ~/.node_modules,
+ * It loads that code only from the project itself: Pulumi runs it in the directory of the program's
+ * `main`, so it looks from there up to the directory of Pulumi.yaml, never further, for the project's
+ * package.json, then in that package's own `node_modules/telephony-config`, or at the package itself
+ * when it is this one. Never through Node's lookup of parent directories, NODE_PATH or ~/.node_modules,
  * where a planted package would be handed the API token. What it finds must be named
  * `telephony-config`; anything else fails closed, saying what was found and how to install it.
  */
@@ -19,7 +20,10 @@ export const PROVIDER_MODULE = `exports.handler = () => {
   const { dirname, join } = require("node:path");
   const { existsSync, readFileSync } = require("node:fs");
   let project = process.cwd();
-  while (!existsSync(join(project, "package.json")) && dirname(project) !== project) project = dirname(project);
+  for (let dir = project; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) { project = dir; break; }
+    if (existsSync(join(dir, "Pulumi.yaml")) || existsSync(join(dir, "Pulumi.yml")) || dirname(dir) === dir) { project = dir; break; }
+  }
   const found = [];
   for (const root of [join(project, "node_modules", "telephony-config"), project]) {
     let name;

@@ -1,9 +1,9 @@
 // The provider module kept in state loads this package from the project only: never a package planted
 // higher up the tree or on NODE_PATH, which would be handed the API token.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROVIDER_MODULE } from "../../src/provider/resource.js";
 import { REPO } from "../helpers/project.js";
@@ -44,8 +44,19 @@ describe("the provider module kept in state", () => {
     expect(result.stdout.trim()).toBe("check,configure,create,delete,diff,read,update");
   });
 
-  it("loads the package itself when the project is the package (this repository's examples)", async () => {
-    expect((await load(join(REPO, "examples/typescript"))).stdout.trim()).toBe("check,configure,create,delete,diff,read,update");
+  it("loads the package itself when the project is the package, from the directory of main (this repository)", async () => {
+    expect((await load(join(REPO, "dist/src/stack"))).stdout.trim()).toBe("check,configure,create,delete,diff,read,update");
+  });
+
+  it("never climbs past the directory of Pulumi.yaml, even when the project has no package.json", async () => {
+    const { project, marker } = plantedTree();
+    rmSync(join(project, "package.json"));
+    writeFileSync(join(project, "Pulumi.yaml"), "name: infra\nruntime: nodejs\n");
+    writeFileSync(join(dirname(project), "package.json"), JSON.stringify({ name: "workspace" }));
+    const result = await load(project);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`telephony-config is not installed in the project at ${project}: run npm install telephony-config there`);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it("never loads a package planted higher up the tree or on NODE_PATH, and says what to do", async () => {
