@@ -17,14 +17,21 @@ export interface CompareOptions {
   ignore?: ReadonlyArray<string>;
 }
 
-type Match = { live: ProviderConfiguration | undefined; matchedBy: ConfigurationDrift["matchedBy"]; hint?: string };
+type Match = {
+  live: ProviderConfiguration | undefined;
+  matchedBy: ConfigurationDrift["matchedBy"];
+  hint?: string;
+  /** Live, but not in the stack yet: `up` would adopt it, so it counts as missing. */
+  toAdopt?: ProviderConfiguration;
+};
 
 /**
  * Desired (declarations) against live (one list of the organization's configurations) and, with a
  * stack, its state. Matching is deterministic and never gives one live id to two declarations: state
- * ids first, then import ids, then — without a stack only — exact names among the configurations not
- * claimed already. With a stack, a declaration that is neither in it nor imports an id is missing: `up`
- * would create it. Pure.
+ * ids first (under the key, or a former key: an alias), then import ids, then — without a stack only —
+ * exact names among the configurations not claimed already, same provider first. With a stack, a
+ * declaration that is not in it is missing, since `up` would create (or, with an import, adopt) it.
+ * Pure.
  */
 export function compare(declarations: Declaration[], live: ProviderConfiguration[], options: CompareOptions): DriftReport {
   const byId = new Map(live.map((c) => [c.id, c]));
@@ -32,40 +39,50 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
   const inState = new Set(stateIds?.values() ?? []);
   const claimedBy = new Map<number, string>();
   const matches = new Map<string, Match>();
-  const claim = (d: Declaration, c: ProviderConfiguration, matchedBy: ConfigurationDrift["matchedBy"]) => {
+  const stateKeysUsed = new Set<string>();
+  const claim = (d: Declaration, c: ProviderConfiguration, match: Omit<Match, "live">) => {
     claimedBy.set(c.id, d.key);
-    matches.set(d.key, { live: c, matchedBy });
+    matches.set(d.key, { live: match.toAdopt ? undefined : c, ...match });
   };
+  const missing = (d: Declaration, hint?: string) => matches.set(d.key, { live: undefined, matchedBy: null, ...(hint ? { hint } : {}) });
 
   for (const d of declarations) {
-    const id = stateIds?.get(d.key);
-    if (id === undefined) continue;
+    const key = [d.key, ...d.formerKeys].find((k) => stateIds?.has(k));
+    if (key === undefined) continue;
+    stateKeysUsed.add(key);
+    const id = stateIds!.get(key)!;
     const c = byId.get(id);
-    if (c) claim(d, c, "state");
-    else matches.set(d.key, { live: undefined, matchedBy: null, hint: `configuration ${id} of the stack no longer exists: \`pulumi up\` creates it again` });
+    const holder = claimedBy.get(id);
+    if (c && !holder) claim(d, c, { matchedBy: "state" });
+    else missing(d, c ? `configuration ${id} of the stack is also held by ${holder}` : `configuration ${id} of the stack no longer exists: \`pulumi up\` creates it again`);
   }
   for (const d of declarations) {
     if (matches.has(d.key) || d.importId === undefined) continue;
     const c = byId.get(d.importId);
     const holder = c && (claimedBy.get(c.id) ?? (inState.has(c.id) ? "another resource of the stack" : undefined));
-    if (c && !holder) claim(d, c, "import");
-    else matches.set(d.key, { live: undefined, matchedBy: null, hint: c ? `import ${d.importId} is held by ${holder}` : `import ${d.importId} does not exist` });
+    if (c && !holder && stateIds) claim(d, c, { matchedBy: "import", toAdopt: c, hint: `not in the stack yet: \`pulumi up\` adopts configuration ${c.id}` });
+    else if (c && !holder) claim(d, c, { matchedBy: "import" });
+    else missing(d, c ? `import ${d.importId} is held by ${holder}` : `import ${d.importId} does not exist`);
   }
   const free = (c: ProviderConfiguration) => !claimedBy.has(c.id) && !inState.has(c.id);
-  for (const d of declarations) {
-    if (matches.has(d.key)) continue;
-    const sameName = live.find((c) => free(c) && c.name === d.name);
-    if (stateIds || !sameName) {
-      const hint = sameName ? `a configuration with this name exists: adopt it with \`import: ${sameName.id}\`` : undefined;
-      matches.set(d.key, { live: undefined, matchedBy: null, ...(hint ? { hint } : {}) });
-    } else claim(d, sameName, "name");
+  // Same name and provider first, then the name alone: the order of the declarations does not matter.
+  for (const sameProvider of [true, false]) {
+    for (const d of declarations) {
+      if (matches.has(d.key)) continue;
+      const sameName = live.find((c) => free(c) && c.name === d.name && (!sameProvider || c.provider === d.provider));
+      if (!sameName) continue;
+      if (stateIds) missing(d, `a configuration with this name exists: adopt it with \`import: ${sameName.id}\``);
+      else claim(d, sameName, { matchedBy: "name" });
+    }
   }
+  for (const d of declarations) if (!matches.has(d.key)) missing(d);
 
   const configurations = declarations.map((d): ConfigurationDrift => {
-    const { live: match, matchedBy, hint } = matches.get(d.key)!;
+    const { live: match, matchedBy, hint, toAdopt } = matches.get(d.key)!;
     const base = { key: d.key, file: d.file, line: d.line, name: d.name, provider: d.provider };
     if (!match) {
-      return { ...base, id: null, matchedBy: null, status: "missing", changes: [], secrets: { apiKey: "not-compared", apiSecret: "not-compared" }, ...(hint ? { hint } : {}) };
+      const notCompared = { apiKey: "not-compared", apiSecret: "not-compared" } as const;
+      return { ...base, id: toAdopt?.id ?? null, matchedBy: toAdopt ? matchedBy : null, status: "missing", changes: [], secrets: notCompared, ...(hint ? { hint } : {}) };
     }
     // The declaration as the resource's inputs: the same comparison as the provider's diff.
     const declared: ConfigurationInputs = { name: d.name, provider: d.provider, active: d.active, meta: d.meta ?? {} };
@@ -93,7 +110,7 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
   const declaredKeys = new Set(declarations.map((d) => d.key));
   // A stack resource declared in code rather than in these files is left out by its key.
   const removed = [...(stateIds ?? [])]
-    .filter(([key]) => !declaredKeys.has(key) && !ignore.has(key))
+    .filter(([key]) => !declaredKeys.has(key) && !stateKeysUsed.has(key) && !ignore.has(key))
     .map(([key, id]) => ({ key, id, name: byId.get(id)?.name ?? null, provider: byId.get(id)?.provider ?? null, live: byId.has(id) }));
   const notClaimed = live.filter(free);
   const kept = notClaimed.filter((c) => !ignore.has(String(c.id)) && !ignore.has(c.name));

@@ -38,10 +38,11 @@ export async function readStack(stack: string, cwd: string): Promise<StackInfo> 
       .filter(([, v]) => v.value !== undefined)
       .map(([k, v]) => [k, String(v.value)]),
   );
-  const state = JSON.parse(stateJson) as { deployment?: { resources?: Array<{ urn: string; type: string; id?: string }> } };
+  const state = JSON.parse(stateJson) as { deployment?: { resources?: Array<{ urn: string; type: string; id?: string; delete?: boolean }> } };
   const stateIds = new Map<string, number>();
   for (const r of state.deployment?.resources ?? []) {
-    if (r.type === RESOURCE_TYPE && r.id) stateIds.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), Number(r.id));
+    // A resource pending deletion (the old half of a replacement that could not finish) is not the key's.
+    if (r.type === RESOURCE_TYPE && r.id && !r.delete) stateIds.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), Number(r.id));
   }
   return { config, project, stateIds };
 }

@@ -63,7 +63,7 @@ describe("compare", () => {
     expect(exitCodeFor(report)).toBe(2);
   });
 
-  it("with a stack: state ids, then import ids; a declaration in neither is missing, with a hint to adopt a same-named one", () => {
+  it("with a stack: state ids first; a declaration not in the stack is missing (up creates or adopts it), with a hint", () => {
     const report = compare(
       [declared({ key: "by-name", name: "N" }), declared({ key: "by-state", name: "X" }), declared({ key: "by-import", importId: 5 }), declared({ key: "gone" })],
       [live({ id: 4, name: "X" }), live({ id: 5, name: "by-import" }), live({ id: 6, name: "N" }), live({ id: 7, name: "X" }), live({ id: 8, name: "other" }), live({ id: 9, name: "old" })],
@@ -72,7 +72,7 @@ describe("compare", () => {
     expect(report.configurations.map((c) => [c.key, c.id, c.matchedBy, c.status, c.hint])).toEqual([
       ["by-name", null, null, "missing", "a configuration with this name exists: adopt it with `import: 6`"],
       ["by-state", 7, "state", "in-sync", undefined],
-      ["by-import", 5, "import", "in-sync", undefined],
+      ["by-import", 5, "import", "missing", "not in the stack yet: `pulumi up` adopts configuration 5"],
       ["gone", null, null, "missing", undefined],
     ]);
     expect(report.removed).toEqual([
@@ -80,7 +80,7 @@ describe("compare", () => {
       { key: "removed-gone", id: 10, name: null, provider: null, live: false },
     ]);
     expect(report.unmanaged.map((u) => u.id)).toEqual([4, 6, 8]);
-    expect(report.summary).toEqual({ declared: 4, inSync: 2, changed: 0, missing: 2, removed: 2, unmanaged: 3, ignored: 0 });
+    expect(report.summary).toEqual({ declared: 4, inSync: 1, changed: 0, missing: 3, removed: 2, unmanaged: 3, ignored: 0 });
   });
 
   it("without a stack: import ids, then names among the configurations not claimed, whatever the order", () => {
@@ -96,16 +96,39 @@ describe("compare", () => {
     expect(report.inSync).toBe(true);
   });
 
+  it("names match the same provider first, whatever the order of the declarations", () => {
+    const a = declared({ key: "a", name: "X", provider: 3 });
+    const b = declared({ key: "b", name: "X", provider: 2 });
+    const configs = [live({ id: 1, name: "X", provider: 2 }), live({ id: 2, name: "X", provider: 3 })];
+    for (const order of [[a, b], [b, a]]) {
+      const report = compare(order, configs, noSecrets);
+      expect(Object.fromEntries(report.configurations.map((c) => [c.key, c.id]))).toEqual({ a: 2, b: 1 });
+      expect(report.inSync).toBe(true);
+    }
+  });
+
+  it("a key renamed with formerKeys is the state's resource under its former key: neither missing nor removed", () => {
+    const report = compare([declared({ key: "new", name: "X", formerKeys: ["old"] })], [live({ id: 4, name: "X" })], { stateIds: new Map([["old", 4]]), ...noSecrets });
+    expect(report.configurations.map((c) => [c.key, c.id, c.matchedBy, c.status])).toEqual([["new", 4, "state", "in-sync"]]);
+    expect(report.removed).toEqual([]);
+    expect(report.inSync).toBe(true);
+  });
+
   it("never gives one live id to two declarations", () => {
     const report = compare(
       [declared({ key: "a", importId: 7 }), declared({ key: "b", importId: 7 }), declared({ key: "c", name: "x" })],
       [live({ id: 7, name: "x" })],
-      { stateIds: new Map([["c", 7]]), ...noSecrets },
+      { stateIds: new Map([["c", 7], ["d", 7]]), ...noSecrets },
     );
     expect(report.configurations.map((c) => [c.key, c.id, c.hint])).toEqual([
       ["a", null, "import 7 is held by c"],
       ["b", null, "import 7 is held by c"],
       ["c", 7, undefined],
+    ]);
+    const twice = compare([declared({ key: "c", name: "x" }), declared({ key: "d", name: "x", provider: 4 })], [live({ id: 7, name: "x" })], { stateIds: new Map([["c", 7], ["d", 7]]), ...noSecrets });
+    expect(twice.configurations.map((c) => [c.key, c.id, c.hint])).toEqual([
+      ["c", 7, undefined],
+      ["d", null, "configuration 7 of the stack is also held by c"],
     ]);
   });
 
