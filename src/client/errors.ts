@@ -60,7 +60,7 @@ export class TelephonyApiError extends Error {
     const clean = (s: string | undefined) => (s === undefined ? undefined : redact(s, secretList));
     const fieldErrors: Record<string, string[]> = {};
     for (const [field, reasons] of Object.entries(details.fieldErrors ?? {})) {
-      fieldErrors[field] = reasons.map((r) => redact(String(r), secretList));
+      fieldErrors[redact(field, secretList)] = reasons.map((r) => redact(String(r), secretList));
     }
     const serverMessage = clean(details.serverMessage);
     const bodyExcerpt = clean(details.bodyExcerpt);

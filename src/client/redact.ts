@@ -1,6 +1,6 @@
 /**
  * Replaces every occurrence of the given secret values, longest first (a secret may contain another),
- * in plain, JSON-escaped and URL-encoded form. Values shorter than 4 characters are kept, since
+ * in plain, JSON-escaped, URL-encoded and HTML-escaped form. Values shorter than 4 characters are kept, since
  * masking them would garble ordinary words without protecting anything.
  */
 export function redact(text: string, secrets: Iterable<string | null | undefined>): string {
@@ -10,14 +10,17 @@ export function redact(text: string, secrets: Iterable<string | null | undefined
     forms.add(secret);
     forms.add(JSON.stringify(secret).slice(1, -1));
     forms.add(encodeURIComponent(secret));
+    forms.add(secret.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;"));
   }
   let out = text;
   for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join("[REDACTED]");
   return out;
 }
 
-// The contract's secret fields, and anything named like a credential, in a JSON or form body.
-const SECRET_FIELD = /("?(?:api_key|api_secret|apiKey|apiSecret|token|secret|password)"?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|[^\s,&}]+)/gi;
+// The contract's secret fields, and anything named like a credential, in JSON, a Python or JS repr, a
+// form, a query or a header line: the value after the name, quoted or not.
+const SECRET_FIELD =
+  /((?:^|[^A-Za-z0-9])["']?(?:x-)?(?:api[_-]?key|api[_-]?secret|access[_-]?token|token|secret|password|authorization)["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|(?:Token|Bearer)\s+\S+|[^\s,;&}<]+)/gim;
 
 /**
  * An error body as it may be shown: the values of secret-looking fields masked, then the known

@@ -200,7 +200,7 @@ function interpret<T>(answer: Answer, info: AnswerInfo, secrets: Array<string | 
     if (!envelope) return throwIt(fail({ bodyExcerpt: excerpt(maskBody(answer.text, secrets)), foreign: true }));
     return throwIt(
       fail({
-        serverMessage: typeof envelope.message === "string" ? envelope.message : undefined,
+        serverMessage: typeof envelope.message === "string" ? maskBody(envelope.message, secrets) : undefined,
         fieldErrors: isFieldErrors(envelope.errors) ? envelope.errors : undefined,
       }),
     );

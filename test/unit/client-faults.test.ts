@@ -144,6 +144,25 @@ describe("faults made with nock", () => {
     expect((error as TelephonyApiError).bodyExcerpt).toContain("[REDACTED]");
   });
 
+  it.each([
+    ["a Python repr", `{'api_key': 'LIVE-KEY-123', 'api_secret': "LIVE-SECRET-456"}`],
+    ["a form and a header line", "api-key=LIVE-KEY-123&x=1\nX-Api-Key: LIVE-SECRET-456\nAuthorization: Token LIVE-KEY-123"],
+    ["JSON", '[{"id": 1, "api_key": "LIVE-KEY-123", "apiSecret": "LIVE-SECRET-456"}]'],
+  ])("secret fields in %s are masked in an error body", async (_name, body) => {
+    nock(BASE).get(COLLECTION_PATH).reply(500, body, { "content-type": "text/plain" });
+    const error = await caught(client().list());
+    expect(JSON.stringify({ ...error, message: error.message })).not.toMatch(/LIVE-KEY-123|LIVE-SECRET-456/);
+  });
+
+  it("a known secret echoed HTML-escaped, and one in an errors key, is masked", async () => {
+    nock(BASE).patch(itemPath(42)).reply(500, "<p>rejected S&amp;cret-known-1</p>", { "content-type": "text/html" });
+    const html = await caught(client().update(42, { api_secret: "S&cret-known-1" }));
+    expect(JSON.stringify({ ...html, message: html.message })).not.toContain("cret-known-1");
+    nock(BASE).patch(itemPath(42)).reply(400, { status_code: 400, message: "bad", data: {}, errors: { "S&cret-known-1": ["is not a field"] } });
+    const keyed = await caught(client().update(42, { api_secret: "S&cret-known-1" }));
+    expect(JSON.stringify({ ...keyed, message: keyed.message })).not.toContain("cret-known-1");
+  });
+
   it("a request id from the server is kept on the error", async () => {
     nock(BASE).get(itemPath(7)).reply(404, { status_code: 404, message: "Not found.", data: {} }, { "x-request-id": "req-abc" });
     const error = await caught(client().get(7));
