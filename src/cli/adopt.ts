@@ -38,7 +38,8 @@ export async function adopt(argv: string[]): Promise<number> {
   } finally {
     await client.close();
   }
-  const { yaml, variables, count } = adoptionYaml(live);
+  const { yaml, variables, count, skipped } = adoptionYaml(live);
+  for (const s of skipped) console.error(`telephony-config: not adopted: configuration ${s.id} ${JSON.stringify(s.name)}: ${s.reason}`);
   if (!values.out) {
     process.stdout.write(yaml);
     return 0;

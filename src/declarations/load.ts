@@ -26,6 +26,13 @@ export function declarationFiles(paths: string[]): { files: string[]; problems: 
   return { files, problems };
 }
 
+/** What a declaration makes live, whatever its key, file or options: equal for two that would be twins. */
+export function configurationFingerprint(d: Declaration): string {
+  const { key: _key, file: _file, line: _line, protect: _protect, formerKeys: _formerKeys, importId: _importId, ...content } = d;
+  const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return JSON.stringify(sorted({ ...content, meta: sorted(content.meta ?? {}) }));
+}
+
 /**
  * Reads and validates every declaration behind `paths`. A key declared twice is an error, and so are
  * an import id declared twice, two declarations of exactly the same configuration (two resources would
@@ -71,9 +78,7 @@ export function loadDeclarations(paths: string[], options: ParseOptions): ParseR
       else if (other) error(d, `former key ${former} is also a former key of ${other.key} (${other.file}:${other.line})`);
       else formerly.set(former, d);
     }
-    const { key: _key, file: _file, line: _line, protect: _protect, formerKeys: _formerKeys, importId: _importId, ...content } = d;
-    const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
-    const fingerprint = JSON.stringify(sorted({ ...content, meta: sorted(content.meta ?? {}) }));
+    const fingerprint = configurationFingerprint(d);
     const twin = identical.get(fingerprint);
     if (twin) error(d, `declares exactly the same configuration as ${twin.key} (${twin.file}:${twin.line}); give one of them another name`);
     else identical.set(fingerprint, d);

@@ -1,13 +1,17 @@
 import { stringify } from "yaml";
 import type { ProviderConfiguration } from "../client/contract.js";
+import { configurationFingerprint } from "../declarations/load.js";
+import { parseDeclarations } from "../declarations/parse.js";
 import { metaMap } from "../provider/mapping.js";
 
 export interface Adoption {
   yaml: string;
   /** Environment variables the declarations refer to, to set before `pulumi up`. */
   variables: string[];
-  /** How many configurations the YAML declares: one per live configuration. */
+  /** How many configurations the YAML declares. */
   count: number;
+  /** Live configurations no valid declaration can adopt, and why: the YAML always validates. */
+  skipped: Array<{ id: number; name: string; reason: string }>;
 }
 
 /**
@@ -43,12 +47,14 @@ const variableFor = (key: string, field: string) => `${key.toUpperCase().replace
 export function adoptionYaml(live: ProviderConfiguration[], schemaPath = "schemas/provider-configurations.schema.json"): Adoption {
   const configurations: Record<string, Record<string, unknown>> = {};
   const variables: string[] = [];
+  const skipped: Adoption["skipped"] = [];
   const taken = new Set<string>();
+  const made = new Map<string, number>();
   for (const c of [...live].sort((a, b) => a.id - b.id)) {
     const key = uniqueKey(baseKey(c), c.id, taken);
-    taken.add(key);
     const entry: Record<string, unknown> = { name: c.name, provider: c.provider };
     if (!c.active) entry.active = false;
+    const refs: string[] = [];
     for (const [field, value, suffix] of [
       ["apiKey", c.api_key, "API_KEY"],
       ["apiSecret", c.api_secret, "API_SECRET"],
@@ -56,19 +62,40 @@ export function adoptionYaml(live: ProviderConfiguration[], schemaPath = "schema
       if (!value) continue;
       const variable = variableFor(key, suffix);
       entry[field] = `\${env:${variable}}`;
-      variables.push(variable);
+      refs.push(variable);
     }
     if (c.base_url) entry.baseUrl = c.base_url;
     if (c.sip_url) entry.sipUrl = c.sip_url;
     const meta = metaMap(c.meta_json);
     if (Object.keys(meta).length) entry.meta = meta;
+    if (new Set(c.meta_json.map((m) => m.meta_key)).size !== c.meta_json.length) {
+      skipped.push({ id: c.id, name: c.name, reason: "its meta_json repeats a key, which a declaration cannot" });
+      continue;
+    }
     entry.import = c.id;
+    // Each entry as the stack program will read it: what it would refuse is left out, and said.
+    const parsed = parseDeclarations(stringify({ configurations: { [key]: entry } }), "adopt", { isSet: () => "set", unsetReference: "error" });
+    const problem = parsed.problems.find((p) => p.severity === "error");
+    if (problem || !parsed.declarations[0]) {
+      skipped.push({ id: c.id, name: c.name, reason: (problem?.message ?? "not a valid declaration").replace(`configurations.${key}.`, "") });
+      continue;
+    }
+    const fingerprint = configurationFingerprint(parsed.declarations[0]);
+    const twin = made.get(fingerprint);
+    if (twin !== undefined) {
+      skipped.push({ id: c.id, name: c.name, reason: `it is exactly configuration ${twin}; two resources would hold one configuration (give one another name)` });
+      continue;
+    }
+    made.set(fingerprint, c.id);
+    taken.add(key);
+    variables.push(...refs);
     configurations[key] = entry;
   }
   const header = [
     `# yaml-language-server: $schema=${schemaPath}`,
     "# Written by `telephony-config adopt`. Set these variables to the configurations' secrets before `pulumi up`:",
     ...(variables.length ? variables.map((v) => `#   ${v}`) : ["#   (none)"]),
+    ...skipped.map((s) => `# Not adopted: configuration ${s.id} ${JSON.stringify(s.name)}: ${s.reason}`),
   ].join("\n");
-  return { yaml: `${header}\n${stringify({ configurations }, { lineWidth: 0 })}`, variables, count: Object.keys(configurations).length };
+  return { yaml: `${header}\n${stringify({ configurations }, { lineWidth: 0 })}`, variables, count: Object.keys(configurations).length, skipped };
 }

@@ -227,6 +227,22 @@ describe("adoptionYaml", () => {
     expect(count).toBe(6);
   });
 
+  it("leaves out, and says why, what no valid declaration can adopt: twins, URLs the schema refuses, repeated meta keys", () => {
+    const { yaml, count, skipped } = adoptionYaml([
+      live({ id: 1, name: "Twin" }),
+      live({ id: 2, name: "Twin" }),
+      live({ id: 3, name: "Spaced", base_url: "https://a b" }),
+      live({ id: 4, name: "Meta", meta_json: [{ meta_key: "k", meta_value: "1" }, { meta_key: "k", meta_value: "2" }] }),
+    ]);
+    expect(count).toBe(1);
+    expect(skipped.map((s) => [s.id, s.reason])).toEqual([
+      [2, "it is exactly configuration 1; two resources would hold one configuration (give one another name)"],
+      [3, "baseUrl: must be an http:// or https:// URL"],
+      [4, "its meta_json repeats a key, which a declaration cannot"],
+    ]);
+    expect(yaml).toContain('# Not adopted: configuration 2 "Twin"');
+  });
+
   it("always writes what validate accepts, one declaration per live configuration (generated names)", () => {
     // A small seeded generator: the same cases on every run, many shapes of name.
     let seed = 42;
@@ -242,11 +258,14 @@ describe("adoptionYaml", () => {
         }),
       );
       const unique = [...new Map(configs.map((c) => [c.id, c])).values()];
-      const { yaml, variables, count } = adoptionYaml(unique);
-      const result = parseDeclarations(yaml, "adopted.yaml", { isSet: () => "set", unsetReference: "error" });
-      expect(result.problems).toEqual([]);
-      expect(count).toBe(unique.length);
-      expect(result.declarations.map((d) => d.importId).sort()).toEqual(unique.map((c) => c.id).sort());
+      const { yaml, variables, count, skipped } = adoptionYaml(unique);
+      const dir = mkdtempSync(join(tmpdir(), "adopted-"));
+      writeFileSync(join(dir, "adopted.yaml"), yaml);
+      const result = validateDeclarations([dir], {});
+      expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
+      expect(count + skipped.length).toBe(unique.length);
+      expect(count).toBe(result.declarations.length);
+      expect([...result.declarations.map((d) => d.importId), ...skipped.map((s) => s.id)].sort()).toEqual(unique.map((c) => c.id).sort());
       expect(new Set(variables).size).toBe(variables.length);
       for (const v of variables) expect(v).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
     }
