@@ -1,6 +1,19 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { ProviderConfiguration } from "../client/contract.js";
 
 /** What the server keeps; `provider_details` is computed from the catalogue when answering. */
@@ -65,14 +78,15 @@ export class FileStore extends MemoryStore {
 
   constructor(path: string) {
     super();
-    this.#path = path;
-    this.#lock = `${path}.lock`;
+    // The file itself, through any link: one lock per file, and compaction replaces the file, not a link.
+    this.#path = existsSync(path) ? realpathSync(path) : join(realpathSync(dirname(path)), basename(path));
+    this.#lock = `${this.#path}.lock`;
     takeLock(this.#lock, path);
     try {
-      if (existsSync(path)) this.#replay(readFileSync(path, "utf8"));
+      if (existsSync(this.#path)) this.#replay(readFileSync(this.#path, "utf8"));
       this.#compact();
       // It holds secrets in plain text: readable by its owner only.
-      this.#fd = openSync(path, "a", 0o600);
+      this.#fd = openSync(this.#path, "a", 0o600);
     } catch (error) {
       unlinkSync(this.#lock);
       throw error;
@@ -96,9 +110,10 @@ export class FileStore extends MemoryStore {
       let entry: LogEntry;
       try {
         entry = JSON.parse(line) as LogEntry;
-      } catch (error) {
+      } catch {
         if (i >= lines.length - 2) return; // torn final write
-        throw new Error(`${this.#path}:${i + 1}: not a store entry: ${(error as Error).message}`);
+        // Not the parser's message: it quotes the line, which may hold a secret.
+        throw new Error(`${this.#path}:${i + 1}: not a store entry (not valid JSON)`);
       }
       if ("put" in entry) this.items.set(entry.put.id, entry.put);
       if ("delete" in entry) this.items.delete(entry.delete);
@@ -134,23 +149,55 @@ function writeAll(fd: number, text: string): void {
 
 /**
  * One server per data file: two would both hand out the same ids and lose each other's writes. The
- * lock file names its owner's pid; a lock whose owner is gone is taken over.
+ * lock file names its owner's pid and is made with link(), which fails when it exists. A lock whose
+ * owner is gone is moved aside and taken; if what was moved aside turns out to be a live owner's (it
+ * was taken meanwhile), it is put back and this server refuses.
  */
 function takeLock(lock: string, path: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: "wx", mode: 0o600 });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  const mine = `${lock}.${process.pid}.${randomBytes(6).toString("hex")}`;
+  writeFileSync(mine, String(process.pid), { flag: "wx", mode: 0o600 });
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(mine, lock);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+      const owner = readOwner(lock);
+      if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+        throw new Error(`${path} is in use by another telephony-config serve (pid ${owner}); stop it, or use another --data file`);
+      }
+      const aside = `${lock}.stale.${randomBytes(6).toString("hex")}`;
+      try {
+        renameSync(lock, aside);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // moved by another server
+        throw error;
+      }
+      const moved = readOwner(aside);
+      if (moved !== owner && moved !== undefined && isAlive(moved)) {
+        try {
+          linkSync(aside, lock);
+        } finally {
+          unlinkSync(aside);
+        }
+        throw new Error(`${path} is in use by another telephony-config serve (pid ${moved}); stop it, or use another --data file`);
+      }
+      unlinkSync(aside);
     }
-    const owner = Number(readFileSync(lock, "utf8"));
-    if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new Error(`${path} is in use by another telephony-config serve (pid ${owner}); stop it, or use another --data file`);
-    }
-    unlinkSync(lock); // left behind by a server that is gone
+    throw new Error(`could not lock ${path}: another server keeps taking it`);
+  } finally {
+    unlinkSync(mine);
   }
-  throw new Error(`could not lock ${path}`);
+}
+
+function readOwner(lock: string): number | undefined {
+  try {
+    return Number(readFileSync(lock, "utf8")) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -115,8 +115,35 @@ describe("telephony-config serve", () => {
     const second = await run(process.execPath, [CLI, "serve", "--port", "0", "--data", data]).catch((e) => e);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`${data} is in use by another telephony-config serve \\(pid ${first.child.pid}\\)`));
+    // Through a link to the same file, too.
+    const link = join(dir, "owned-link.jsonl");
+    symlinkSync(data, link);
+    const third = await run(process.execPath, [CLI, "serve", "--port", "0", "--data", link]).catch((e) => e);
+    expect(third.code).toBe(1);
+    expect(third.stderr).toMatch(/is in use by another telephony-config serve/);
     await first.stop();
     expect((await (await serve(["--data", data])).client.list()).map((c) => c.name)).toEqual(["Airtel"]);
+  });
+
+  it("a stale lock is taken over by one of two servers started together, never by both", async () => {
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid!; // a pid whose process is gone
+    for (let round = 0; round < 5; round++) {
+      const data = join(dir, `stale-${round}.jsonl`);
+      writeFileSync(`${data}.lock`, String(dead));
+      const started = await Promise.allSettled([spawnServe(["--data", data]), spawnServe(["--data", data])]);
+      const up = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      running.push(...up);
+      expect(up).toHaveLength(1);
+    }
+  });
+
+  it("a damaged data file is reported by line, without quoting it", async () => {
+    const data = join(dir, "damaged.jsonl");
+    writeFileSync(data, '{"put": {"id": 1, "api_key": sk_live_damaged}}\n{"next_id": 2}\n');
+    const failure = await run(process.execPath, [CLI, "serve", "--port", "0", "--data", data]).catch((e) => e);
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toContain(":1: not a store entry (not valid JSON)");
+    expect(failure.stderr).not.toContain("sk_live");
   });
 
   it("never follows a link planted beside its data file", async () => {
