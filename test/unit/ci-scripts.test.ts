@@ -33,10 +33,11 @@ function githubSteps(): Step[] {
 }
 
 function gitlabSteps(): Step[] {
-  const pipeline = parse(readFileSync(join(REPO, "examples/ci/gitlab-ci.yml"), "utf8"), { merge: true }) as Record<string, { script?: unknown[] }>;
+  const pipeline = parse(readFileSync(join(REPO, "examples/ci/gitlab-ci.yml"), "utf8"), { merge: true }) as Record<string, { script?: unknown[]; before_script?: unknown[] }>;
+  // GitLab runs a job's before_script and script in one shell.
   return Object.entries(pipeline)
     .filter(([, job]) => Array.isArray(job?.script))
-    .map(([job, { script }]) => ({ job, script: (script!.flat(Infinity) as string[]).join("\n") }));
+    .map(([job, { script, before_script }]) => ({ job, script: ([...(before_script ?? []), ...script!].flat(Infinity) as string[]).join("\n") }));
 }
 
 function run(step: Step, code: number): Promise<{ exit: number; summary: string; driftFile: string }> {
