@@ -170,7 +170,8 @@ export async function diff(
   if (settings && olds.orgHandle && olds.orgHandle !== settings.orgHandle) replaces.push("orgHandle");
   if (replaces.length && news.importId !== undefined) replacedImports.add(news.importId);
   // A secret the state holds but the declaration no longer has leaves the state (no API call).
-  const released = SECRET_INPUTS.some((field) => olds[field] !== undefined && news[field] === undefined);
+  // (An empty one, as earlier releases kept for secrets never declared, is no secret to release.)
+  const released = SECRET_INPUTS.some((field) => !!olds[field] && news[field] === undefined);
   return { changes: changedFields(olds, news).length > 0 || replaces.length > 0 || released, replaces, deleteBeforeReplace: false };
 }
 

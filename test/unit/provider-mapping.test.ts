@@ -144,6 +144,7 @@ describe("the dynamic provider's check and diff", () => {
     expect(patchFor(live, withoutKey)).toEqual({});
     const { apiKey: _l, ...liveWithoutKey } = live;
     expect(await diff("9", liveWithoutKey, withoutKey)).toMatchObject({ changes: false });
+    expect(await diff("9", { ...live, apiKey: "" }, withoutKey)).toMatchObject({ changes: false });
   });
 
   it("diffs with replacements for provider and meta", async () => {
