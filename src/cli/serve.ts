@@ -24,6 +24,8 @@ Options:
                          carried out: 429, 500, 503, drop (close unanswered). After it: lost (close
                          unanswered), gateway (answer 502 with an HTML page)
   --create-status CODE   answer create with 200 or 201 (default 201)
+  --rate-limit N[:BURST] take N requests per second, in bursts of BURST (default 2×N); past that,
+                         answer 429 with Retry-After
   -h, --help             show this help
 
 Example:
@@ -43,6 +45,7 @@ export async function serve(argv: string[]): Promise<RunningServer> {
       latency: { type: "string", default: "0" },
       fault: { type: "string", multiple: true },
       "create-status": { type: "string", default: "201" },
+      "rate-limit": { type: "string" },
     },
     strict: true,
   });
@@ -58,6 +61,13 @@ export async function serve(argv: string[]): Promise<RunningServer> {
       throw new UsageError(`--fault ${spec}: expected KIND=FRACTION with KIND one of ${FAULT_KINDS.join(", ")} and 0 <= FRACTION <= 1`);
     }
     rates[kind as FaultKind] = rate;
+  }
+  let rateLimit: { rate: number; burst: number } | undefined;
+  if (values["rate-limit"] !== undefined) {
+    const match = /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(values["rate-limit"]);
+    const rate = Number(match?.[1]);
+    if (!match || !(rate > 0)) throw new UsageError(`--rate-limit ${values["rate-limit"]}: expected N or N:BURST, requests per second and a burst, e.g. 5:10`);
+    rateLimit = { rate, burst: match[2] ? Math.max(1, Number(match[2])) : Math.max(1, Math.ceil(rate * 2)) };
   }
   const logFile = values["request-log"];
   if (logFile) {
@@ -76,6 +86,7 @@ export async function serve(argv: string[]): Promise<RunningServer> {
     store: values.data ? new FileStore(values.data) : new MemoryStore(),
     faults: { latencyMs, rates },
     createStatus,
+    ...(rateLimit ? { rateLimit } : {}),
     ...(logFile ? { onRequest: (entry) => appendFileSync(logFile, `${JSON.stringify(entry)}\n`) } : {}),
   });
 }

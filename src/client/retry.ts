@@ -9,40 +9,34 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5_000 };
 
-/** What one attempt came to: an HTTP status, or no answer at all. */
+/** What one attempt came to: an HTTP status (a 429 is the rate limiter's), or no answer at all. */
 export type AttemptOutcome =
-  | { status: number; retryAfter?: string | null }
+  | { status: number }
   /** `sent: false` when the failure proves the request never left (connection refused, no such host). */
   | { networkError: true; sent?: boolean };
 
 // A repeated GET, PATCH (same fields, same values) or DELETE leaves the same state as one.
 const IDEMPOTENT = new Set(["GET", "PATCH", "DELETE"]);
-const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
+const TRANSIENT_STATUS = new Set([502, 503, 504]);
 
 /**
  * Milliseconds to wait before the next attempt, or undefined when the outcome is final.
- * A POST is retried only when it was not processed: on 429, or when it never left; after a timeout,
- * a reset or a 5xx a create may have happened, so the caller must find out instead.
+ * A POST is retried only when it never left; after a timeout, a reset or a 5xx a create may have
+ * happened, so the caller must find out instead. (429s, which say the request was not processed, are
+ * the rate limiter's: they are repeated for every method and use no attempt.)
  */
 export function retryDelay(
   policy: RetryPolicy,
   method: string,
   outcome: AttemptOutcome,
   attempt: number,
-  now: Date = new Date(),
   random: () => number = Math.random,
 ): number | undefined {
   if (attempt >= policy.maxAttempts) return undefined;
   const status = "status" in outcome ? outcome.status : undefined;
   const notSent = "networkError" in outcome && outcome.sent === false;
-  const retryable = IDEMPOTENT.has(method)
-    ? status === undefined || TRANSIENT_STATUS.has(status)
-    : status === 429 || notSent;
+  const retryable = IDEMPOTENT.has(method) ? status === undefined || TRANSIENT_STATUS.has(status) : notSent;
   if (!retryable) return undefined;
-
-  const retryAfter = "retryAfter" in outcome ? parseRetryAfter(outcome.retryAfter, now) : undefined;
-  // The server's word wins; the transport's overall deadline still bounds the wait.
-  if (retryAfter !== undefined) return retryAfter;
   // Full jitter: spreads out clients that failed together.
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(random() * ceiling);

@@ -6,6 +6,8 @@ export interface ApiSettings {
   apiToken: string;
   orgHandle: string;
   productId: number;
+  /** Optional: requests per second never to exceed (an API that publishes its limit). */
+  maxRequestsPerSecond?: number;
 }
 
 const SOURCES = {
@@ -38,13 +40,21 @@ export function resolveSettings(
   } catch {
     throw new Error(`telephony:apiUrl is not a URL: ${JSON.stringify(settings.apiUrl)}`);
   }
-  return { ...settings, productId: Number(settings.productId) };
+  const resolved: ApiSettings = { ...settings, productId: Number(settings.productId) };
+  const rps = (config("telephony:maxRequestsPerSecond") ?? env.TELEPHONY_MAX_RPS)?.trim();
+  if (rps) {
+    if (!(Number(rps) > 0)) throw new Error(`telephony:maxRequestsPerSecond (or TELEPHONY_MAX_RPS) must be a positive number, not ${JSON.stringify(rps)}`);
+    resolved.maxRequestsPerSecond = Number(rps);
+  }
+  return resolved;
 }
 
-export const clientFor = (settings: ApiSettings): TelephonyClient =>
+export const clientFor = (settings: ApiSettings, onRateLimited?: (requestsPerSecond: number) => void): TelephonyClient =>
   new TelephonyClient({
     baseUrl: settings.apiUrl,
     token: settings.apiToken,
     orgHandle: settings.orgHandle,
     productId: settings.productId,
+    maxRequestsPerSecond: settings.maxRequestsPerSecond,
+    onRateLimited,
   });

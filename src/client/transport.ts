@@ -5,7 +5,8 @@ import { packageName, packageVersion } from "../version.js";
 import { REQUIRED_HEADERS, type Envelope, type Operation } from "./contract.js";
 import { TelephonyApiError, TelephonyNetworkError } from "./errors.js";
 import { maskBody } from "./redact.js";
-import { DEFAULT_RETRY_POLICY, retryDelay, type AttemptOutcome, type RetryPolicy } from "./retry.js";
+import { RateLimiter } from "./rate-limiter.js";
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type AttemptOutcome, type RetryPolicy } from "./retry.js";
 
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:8080 or https://unpod.dev */
@@ -20,6 +21,14 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Keep-alive connections per origin. Default 8. */
   connections?: number;
+  /**
+   * Requests per second never to exceed, for an API that publishes its limit. Unset, the pace is found
+   * out from the API's 429s. Either way one pace is shared by every request this process sends to the
+   * same API.
+   */
+  maxRequestsPerSecond?: number | undefined;
+  /** Called once per process and API, when a 429 first makes every request wait: with the new pace. */
+  onRateLimited?: ((requestsPerSecond: number) => void) | undefined;
 }
 
 interface Request {
@@ -44,6 +53,20 @@ const headerValue = (headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value[0] : value;
 };
 
+/** One pace per API in this process, whichever client sends: every resource of a Pulumi operation shares it. */
+const limiters = new Map<string, RateLimiter>();
+const limiterFor = (origin: string, ceiling: number | undefined): RateLimiter => {
+  const limiter = limiters.get(origin) ?? new RateLimiter();
+  limiters.set(origin, limiter);
+  limiter.cap(ceiling);
+  return limiter;
+};
+const told = new WeakSet<RateLimiter>();
+
+// A 429 says the request was not processed, so repeating it is safe, POST included, and uses no
+// attempt; but an API that answers nothing else for this long is not going to.
+const MAX_THROTTLED_MS = 5 * 60_000;
+
 const EXCERPT_LENGTH = 160;
 const excerpt = (text: string): string => {
   const flat = text.replace(/\s+/g, " ").trim();
@@ -65,6 +88,7 @@ export class Transport {
   readonly #origin: string;
   readonly #basePath: string;
   readonly #headers: Record<string, string>;
+  readonly #limiter: RateLimiter;
 
   constructor(options: ClientOptions) {
     if (!options.token) throw new Error("an API token is required");
@@ -75,6 +99,7 @@ export class Transport {
     this.#options = { ...options, timeoutMs: options.timeoutMs ?? 10_000, deadlineMs: options.deadlineMs ?? 30_000 };
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...defined(options.retry ?? {}) };
     this.#agent = new Agent({ connections: options.connections ?? 8, keepAliveTimeout: 30_000 });
+    this.#limiter = limiterFor(this.#origin, options.maxRequestsPerSecond);
     this.#headers = {
       authorization: `Token ${options.token}`,
       accept: "application/json",
@@ -95,10 +120,17 @@ export class Transport {
       headers["content-type"] = "application/json";
       body = JSON.stringify(request.body);
     }
-    const deadline = Date.now() + this.#options.deadlineMs;
+    // The deadline covers the work: time spent waiting for the pace or for Retry-After moves it.
+    let deadline = Date.now() + this.#options.deadlineMs;
     const timeout = Math.min(this.#options.timeoutMs, this.#options.deadlineMs);
+    let throttledSince: number | undefined;
 
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; ; ) {
+      const wait = this.#limiter.reserve(Date.now());
+      if (wait > 0) {
+        await sleep(wait);
+        deadline += wait;
+      }
       let answer: Answer | undefined;
       let failure: Failure | undefined;
       try {
@@ -115,14 +147,28 @@ export class Transport {
         failure = describeFailure(error);
       }
 
-      const outcome: AttemptOutcome = answer
-        ? { status: answer.status, retryAfter: headerValue(answer.headers, "retry-after") }
-        : { networkError: true, sent: failure!.sent };
+      const now = Date.now();
+      if (answer?.status === 429) {
+        const pace = this.#limiter.rate;
+        this.#limiter.throttled(now, parseRetryAfter(headerValue(answer.headers, "retry-after"), new Date(now)));
+        if (this.#limiter.rate !== undefined && (pace === undefined || !told.has(this.#limiter))) {
+          told.add(this.#limiter);
+          this.#options.onRateLimited?.(this.#limiter.rate);
+        }
+        throttledSince ??= now;
+        if (now - throttledSince < MAX_THROTTLED_MS) continue;
+      } else if (answer) {
+        this.#limiter.accepted(now);
+        throttledSince = undefined;
+      }
+
+      const outcome: AttemptOutcome = answer ? { status: answer.status } : { networkError: true, sent: failure!.sent };
       const delay = answer && answer.status < 400 ? undefined : retryDelay(this.#policy, request.method, outcome, attempt);
       // An attempt is started only with its whole timeout left before the deadline: one cut short
       // could be carried out by the API and still be reported as failed.
       if (delay !== undefined && Date.now() + delay + timeout <= deadline) {
         await sleep(delay);
+        attempt++;
         continue;
       }
 

@@ -28,6 +28,8 @@ export interface ServerOptions {
   faults?: FaultOptions;
   /** The API answers create with 200 (documented) or 201 (newer deployments). Default 201. */
   createStatus?: 200 | 201;
+  /** Requests per second it takes, with bursts of `burst`; past that, 429 with Retry-After. */
+  rateLimit?: { rate: number; burst: number };
   onRequest?: (entry: RequestLogEntry) => void;
 }
 
@@ -81,6 +83,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const createStatus = options.createStatus ?? 201;
   const requests: RequestLogEntry[] = [];
   let connections = 0;
+  const bucket = options.rateLimit && { ...options.rateLimit, tokens: options.rateLimit.burst, at: Date.now() };
+  /** Seconds until a request may come, or 0 when this one may (and it is counted). */
+  const tooSoon = (): number => {
+    if (!bucket) return 0;
+    const now = Date.now();
+    bucket.tokens = Math.min(bucket.burst, bucket.tokens + ((now - bucket.at) / 1000) * bucket.rate);
+    bucket.at = now;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / bucket.rate));
+  };
 
   let logFailed = false;
   const log = (entry: RequestLogEntry) => {
@@ -121,7 +136,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     let answer: Answer;
     let bodyKeys: string[] | undefined;
-    if (fault && !AFTER_FAULTS.has(fault)) {
+    const wait = tooSoon();
+    if (wait > 0) {
+      answer = { status: 429, message: "Too many requests: rate limit exceeded.", headers: { "retry-after": String(wait) } };
+    } else if (fault && !AFTER_FAULTS.has(fault)) {
       answer = { status: Number(fault), message: `injected fault ${fault}` };
       if (fault === "429") answer.headers = { "retry-after": String(faults.retryAfterSeconds) };
     } else {

@@ -1,4 +1,5 @@
 import type { ConfigMap, Stack } from "@pulumi/pulumi/automation/index.js";
+import type { ServerOptions } from "../../src/server/server.js";
 import { startApi, TOKEN, type Api } from "./api.js";
 import { projectCopy, type ProjectCopy } from "./project.js";
 import { throwawayStack, type ThrowawayStack } from "./pulumi.js";
@@ -22,9 +23,9 @@ export interface TelephonyStack {
 
 /** The repo's Pulumi project, in a temp copy, on a fresh backend, against a local API server. */
 export async function telephonyStack(
-  options: { copyDist?: boolean; env?: Record<string, string>; orgs?: string[] } = {},
+  options: { copyDist?: boolean; env?: Record<string, string>; orgs?: string[]; server?: ServerOptions } = {},
 ): Promise<TelephonyStack> {
-  const api = await startApi({ tokens: { [TOKEN]: options.orgs ?? ["dev-org"] } });
+  const api = await startApi({ tokens: { [TOKEN]: options.orgs ?? ["dev-org"] }, ...options.server });
   const project = projectCopy({ copyDist: options.copyDist ?? false });
   const t = await throwawayStack(project.dir, {
     TWILIO_API_KEY: SECRETS.TWILIO_API_KEY,

@@ -165,6 +165,12 @@ describe("resolveSettings", () => {
       "set telephony:apiUrl (or TELEPHONY_API_URL), telephony:apiToken (or TELEPHONY_API_TOKEN), telephony:orgHandle (or TELEPHONY_ORG_HANDLE), telephony:productId (or TELEPHONY_PRODUCT_ID)",
     );
   });
+  it("takes an optional ceiling on requests per second from config or TELEPHONY_MAX_RPS", () => {
+    expect(resolveSettings(() => undefined, env)).not.toHaveProperty("maxRequestsPerSecond");
+    expect(resolveSettings(() => undefined, { ...env, TELEPHONY_MAX_RPS: "2.5" }).maxRequestsPerSecond).toBe(2.5);
+    expect(resolveSettings((k) => (k === "telephony:maxRequestsPerSecond" ? "7" : undefined), { ...env, TELEPHONY_MAX_RPS: "2" }).maxRequestsPerSecond).toBe(7);
+    expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_MAX_RPS: "0" })).toThrow(/must be a positive number/);
+  });
   it("trims settings, and refuses an organization handle with spaces inside", () => {
     expect(resolveSettings(() => undefined, { ...env, TELEPHONY_ORG_HANDLE: " env-org \n" }).orgHandle).toBe("env-org");
     expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_ORG_HANDLE: "dev org" })).toThrow(/must not contain spaces/);

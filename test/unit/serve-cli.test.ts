@@ -164,6 +164,16 @@ describe("telephony-config serve", () => {
     expect(await (await serve()).stop("SIGINT")).toBe(0);
   });
 
+  it("--rate-limit N:BURST answers 429 with Retry-After past its rate", async () => {
+    const s = await serve(["--rate-limit", "1:2"]);
+    const call = () => fetch(`${s.url}/api/v2/platform/telephony/providers-configurations/`, { headers: { authorization: "Token dev-token" } });
+    const answers = [await call(), await call(), await call()];
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
+    expect(answers[2]!.headers.get("retry-after")).toBe("1");
+    const bad = await run(process.execPath, [CLI, "serve", "--rate-limit", "fast"]).catch((e) => e);
+    expect(bad.stderr).toMatch(/--rate-limit fast: expected N or N:BURST/);
+  });
+
   it("rejects a bad flag with a clear message and exit code 1", async () => {
     const failure = await run(process.execPath, [CLI, "serve", "--fault", "418=0.5"]).catch((e) => e);
     expect(failure.code).toBe(1);
