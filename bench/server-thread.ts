@@ -3,12 +3,13 @@ import { Worker } from "node:worker_threads";
 
 export interface ServerThread {
   url: string;
-  ask<T>(question: "connections" | "requests"): Promise<T>;
+  ask<T>(question: "connections" | "requests" | "refused"): Promise<T>;
   close(): Promise<void>;
 }
 
-export async function startServerThread(): Promise<ServerThread> {
-  const worker = new Worker(new URL("./server-worker.js", import.meta.url));
+/** The local API server on a thread of its own; `rateLimit` as `serve --rate-limit`. */
+export async function startServerThread(rateLimit?: { rate: number; burst: number }): Promise<ServerThread> {
+  const worker = new Worker(new URL("./server-worker.js", import.meta.url), { workerData: { rateLimit } });
   const [{ url }] = (await once(worker, "message")) as [{ url: string }];
   return {
     url,

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe("ProviderConfiguration through the real Pulumi CLI: an API that limits its rate", () => {
-  it("up and destroy of 200 configurations succeed in one run each, with at most 10% of requests refused", async () => {
+  it("up and destroy of 200 configurations succeed in one run each, with at most 10% of requests refused", { timeout: 600_000 }, async () => {
     s = await telephonyStack({ server: { rateLimit: { rate: 5, burst: 10 } } });
     const lines = ["configurations:"];
     for (let i = 0; i < COUNT; i++) lines.push(`  cfg-${i}:\n    name: Config ${i}\n    provider: ${(i % 6) + 1}`);

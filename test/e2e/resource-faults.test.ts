@@ -61,7 +61,7 @@ async function expectExactly(stack: TelephonyStack, suffix: string): Promise<voi
 }
 
 describe("ProviderConfiguration through the real Pulumi CLI: lost answers", () => {
-  it("up, update and destroy of 100 configurations converge exactly once through lost answers, 502 pages, drops and 429s", async () => {
+  it("up, update and destroy of 100 configurations converge exactly once through lost answers, 502 pages, drops and 429s", { timeout: 600_000 }, async () => {
     s = await telephonyStack();
     const figures: string[] = [];
     const phase = async (label: string, args: string[]) => {
