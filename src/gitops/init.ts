@@ -43,7 +43,8 @@ configurations:
 
 /** The files of a new stack repository and the commands to run next. */
 export function initPlan(options: InitOptions): InitPlan {
-  const name = options.name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-._]+|[-._]+$/g, "") || "telephony";
+  // Pulumi takes up to 100 characters; npm wants lowercase.
+  const name = options.name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-._]+|[-._]+$/g, "").slice(0, 100) || "telephony";
   const packageJson = {
     name,
     private: true,
@@ -56,7 +57,7 @@ export function initPlan(options: InitOptions): InitPlan {
     [
       "Pulumi.yaml",
       [
-        `name: ${name}`,
+        `name: ${JSON.stringify(name)}`,
         "description: Telephony provider configurations as code (telephony-config).",
         "runtime:",
         "  name: nodejs",
@@ -68,17 +69,19 @@ export function initPlan(options: InitOptions): InitPlan {
     ],
     ["index.js", '// The YAML program: declarations from the stack config telephony:declarations (default ./telephony).\nexport { configurations } from "telephony-config/stack";\n'],
     ["telephony/main.yaml", EXAMPLE],
-    [".gitignore", "node_modules/\n*.log\n"],
+    [".gitignore", "node_modules/\n*.log\n# Never commit a token: keep it outside the repository.\ntoken.txt\n*.token\n"],
     options.ci === "gitlab" ? [".gitlab-ci.yml", ciTemplate("gitlab-ci.yml")] : [".github/workflows/telephony.yml", ciTemplate("github-actions.yml")],
   ];
+  // Shell-quoted where a value came from the command line.
+  const quote = (value: string) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`);
   const next = [
     "npm install",
-    "pulumi login --local          # or the backend your team uses",
+    "pulumi login --local          # or the backend your team uses (CI needs the same one)",
     "pulumi stack init prod",
-    `pulumi config set telephony:apiUrl ${options.apiUrl ?? "https://unpod.dev"}`,
-    `pulumi config set telephony:orgHandle ${options.orgHandle ?? "<your-org-handle>"}`,
-    "pulumi config set telephony:productId <your-product-id>",
-    "pulumi config set --secret telephony:apiToken < token.txt   # from standard input, not the command line",
+    `pulumi config set telephony:apiUrl ${quote(options.apiUrl ?? "https://unpod.dev")}`,
+    `pulumi config set telephony:orgHandle ${options.orgHandle ? quote(options.orgHandle) : "YOUR_ORG_HANDLE"}`,
+    "pulumi config set telephony:productId YOUR_PRODUCT_ID",
+    "pulumi config set --secret telephony:apiToken < ~/.telephony-token   # from a file outside the repository, not the command line",
     "npx telephony-config validate telephony/",
     "pulumi up",
   ];

@@ -1,5 +1,5 @@
 // telephony-config init, as a user runs it: the files it writes, what it refuses, what it prints.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -29,7 +29,7 @@ describe("telephony-config init", () => {
       "npm install",
       "pulumi stack init prod",
       "pulumi config set telephony:orgHandle acme",
-      "pulumi config set --secret telephony:apiToken < token.txt",
+      "pulumi config set --secret telephony:apiToken < ~/.telephony-token",
       "npx telephony-config validate telephony/",
       "pulumi up",
     ]) {
@@ -52,6 +52,40 @@ describe("telephony-config init", () => {
     expect(existsSync(join(dir, ".github"))).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).dependencies).toHaveProperty("telephony-config");
     expect((await runCli(["init", dir, "--ci", "jenkins"])).stderr).toMatch(/--ci jenkins: expected github or gitlab/);
+  });
+
+  it("--force keeps the user's declarations and package.json fields, never follows a link, and checks everything first", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "init-"));
+    mkdirSync(join(dir, "telephony"));
+    writeFileSync(join(dir, "telephony/main.yaml"), "configurations:\n  mine:\n    provider: 3\n");
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "mine", scripts: { x: "y" }, dependencies: { left: "1" } }));
+    const forced = await runCli(["init", dir, "--force", "--org", "acme; echo pwned"]);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain("telephony/main.yaml (kept as it was: your declarations)");
+    expect(forced.stdout).toContain("pulumi config set telephony:orgHandle 'acme; echo pwned'");
+    expect(readFileSync(join(dir, "telephony/main.yaml"), "utf8")).toBe("configurations:\n  mine:\n    provider: 3\n");
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    expect(pkg).toMatchObject({ name: "mine", scripts: { x: "y" }, dependencies: { left: "1", "telephony-config": expect.any(String) } });
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toMatch(/^token\.txt$/m);
+
+    const linked = mkdtempSync(join(tmpdir(), "init-"));
+    const outside = join(mkdtempSync(join(tmpdir(), "outside-")), "victim");
+    writeFileSync(outside, "precious\n");
+    symlinkSync(outside, join(linked, ".gitignore"));
+    const refused = await runCli(["init", linked, "--force"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/\.gitignore exists and are not plain files/);
+    expect(readFileSync(outside, "utf8")).toBe("precious\n");
+
+    const blocked = mkdtempSync(join(tmpdir(), "init-"));
+    writeFileSync(join(blocked, "telephony"), "a file where a directory goes");
+    const inTheWay = await runCli(["init", blocked]);
+    expect(inTheWay.stderr).toMatch(/telephony is in the way: a directory is needed there/);
+    expect(existsSync(join(blocked, "package.json"))).toBe(false);
+
+    const numeric = join(mkdtempSync(join(tmpdir(), "init-")), "123");
+    expect((await runCli(["init", numeric])).code).toBe(0);
+    expect(parse(readFileSync(join(numeric, "Pulumi.yaml"), "utf8")).name).toBe("123");
   });
 
   it("--help has an example", async () => {
