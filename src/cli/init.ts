@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { initPlan } from "../gitops/init.js";
@@ -65,6 +65,7 @@ export function init(argv: string[]): number {
 
   // Everything is checked before anything is written: a refusal leaves no half-made project.
   const kept: string[] = [];
+  const existing = new Set<string>();
   const conflicts: string[] = [];
   for (const [path] of plan.files) {
     const target = join(dir, path);
@@ -74,6 +75,7 @@ export function init(argv: string[]): number {
     }
     const stat = lstatOrUndefined(target);
     if (!stat) continue;
+    existing.add(path);
     if (!stat.isFile() || !values.force) conflicts.push(target);
     // Declarations are the user's: --force never replaces them.
     else if (path.startsWith("telephony/")) kept.push(path);
@@ -85,7 +87,7 @@ export function init(argv: string[]): number {
     if (kept.includes(path)) continue;
     const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });
-    const written = path === "package.json" && values.force && existsSync(target) ? mergedPackageJson(readFileSync(target, "utf8"), content) : content;
+    const written = path === "package.json" && existing.has(path) ? mergedPackageJson(readFileSync(target, "utf8"), content) : content;
     // Exclusive unless --force: a file made since the check above is kept too.
     writeFileSync(target, written, { flag: values.force ? "w" : "wx" });
   }

@@ -13,14 +13,14 @@ import { Transport, type ClientOptions } from "./transport.js";
 
 /** Typed operations of the Provider Configurations API. Knows HTTP and the contract, nothing of Pulumi. */
 export class TelephonyClient {
+  readonly #options: ClientOptions;
   readonly #transport: Transport;
-  readonly #token: string;
   /** Set on a view made by inOrganization: the organization its calls act in. */
   readonly #orgHandle: string | undefined;
 
   constructor(options: ClientOptions, shared?: { transport: Transport; orgHandle: string }) {
+    this.#options = options;
     this.#transport = shared?.transport ?? new Transport(options);
-    this.#token = options.token;
     this.#orgHandle = shared?.orgHandle;
   }
 
@@ -30,7 +30,7 @@ export class TelephonyClient {
    * is configured with now. Closing the view closes the client.
    */
   inOrganization(orgHandle: string): TelephonyClient {
-    return new TelephonyClient({ baseUrl: "http://unused.invalid", token: this.#token }, { transport: this.#transport, orgHandle });
+    return new TelephonyClient(this.#options, { transport: this.#transport, orgHandle });
   }
 
   async list(): Promise<ProviderConfiguration[]> {
@@ -87,7 +87,7 @@ export class TelephonyClient {
     const first = validateConfiguration.errors?.[0];
     const where = `${at}${first?.instancePath ?? ""}`;
     // Secrets of a malformed object may still be in it: mask them before they reach a message.
-    const secrets = [this.#token, ...SECRET_FIELDS.map((f) => (data as Partial<ProviderConfiguration> | null)?.[f])];
+    const secrets = [this.#options.token, ...SECRET_FIELDS.map((f) => (data as Partial<ProviderConfiguration> | null)?.[f])];
     throw new TelephonyApiError(
       { method, path, status: 200, attempts: 1, serverMessage: `the answer breaks the contract: ${where} ${first?.message ?? "is invalid"}` },
       secrets,
@@ -95,6 +95,6 @@ export class TelephonyClient {
   }
 
   #broken(method: string, path: string, reason: string): TelephonyApiError {
-    return new TelephonyApiError({ method, path, status: 200, attempts: 1, serverMessage: `the answer breaks the contract: ${reason}` }, [this.#token]);
+    return new TelephonyApiError({ method, path, status: 200, attempts: 1, serverMessage: `the answer breaks the contract: ${reason}` }, [this.#options.token]);
   }
 }

@@ -44,8 +44,8 @@ export function retryDelay(
 
 /**
  * Retry-After is delay-seconds or an HTTP date. Fractional seconds ("1.5") are taken as meant;
- * anything else that is not a date ("-1", "soon") is no advice at all, so the backoff applies
- * rather than a wait of zero.
+ * anything else that is not a date ("-1", "soon") is no advice at all (undefined), rather than a wait
+ * of zero.
  */
 export function parseRetryAfter(value: string | null | undefined, now: Date): number | undefined {
   const text = value?.trim();

@@ -13,6 +13,9 @@ export interface ParseOptions {
 /** An empty value is no secret: CI gives an empty variable for a secret it does not have. */
 export type ReferenceState = "set" | "unset" | "empty";
 
+/** The state of a reference whose value (never kept, never shown) is `value`. */
+export const referenceState = (value: string | undefined): ReferenceState => (value === undefined ? "unset" : value === "" ? "empty" : "set");
+
 export interface ParseResult {
   declarations: Declaration[];
   problems: Problem[];

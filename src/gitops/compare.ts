@@ -22,7 +22,7 @@ type Match = {
   matchedBy: ConfigurationDrift["matchedBy"];
   hint?: string;
   /** Live, but not in the stack yet: `up` would adopt it, so it counts as missing. */
-  toAdopt?: ProviderConfiguration;
+  toAdopt?: true;
 };
 
 /**
@@ -42,7 +42,7 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
   const stateKeysUsed = new Set<string>();
   const claim = (d: Declaration, c: ProviderConfiguration, match: Omit<Match, "live">) => {
     claimedBy.set(c.id, d.key);
-    matches.set(d.key, { live: match.toAdopt ? undefined : c, ...match });
+    matches.set(d.key, { live: c, ...match });
   };
   const missing = (d: Declaration, hint?: string) => matches.set(d.key, { live: undefined, matchedBy: null, ...(hint ? { hint } : {}) });
 
@@ -60,7 +60,7 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     if (matches.has(d.key) || d.importId === undefined) continue;
     const c = byId.get(d.importId);
     const holder = c && (claimedBy.get(c.id) ?? (inState.has(c.id) ? "another resource of the stack" : undefined));
-    if (c && !holder && stateIds) claim(d, c, { matchedBy: "import", toAdopt: c, hint: `not in the stack yet: \`pulumi up\` adopts configuration ${c.id}` });
+    if (c && !holder && stateIds) claim(d, c, { matchedBy: "import", toAdopt: true, hint: `not in the stack yet: \`pulumi up\` adopts configuration ${c.id}` });
     else if (c && !holder) claim(d, c, { matchedBy: "import" });
     else missing(d, c ? `import ${d.importId} is held by ${holder}` : `import ${d.importId} does not exist`);
   }
@@ -80,9 +80,9 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
   const configurations = declarations.map((d): ConfigurationDrift => {
     const { live: match, matchedBy, hint, toAdopt } = matches.get(d.key)!;
     const base = { key: d.key, file: d.file, line: d.line, name: d.name, provider: d.provider };
-    if (!match) {
+    if (!match || toAdopt) {
       const notCompared = { apiKey: "not-compared", apiSecret: "not-compared" } as const;
-      return { ...base, id: toAdopt?.id ?? null, matchedBy: toAdopt ? matchedBy : null, status: "missing", changes: [], secrets: notCompared, ...(hint ? { hint } : {}) };
+      return { ...base, id: match?.id ?? null, matchedBy, status: "missing", changes: [], secrets: notCompared, ...(hint ? { hint } : {}) };
     }
     // The declaration as the resource's inputs: the same comparison as the provider's diff.
     const declared: ConfigurationInputs = { name: d.name, provider: d.provider, active: d.active, meta: d.meta ?? {} };

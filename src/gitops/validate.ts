@@ -1,5 +1,6 @@
 import type { Declaration, Problem } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
+import { referenceState } from "../declarations/parse.js";
 
 export interface Validation {
   declarations: Declaration[];
@@ -14,7 +15,7 @@ export interface Validation {
  */
 export function validateDeclarations(paths: string[], env: Record<string, string | undefined>): Validation {
   const { declarations, problems } = loadDeclarations(paths, {
-    isSet: (ref) => (ref.kind !== "env" ? "set" : env[ref.name] === undefined ? "unset" : env[ref.name] === "" ? "empty" : "set"),
+    isSet: (ref) => (ref.kind === "env" ? referenceState(env[ref.name]) : "set"),
     unsetReference: "warning",
   });
   const warn = (d: Declaration, message: string) =>

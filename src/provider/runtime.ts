@@ -76,7 +76,8 @@ function api(): TelephonyClient {
  * The client acting in the organization an existing configuration belongs to (recorded in its state),
  * whatever organization is configured now: a changed setting never makes it a stranger.
  */
-const apiFor = (state: Partial<ConfigurationOutputs>): TelephonyClient => api().inOrganization(state.orgHandle || configured().orgHandle);
+const orgOf = (state: Partial<ConfigurationOutputs>): string => state.orgHandle || configured().orgHandle;
+const apiFor = (state: Partial<ConfigurationOutputs>): TelephonyClient => api().inOrganization(orgOf(state));
 
 /** The organization's configurations before this run created any; listed once, again after a failure. */
 function listedBefore(): Promise<ProviderConfiguration[]> {
@@ -249,7 +250,7 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
       throw error;
     }
     // Only the secrets the state holds are managed; the others are not read into it.
-    const outs = identified(toOutputs(live, props), props.orgHandle || configured().orgHandle, props.instance);
+    const outs = identified(toOutputs(live, props), orgOf(props), props.instance);
     // Inputs that mirror what is live, so that the next diff shows drift field by field. Empty
     // optional fields are left out, as an undeclared one is; secrets stay marked as secrets.
     const inputs: Record<string, unknown> = { name: outs.name, provider: outs.provider, active: outs.active, meta: outs.meta };
@@ -266,7 +267,7 @@ export async function update(id: string, olds: ConfigurationOutputs, news: Confi
     hold(Number(id), olds.instance);
     const patch = patchFor(olds, news);
     if (!Object.keys(patch).length) return { outs: managedOnly(olds, news) };
-    return { outs: identified(toOutputs(await apiFor(olds).update(Number(id), patch), news), olds.orgHandle || configured().orgHandle, olds.instance) };
+    return { outs: identified(toOutputs(await apiFor(olds).update(Number(id), patch), news), orgOf(olds), olds.instance) };
   });
 }
 

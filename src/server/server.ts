@@ -146,11 +146,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // Parsed here for the log, judged by the route after authentication: a 401 comes before a 400.
       let parsed: unknown;
       let parseError: string | undefined;
+      const text = raw?.toString("utf8");
       try {
-        parsed = raw?.length ? JSON.parse(raw.toString("utf8")) : undefined;
+        parsed = text ? JSON.parse(text) : undefined;
       } catch {
         // Where, never what: the body may hold a secret, and V8's message quotes it.
-        const position = jsonErrorPosition(raw!.toString("utf8"));
+        const position = jsonErrorPosition(text!);
         parseError = position === undefined ? "The body is not valid JSON: it ends too early." : `The body is not valid JSON (at position ${position}).`;
       }
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) bodyKeys = Object.keys(parsed);

@@ -166,7 +166,7 @@ function takeLock(lock: string, path: string): void {
       }
       const owner = readOwner(lock);
       if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
-        throw new Error(`${path} is in use by another telephony-config serve (pid ${owner}); stop it, or use another --data file`);
+        throw inUse(path, owner);
       }
       const aside = `${lock}.stale.${randomBytes(6).toString("hex")}`;
       try {
@@ -182,7 +182,7 @@ function takeLock(lock: string, path: string): void {
         } finally {
           unlinkSync(aside);
         }
-        throw new Error(`${path} is in use by another telephony-config serve (pid ${moved}); stop it, or use another --data file`);
+        throw inUse(path, moved);
       }
       unlinkSync(aside);
     }
@@ -191,6 +191,8 @@ function takeLock(lock: string, path: string): void {
     unlinkSync(mine);
   }
 }
+
+const inUse = (path: string, pid: number) => new Error(`${path} is in use by another telephony-config serve (pid ${pid}); stop it, or use another --data file`);
 
 function readOwner(lock: string): number | undefined {
   try {

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblem, type Declaration, type SecretReference } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
+import { referenceState } from "../declarations/parse.js";
 import { ProviderConfiguration } from "../provider/resource.js";
 
 export interface ExportedConfiguration {
@@ -26,11 +27,8 @@ export function declareConfigurations(source: string): pulumi.Output<Record<stri
   };
 
   const { declarations, problems } = loadDeclarations([source], {
-    isSet: (ref) => {
-      // The plain value, only to tell unset from empty: it never leaves this function.
-      const value = ref.kind === "secret" ? pulumi.runtime.getConfig(`${pulumi.getProject()}:${ref.name}`) : process.env[ref.name];
-      return value === undefined ? "unset" : value === "" ? "empty" : "set";
-    },
+    // The plain value, only to tell unset from empty: it never leaves this call.
+    isSet: (ref) => referenceState(ref.kind === "secret" ? pulumi.runtime.getConfig(`${pulumi.getProject()}:${ref.name}`) : process.env[ref.name]),
     unsetReference: "error",
   });
   const errors = problems.filter((p) => p.severity === "error");
