@@ -179,6 +179,17 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     }
     expect(await s.api.client.list()).toEqual(live);
 
+    // Every write meets the proxy's page too: an update, an adoption and a create all fail, and change nothing.
+    const hand = await s.api.client.create({ name: "Hand", provider: 6, api_key: "hand-key-3b9e" });
+    const before = await s.api.client.list();
+    const declared = "configurations:\n  a:\n    name: A\n    provider: 3\n  b:\n    name: B\n    provider: 4\n";
+    await s.declare(`${declared.replace("name: A", "name: A2")}  c:\n    name: C\n    provider: 6\n    import: ${hand.id}\n  d:\n    name: D\n    provider: 5\n`);
+    const writes = await caught(s.stack.up());
+    expect(String(writes)).toContain("this answer is not from the Provider Configurations API");
+    expect(await s.api.client.list()).toEqual(before);
+    expect(await configurations()).toEqual(state);
+    await s.declare(declared);
+
     // A wrong base path that the API's own framework answers with its 404 envelope: not "deleted" either.
     await s.stack.setConfig("telephony:apiUrl", { value: `${s.api.server.url}/staging` });
     await s.stack.up();
@@ -186,7 +197,7 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
       expect(String(await caught(operation()))).toContain("the list that would confirm it is gone failed too, so it is not taken as deleted");
       expect(await configurations()).toEqual(state);
     }
-    expect(await s.api.client.list()).toEqual(live);
+    expect(await s.api.client.list()).toEqual(before);
 
     // With the right URL again, everything is where it was.
     await s.stack.setConfig("telephony:apiUrl", { value: s.api.server.url });

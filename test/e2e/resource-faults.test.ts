@@ -3,7 +3,7 @@
 // rate-limits. Repeating the command until it succeeds converges to exactly what is declared.
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProviderConfiguration } from "../../src/client/index.js";
-import { telephonyStack, type TelephonyStack } from "../helpers/stack.js";
+import { SECRETS, telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 const COUNT = 100;
 const FAULTS = { lost: 0.15, gateway: 0.1, drop: 0.05, "429": 0.05 };
@@ -51,13 +51,17 @@ async function stateIds(stack: TelephonyStack): Promise<Map<string, number>> {
   return new Map(resources.filter((r) => r.type.endsWith(":ProviderConfiguration")).map((r) => [r.urn.split("::").at(-1)!, Number(r.id)]));
 }
 
-/** Exactly the declared names, once each, with the ids the stack holds. */
+/** Exactly the declared names, once each, with the ids the stack holds, and no secret blanked. */
 async function expectExactly(stack: TelephonyStack, suffix: string): Promise<void> {
   const live: ProviderConfiguration[] = await stack.api.client.list();
   expect(live.map((c) => c.name).sort()).toEqual(Array.from({ length: COUNT }, (_, i) => `Config ${i}${suffix}`).sort());
   const ids = await stateIds(stack);
   expect(ids.size).toBe(COUNT);
-  for (const c of live) expect(ids.get(`cfg-${/^Config (\d+)/.exec(c.name)![1]}`)).toBe(c.id);
+  for (const c of live) {
+    const i = Number(/^Config (\d+)/.exec(c.name)![1]);
+    expect(ids.get(`cfg-${i}`)).toBe(c.id);
+    expect(c.api_key).toBe(i % 10 === 0 ? SECRETS.TWILIO_API_KEY : "");
+  }
 }
 
 describe("ProviderConfiguration through the real Pulumi CLI: lost answers", () => {
@@ -95,5 +99,27 @@ describe("ProviderConfiguration through the real Pulumi CLI: lost answers", () =
     expect(await s.api.client.list()).toEqual([]);
     expect((await stateIds(s)).size).toBe(0);
     console.log(`fault convergence (${JSON.stringify(FAULTS)}):\n  ${figures.join("\n  ")}`);
+  });
+
+  it("adoption of 20 configurations through lost answers and 502 pages keeps their ids and their undeclared secrets", { timeout: 600_000 }, async () => {
+    s = await telephonyStack();
+    const made: ProviderConfiguration[] = [];
+    for (let i = 0; i < 20; i++) made.push(await s.api.client.create({ name: `Hand ${i}`, provider: 3, api_key: `hand-key-${i}-7c`, api_secret: `hand-secret-${i}-9d` }));
+    // Renamed on adoption, so that each one is PATCHed; their secrets are not declared.
+    await s.declare(["configurations:", ...made.map((c, i) => `  hand-${i}:\n    name: Adopted ${i}\n    provider: 3\n    import: ${c.id}`)].join("\n"));
+    s.api.server.faults.rates = FAULTS;
+    const mark = s.api.server.requests.length;
+    const { runs } = await untilSuccess(s, ["up", "--yes", "--skip-preview"]);
+    s.api.server.faults.rates = {};
+    // The adoption's requests did meet answers lost after the work.
+    expect(s.api.server.requests.slice(mark).some((r) => r.fault)).toBe(true);
+    const live = await s.api.client.list();
+    expect(live.map((c) => c.id).sort((a, b) => a - b)).toEqual(made.map((c) => c.id));
+    for (const [i, c] of made.entries()) {
+      expect(live.find((l) => l.id === c.id)).toMatchObject({ name: `Adopted ${i}`, api_key: `hand-key-${i}-7c`, api_secret: `hand-secret-${i}-9d` });
+    }
+    expect([...(await stateIds(s)).values()].sort((a, b) => a - b)).toEqual(made.map((c) => c.id));
+    await s.t.cli(["preview", "--refresh", "--expect-no-changes"]);
+    console.log(`adoption through faults: ${runs} runs`);
   });
 });
