@@ -62,6 +62,8 @@ const limiterFor = (origin: string, ceiling: number | undefined): RateLimiter =>
   return limiter;
 };
 const told = new WeakSet<RateLimiter>();
+// How often a request waiting for its slot looks whether the pace changed.
+const RECHECK_MS = 250;
 // Off only for bench:rate's comparison: each request on its own, waiting its Retry-After within its
 // attempts and deadline, as this client did before the shared pace.
 const SHARED_PACE = process.env.TELEPHONY_RATE_LIMITER !== "off";
@@ -129,11 +131,7 @@ export class Transport {
     let throttledSince: number | undefined;
 
     for (let attempt = 1; ; ) {
-      const wait = SHARED_PACE ? this.#limiter.reserve(Date.now()) : 0;
-      if (wait > 0) {
-        await sleep(wait);
-        deadline += wait;
-      }
+      if (SHARED_PACE) deadline += await this.#awaitSlot();
       let answer: Answer | undefined;
       let failure: Failure | undefined;
       try {
@@ -155,9 +153,9 @@ export class Transport {
         const retryAfter = parseRetryAfter(headerValue(answer.headers, "retry-after"), new Date(now));
         if (SHARED_PACE) {
           this.#limiter.throttled(now, retryAfter);
-          if (!told.has(this.#limiter) && this.#limiter.rate !== undefined) {
+          if (!told.has(this.#limiter) && this.#limiter.measured) {
             told.add(this.#limiter);
-            this.#options.onRateLimited?.(this.#limiter.rate);
+            this.#options.onRateLimited?.(this.#limiter.rate!);
           }
           throttledSince ??= now;
           if (now - throttledSince < MAX_THROTTLED_MS) continue;
@@ -184,6 +182,24 @@ export class Transport {
       const info = { method: request.method, path: request.path, attempts: attempt, url: this.#origin + this.#basePath + request.path };
       if (!answer) throw new TelephonyNetworkError({ ...info, ...failure! }, secrets);
       return interpret<T>(answer, info, secrets);
+    }
+  }
+
+  /** Waits for this request's slot in the shared pace, reserving again when the pace changed meanwhile; resolves to the time waited. */
+  async #awaitSlot(): Promise<number> {
+    const limiter = this.#limiter;
+    let waited = 0;
+    for (;;) {
+      let wait = limiter.reserve(Date.now());
+      const epoch = limiter.epoch;
+      while (wait > 0 && limiter.epoch === epoch) {
+        const nap = Math.min(wait, RECHECK_MS);
+        await sleep(nap);
+        waited += nap;
+        wait -= nap;
+        limiter.tick(Date.now());
+      }
+      if (limiter.epoch === epoch) return waited;
     }
   }
 
