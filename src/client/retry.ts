@@ -50,7 +50,10 @@ export function retryDelay(
 export function parseRetryAfter(value: string | null | undefined, now: Date): number | undefined {
   const text = value?.trim();
   if (!text) return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const ms = Math.round(Number(text) * 1000);
+    return Number.isFinite(ms) ? ms : undefined;
+  }
   // An HTTP date names a weekday and a month; Date.parse alone would read "1.5" as a date.
   if (!/^[A-Za-z]{3}/.test(text)) return undefined;
   const date = Date.parse(text);

@@ -49,7 +49,7 @@ export function resolveSettings(
   return resolved;
 }
 
-export const clientFor = (settings: ApiSettings, onRateLimited?: (requestsPerSecond: number) => void): TelephonyClient =>
+export const clientFor = (settings: ApiSettings, onRateLimited?: () => void): TelephonyClient =>
   new TelephonyClient({
     baseUrl: settings.apiUrl,
     token: settings.apiToken,

@@ -5,7 +5,7 @@ import { packageName, packageVersion } from "../version.js";
 import { REQUIRED_HEADERS, type Envelope, type Operation } from "./contract.js";
 import { TelephonyApiError, TelephonyNetworkError } from "./errors.js";
 import { maskBody } from "./redact.js";
-import { RateLimiter } from "./rate-limiter.js";
+import { MAX_PAUSE_MS, RateLimiter } from "./rate-limiter.js";
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type AttemptOutcome, type RetryPolicy } from "./retry.js";
 
 export interface ClientOptions {
@@ -27,8 +27,8 @@ export interface ClientOptions {
    * same API.
    */
   maxRequestsPerSecond?: number | undefined;
-  /** Called once per process and API, when a 429 first makes every request wait: with the new pace. */
-  onRateLimited?: ((requestsPerSecond: number) => void) | undefined;
+  /** Called once per process and API, when a 429 first makes every request wait. */
+  onRateLimited?: (() => void) | undefined;
 }
 
 interface Request {
@@ -69,8 +69,10 @@ const RECHECK_MS = 250;
 const SHARED_PACE = process.env.TELEPHONY_RATE_LIMITER !== "off";
 
 // A 429 says the request was not processed, so repeating it is safe, POST included, and uses no
-// attempt; but an API that answers nothing else for this long is not going to.
-const MAX_THROTTLED_MS = 5 * 60_000;
+// attempt; but an API that answers nothing else for this long, or asks to wait longer, is not going to.
+const MAX_THROTTLED_MS = MAX_PAUSE_MS;
+// The pace runs on a clock that a change of the system's time does not move.
+const clock = (): number => performance.now();
 
 const EXCERPT_LENGTH = 160;
 const excerpt = (text: string): string => {
@@ -126,7 +128,7 @@ export class Transport {
       body = JSON.stringify(request.body);
     }
     // The deadline covers the work: time spent waiting for the pace or for Retry-After moves it.
-    let deadline = Date.now() + this.#options.deadlineMs;
+    let deadline = clock() + this.#options.deadlineMs;
     const timeout = Math.min(this.#options.timeoutMs, this.#options.deadlineMs);
     let throttledSince: number | undefined;
 
@@ -148,17 +150,18 @@ export class Transport {
         failure = describeFailure(error);
       }
 
-      const now = Date.now();
+      const now = clock();
       if (answer?.status === 429) {
-        const retryAfter = parseRetryAfter(headerValue(answer.headers, "retry-after"), new Date(now));
+        const retryAfter = parseRetryAfter(headerValue(answer.headers, "retry-after"), new Date());
         if (SHARED_PACE) {
           this.#limiter.throttled(now, retryAfter);
-          if (!told.has(this.#limiter) && this.#limiter.measured) {
+          if (!told.has(this.#limiter)) {
             told.add(this.#limiter);
-            this.#options.onRateLimited?.(this.#limiter.rate!);
+            this.#options.onRateLimited?.();
           }
           throttledSince ??= now;
-          if (now - throttledSince < MAX_THROTTLED_MS) continue;
+          // Past its budget, or asked to wait past it, a call fails rather than wait on.
+          if (now + (retryAfter ?? 0) - throttledSince < MAX_THROTTLED_MS) continue;
         } else if (attempt < this.#policy.maxAttempts && now + (retryAfter ?? 0) + timeout <= deadline) {
           await sleep(retryAfter ?? 0);
           attempt++;
@@ -173,7 +176,7 @@ export class Transport {
       const delay = answer && answer.status < 400 ? undefined : retryDelay(this.#policy, request.method, outcome, attempt);
       // An attempt is started only with its whole timeout left before the deadline: one cut short
       // could be carried out by the API and still be reported as failed.
-      if (delay !== undefined && Date.now() + delay + timeout <= deadline) {
+      if (delay !== undefined && clock() + delay + timeout <= deadline) {
         await sleep(delay);
         attempt++;
         continue;
@@ -188,18 +191,17 @@ export class Transport {
   /** Waits for this request's slot in the shared pace, reserving again when the pace changed meanwhile; resolves to the time waited. */
   async #awaitSlot(): Promise<number> {
     const limiter = this.#limiter;
-    let waited = 0;
+    const started = clock();
     for (;;) {
-      let wait = limiter.reserve(Date.now());
+      let wait = limiter.reserve(clock());
       const epoch = limiter.epoch;
       while (wait > 0 && limiter.epoch === epoch) {
         const nap = Math.min(wait, RECHECK_MS);
         await sleep(nap);
-        waited += nap;
         wait -= nap;
-        limiter.tick(Date.now());
+        limiter.tick(clock());
       }
-      if (limiter.epoch === epoch) return waited;
+      if (limiter.epoch === epoch) return clock() - started;
     }
   }
 

@@ -68,7 +68,7 @@ function configured(): ApiSettings {
 }
 
 function api(): TelephonyClient {
-  client ??= clientFor(configured(), (rate) => notice(`rate limited by the API: pacing all requests at ~${rate < 10 ? rate.toFixed(1) : Math.round(rate)} requests/s`));
+  client ??= clientFor(configured(), () => notice("rate limited by the API: pacing all requests to the rate it allows"));
   return client;
 }
 

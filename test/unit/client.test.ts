@@ -224,6 +224,15 @@ describe("retries, against the server's fault injection", () => {
     expect(api.server.requests.map((r) => r.status)).toEqual([429, 200]);
   });
 
+  it("a 429 asking to wait longer than the client ever waits fails the call at once, as a 429", async () => {
+    api = await startApi({ faults: { retryAfterSeconds: 3600 } });
+    api.server.faults.inject("429", 1);
+    const started = Date.now();
+    expect(await caught(api.client.list())).toMatchObject({ status: 429 });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(api.server.requests.map((r) => r.status)).toEqual([429]);
+  });
+
   it("a 500 is not retried", async () => {
     api = await startApi();
     api.server.faults.inject("500", 1);

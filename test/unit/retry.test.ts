@@ -45,6 +45,7 @@ describe("parseRetryAfter", () => {
     ["Fri, 27 Nov 2026 09:00:00 GMT", 0],
     ["soon", undefined],
     ["1.5", 1_500],
+    ["9".repeat(400), undefined],
     ["-1", undefined],
     ["2026-11-27", undefined],
     [null, undefined],
