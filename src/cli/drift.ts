@@ -13,7 +13,8 @@ delete it) and unmanaged (live, neither declared nor in the stack). Matching: th
 state first (--stack), then the import id, then — without --stack only — the exact name; no live
 configuration is matched twice. Reaches the API with TELEPHONY_API_URL, TELEPHONY_API_TOKEN,
 TELEPHONY_ORG_HANDLE and TELEPHONY_PRODUCT_ID, or the stack's telephony:* config with --stack (run it in
-the project's directory).
+the project's directory). \${config:KEY} and \${stack} in the declarations need --stack: they are
+resolved as that stack's program resolves them.
 
 Exit codes: 0 in sync, 2 drift (any of the four), 1 error (as terraform plan -detailed-exitcode).
 

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Declaration, Problem } from "./declaration.js";
 import { parseDeclarations, type ParseOptions, type ParseResult } from "./parse.js";
 
@@ -23,7 +23,27 @@ export function declarationFiles(paths: string[]): { files: string[]; problems: 
     if (!found.length) problems.push({ file: path, line: 1, col: 1, severity: "error", message: "no *.yaml files in this directory" });
     files.push(...found);
   }
-  return { files, problems };
+  // A file named twice (a folder and a file in it, say) is read once.
+  return { files: [...new Map(files.map((f) => [resolve(f), f])).values()], problems };
+}
+
+/**
+ * The paths that stack config `telephony:declarations` names: one path, or a list of them (Pulumi
+ * hands a list over as JSON); unset, ./telephony.
+ */
+export function configuredPaths(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === "") return ["telephony"];
+  if (!value.trim().startsWith("[")) return [value];
+  let list: unknown;
+  try {
+    list = JSON.parse(value);
+  } catch {
+    list = undefined;
+  }
+  if (!Array.isArray(list) || !list.length || !list.every((p) => typeof p === "string" && p.trim() !== "")) {
+    throw new Error(`telephony:declarations must be a path or a non-empty list of paths, not ${value}`);
+  }
+  return list as string[];
 }
 
 /** What a declaration makes live, whatever its key, file or options: equal for two that would be twins. */

@@ -1,13 +1,18 @@
 import type { ErrorObject } from "ajv";
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
 import { validateDeclarationsFile } from "../schemas.js";
 import { parseReference, referenceText, type Declaration, type Problem, type SecretReference } from "./declaration.js";
+import { interpolate, type StackValues } from "./interpolate.js";
 
 export interface ParseOptions {
   /** Whether a secret reference can be resolved where the declarations will be used, and to a value. */
   isSet: (ref: SecretReference) => ReferenceState;
   /** A reference that is not set or empty: an error where the declarations are applied, a warning in `validate`. */
   unsetReference: "error" | "warning";
+  /** The stack that `${config:…}` and `${stack}` are resolved for; without one they stay unresolved. */
+  stack?: StackValues | undefined;
+  /** An unresolved `${config:…}` or `${stack}`: a warning in `validate` without a stack, else an error. */
+  unresolved: "error" | "warning";
 }
 
 /** An empty value is no secret: CI gives an empty variable for a secret it does not have. */
@@ -35,55 +40,147 @@ interface RawDeclaration {
   formerKeys?: string[];
 }
 
-/** Parses and validates one YAML file of declarations. Pure: the text in, declarations and problems out. */
+/** The plain string fields that may hold `${config:…}` and `${stack}`. */
+const TEMPLATE_FIELDS = ["name", "baseUrl", "sipUrl"] as const;
+
+/**
+ * Parses and validates one YAML file of declarations: each of its documents is a declarations
+ * document. Pure: the text in, declarations and problems out.
+ */
 export function parseDeclarations(text: string, file: string, options: ParseOptions): ParseResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const at = (offset: number) => lineCounter.linePos(offset);
-  const problem = (offset: number, message: string, severity: Problem["severity"] = "error"): Problem => {
-    const { line, col } = at(offset);
-    return { file, line, col, severity, message };
-  };
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
+  const nonEmpty = documents.filter((doc) => doc.errors.length || !(doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)));
+  if (!nonEmpty.length) {
+    return { declarations: [], problems: [{ file, line: 1, col: 1, severity: "error", message: "empty file: declare configurations in it, or remove it" }] };
+  }
+  const result: ParseResult = { declarations: [], problems: [] };
+  for (const doc of nonEmpty) {
+    const one = new DocumentParser(doc, file, lineCounter, options).parse();
+    result.declarations.push(...one.declarations);
+    result.problems.push(...one.problems);
+  }
+  return result;
+}
 
-  const firstLine = (message: string) => message.split("\n")[0]!;
-  const syntax = [
-    ...doc.errors.map((e) => problem(e.pos[0], firstLine(e.message))),
-    ...doc.warnings.map((e) => problem(e.pos[0], firstLine(e.message), "warning")),
-  ];
-  if (doc.errors.length) return { declarations: [], problems: syntax };
+/** Where a value is written, and how it got to where it is used: merged (`<<`) or through an alias. */
+interface Located {
+  node: Node | null | undefined;
+  via: string[];
+}
 
-  const data: unknown = doc.toJS();
-  if (!validateDeclarationsFile(data)) {
-    return { declarations: [], problems: [...syntax, ...(validateDeclarationsFile.errors ?? []).map((e) => schemaProblem(doc, e, problem))] };
+class DocumentParser {
+  readonly #problems: Problem[] = [];
+
+  constructor(
+    readonly doc: Document,
+    readonly file: string,
+    readonly lineCounter: LineCounter,
+    readonly options: ParseOptions,
+  ) {}
+
+  parse(): ParseResult {
+    const { doc } = this;
+    for (const e of doc.errors) this.#report(e.pos[0], firstLine(e.message));
+    for (const e of doc.warnings) this.#report(e.pos[0], firstLine(e.message), "warning");
+    if (doc.errors.length || !this.#aliasesResolve()) return this.#result([]);
+
+    let data: unknown;
+    try {
+      data = doc.toJS();
+    } catch (error) {
+      // The yaml library refuses an alias explosion (a "billion laughs"): say so where the document starts.
+      this.#report(offsetOf(doc.contents), `cannot be read: ${(error as Error).message}`);
+      return this.#result([]);
+    }
+    if (typeof data !== "object" || data === null || Array.isArray(data)) {
+      this.#report(offsetOf(doc.contents), "a declarations document is a mapping with configurations: (and x- fragments)");
+      return this.#result([]);
+    }
+
+    const left = this.#interpolate(data as Record<string, unknown>);
+    if (!validateDeclarationsFile(data)) {
+      const errors = (validateDeclarationsFile.errors ?? []).filter((e) => !left.has(e.instancePath));
+      for (const e of errors) this.#schemaProblem(e);
+      if (errors.length) return this.#result([]);
+    }
+    return this.#result(this.#declarations(data as { configurations: Record<string, RawDeclaration> }));
   }
 
-  const problems = [...syntax];
-  const declarations: Declaration[] = [];
-  const entries = Object.entries((data as { configurations: Record<string, RawDeclaration> }).configurations);
-  const configurationsNode = doc.get("configurations", true);
-  for (const [key, raw] of entries) {
-    const keyNode = isMap(configurationsNode)
-      ? (configurationsNode.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.key as Node | undefined)
-      : undefined;
-    const line = at(keyNode?.range?.[0] ?? 0).line;
-    const declaration: Declaration = {
-      key,
-      file,
-      line,
-      name: raw.name ?? key,
-      provider: raw.provider,
-      active: raw.active ?? true,
-      protect: raw.protect ?? false,
-      formerKeys: raw.formerKeys ?? [],
-    };
-    for (const field of ["apiKey", "apiSecret"] as const) {
-      const value = raw[field];
-      if (value === undefined) continue;
-      const ref = parseReference(value)!;
-      declaration[field] = ref;
-      const state = options.isSet(ref);
-      if (state !== "set") {
-        const offset = (doc.getIn(["configurations", key, field], true) as Node).range![0];
+  /** Whether every alias has its anchor and every merge key merges mappings; says where not. */
+  #aliasesResolve(): boolean {
+    const before = this.#problems.length;
+    visit(this.doc, {
+      Alias: (_, alias) => {
+        if (!alias.resolve(this.doc)) {
+          this.#report(offsetOf(alias), `*${alias.source}: no anchor &${alias.source} before it in this document (an anchor does not reach past ---)`);
+        }
+      },
+      Pair: (_, pair) => {
+        if (!isScalar(pair.key) || typeof pair.key.value !== "symbol") return;
+        for (const source of isSeq(pair.value) ? pair.value.items : [pair.value]) {
+          const target = isAlias(source) ? source.resolve(this.doc) : source;
+          if (target && !isMap(target)) this.#report(offsetOf(source as Node), "<< merges mappings only: a mapping, an alias of one, or a list of those");
+        }
+      },
+    });
+    return this.#problems.length === before;
+  }
+
+  /**
+   * Resolves `${config:…}` and `${stack}` in place; returns the JSON pointers of the fields it could
+   * not resolve, whose other problems would only be about the template.
+   */
+  #interpolate(data: Record<string, unknown>): Set<string> {
+    const left = new Set<string>();
+    const configurations = data.configurations;
+    if (typeof configurations !== "object" || configurations === null) return left;
+    for (const [key, raw] of Object.entries(configurations as Record<string, unknown>)) {
+      if (typeof raw !== "object" || raw === null) continue;
+      const declaration = raw as Record<string, unknown>;
+      const fields: Array<[Record<string, unknown>, string, string[]]> = TEMPLATE_FIELDS.map((f) => [declaration, f, [f]]);
+      const meta = declaration.meta;
+      if (typeof meta === "object" && meta !== null) for (const m of Object.keys(meta)) fields.push([meta as Record<string, unknown>, m, ["meta", m]]);
+      for (const [holder, field, path] of fields) {
+        const template = holder[field];
+        if (typeof template !== "string") continue;
+        const full = ["configurations", key, ...path];
+        const { value, problems } = interpolate(template, full.join("."), this.options.stack);
+        if (value !== undefined) {
+          holder[field] = value;
+          continue;
+        }
+        left.add(`/${full.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`);
+        const at = this.#locate(full);
+        for (const p of problems) {
+          const severity = p.unresolved ? this.options.unresolved : "error";
+          this.#report(offsetWithin(at.node, p.index), withVia(p.message, at.via), severity);
+        }
+      }
+    }
+    return left;
+  }
+
+  #declarations(data: { configurations: Record<string, RawDeclaration> }): Declaration[] {
+    const declarations: Declaration[] = [];
+    for (const [key, raw] of Object.entries(data.configurations)) {
+      const declaration: Declaration = {
+        key,
+        file: this.file,
+        line: this.#line(this.#locateKey(["configurations", key])),
+        name: raw.name ?? key,
+        provider: raw.provider,
+        active: raw.active ?? true,
+        protect: raw.protect ?? false,
+        formerKeys: raw.formerKeys ?? [],
+      };
+      for (const field of ["apiKey", "apiSecret"] as const) {
+        const value = raw[field];
+        if (value === undefined) continue;
+        const ref = parseReference(value)!;
+        declaration[field] = ref;
+        const state = this.options.isSet(ref);
+        if (state === "set") continue;
         const what = ref.kind === "env" ? `environment variable ${ref.name}` : `stack config ${ref.name}`;
         const how =
           state === "empty"
@@ -91,16 +188,114 @@ export function parseDeclarations(text: string, file: string, options: ParseOpti
             : ref.kind === "env"
               ? `${what} is not set`
               : `${what} is not set (pulumi config set --secret ${ref.name} …)`;
-        problems.push(problem(offset, `configurations.${key}.${field}: ${referenceText(ref)}: ${how}`, options.unsetReference));
+        const at = this.#locate(["configurations", key, field]);
+        this.#report(offsetOf(at.node), withVia(`configurations.${key}.${field}: ${referenceText(ref)}: ${how}`, at.via), this.options.unsetReference);
+      }
+      if (raw.baseUrl !== undefined) declaration.baseUrl = raw.baseUrl;
+      if (raw.sipUrl !== undefined) declaration.sipUrl = raw.sipUrl;
+      if (raw.meta !== undefined) declaration.meta = raw.meta;
+      if (raw.import !== undefined) declaration.importId = raw.import;
+      declarations.push(declaration);
+    }
+    return declarations;
+  }
+
+  #schemaProblem(e: ErrorObject): void {
+    const path = e.instancePath.split("/").slice(1).map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
+    const dotted = (parts: string[]) => parts.join(".") || "(document)";
+    const report = (at: Located, message: string) => this.#report(offsetOf(at.node), withVia(message, at.via));
+
+    if (e.keyword === "additionalProperties") {
+      const extra = String(e.params.additionalProperty);
+      const key = this.#locateKey([...path, extra]);
+      const at = key.node ? key : this.#locate(path);
+      return report(at, `${dotted([...path, extra])}: unknown field${path.length ? "" : " (fragments go under keys that start with x-)"}`);
+    }
+    if (e.keyword === "required") {
+      return report(this.#locate(path), `${dotted(path)}: missing required field ${String(e.params.missingProperty)}`);
+    }
+    if (e.keyword === "propertyNames") {
+      return report(
+        this.#locate(path),
+        `${dotted(path)}: key ${JSON.stringify(e.params.propertyName)} must start with a letter or digit and use only letters, digits, '.', '_' and '-'`,
+      );
+    }
+    const field = path.at(-1) ?? "";
+    const message = e.keyword === "pattern" && FRIENDLY_PATTERN[field] ? FRIENDLY_PATTERN[field] : (e.message ?? "is invalid");
+    report(this.#locate(path), `${dotted(path)}: ${message}`);
+  }
+
+  /** The node of the value at `path`, following aliases and merge keys as the YAML's meaning does. */
+  #locate(path: string[]): Located {
+    const via: string[] = [];
+    let node: Node | null | undefined = this.#unalias(this.doc.contents, via);
+    for (const part of path) {
+      const pair = isMap(node) ? this.#pair(node, part, via) : undefined;
+      const next = pair ? pair.value : isSeq(node) ? (node.items[Number(part)] as Node | undefined) : undefined;
+      if (!next) return { node, via };
+      node = this.#unalias(next, via);
+    }
+    return { node, via };
+  }
+
+  /** The node of the key at the end of `path` (undefined node when there is none). */
+  #locateKey(path: string[]): Located {
+    const parent = this.#locate(path.slice(0, -1));
+    const pair = isMap(parent.node) ? this.#pair(parent.node, path.at(-1)!, parent.via) : undefined;
+    return { node: pair?.key, via: parent.via };
+  }
+
+  /** The pair of `key` in `map`: its own, or else the first that a merge key brings in. */
+  #pair(map: Node, key: string, via: string[]): { key: Node; value: Node | null } | undefined {
+    if (!isMap(map)) return undefined;
+    for (const pair of map.items) {
+      if (isScalar(pair.key) && typeof pair.key.value !== "symbol" && String(pair.key.value) === key) return { key: pair.key, value: pair.value as Node | null };
+    }
+    for (const pair of map.items) {
+      if (!isScalar(pair.key) || typeof pair.key.value !== "symbol") continue;
+      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      for (const source of sources) {
+        const found = this.#pair(this.#unalias(source as Node, []) as Node, key, []);
+        if (found) {
+          via.push(`merged at line ${this.#line({ node: pair.key, via: [] })}`);
+          return found;
+        }
       }
     }
-    if (raw.baseUrl !== undefined) declaration.baseUrl = raw.baseUrl;
-    if (raw.sipUrl !== undefined) declaration.sipUrl = raw.sipUrl;
-    if (raw.meta !== undefined) declaration.meta = raw.meta;
-    if (raw.import !== undefined) declaration.importId = raw.import;
-    declarations.push(declaration);
+    return undefined;
   }
-  return { declarations, problems };
+
+  #unalias(node: Node | null | undefined, via: string[]): Node | null | undefined {
+    for (let hops = 0; isAlias(node) && hops < 100; hops++) {
+      via.push(`through the alias at line ${this.lineCounter.linePos(offsetOf(node)).line}`);
+      node = node.resolve(this.doc) as Node | undefined;
+    }
+    return node;
+  }
+
+  #line(at: Located): number {
+    return this.lineCounter.linePos(offsetOf(at.node)).line;
+  }
+
+  #report(offset: number, message: string, severity: Problem["severity"] = "error"): void {
+    const { line, col } = this.lineCounter.linePos(offset);
+    this.#problems.push({ file: this.file, line, col, severity, message });
+  }
+
+  #result(declarations: Declaration[]): ParseResult {
+    return { declarations, problems: this.#problems };
+  }
+}
+
+const firstLine = (message: string) => message.split("\n")[0]!;
+const offsetOf = (node: Node | null | undefined): number => node?.range?.[0] ?? 0;
+const withVia = (message: string, via: string[]): string => (via.length ? `${message} (${via.join(", ")})` : message);
+
+/** Where the character at `index` of a scalar's value is written, when it can tell (a quote moves it by one). */
+function offsetWithin(node: Node | null | undefined, index: number): number {
+  if (!isScalar(node)) return offsetOf(node);
+  const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE" ? 1 : 0;
+  return offsetOf(node) + quoted + index;
 }
 
 const FRIENDLY_PATTERN: Record<string, string> = {
@@ -109,26 +304,3 @@ const FRIENDLY_PATTERN: Record<string, string> = {
   baseUrl: "must be an http:// or https:// URL",
   sipUrl: "must be a sip: or sips: URI",
 };
-
-function schemaProblem(doc: Document, e: ErrorObject, problem: (offset: number, message: string) => Problem): Problem {
-  const path = e.instancePath.split("/").slice(1).map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
-  const dotted = (parts: string[]) => parts.join(".") || "(document)";
-  const nodeAt = (parts: string[]) => (parts.length ? (doc.getIn(parts, true) as Node | undefined) : (doc.contents as Node | null));
-  const offsetOf = (node: Node | null | undefined) => node?.range?.[0] ?? 0;
-
-  if (e.keyword === "additionalProperties") {
-    const extra = String(e.params.additionalProperty);
-    const parent = nodeAt(path);
-    const keyNode = isMap(parent) ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === extra)?.key : undefined;
-    return problem(offsetOf((keyNode as Node | undefined) ?? parent), `${dotted([...path, extra])}: unknown field`);
-  }
-  if (e.keyword === "required") {
-    return problem(offsetOf(nodeAt(path)), `${dotted(path)}: missing required field ${String(e.params.missingProperty)}`);
-  }
-  if (e.keyword === "propertyNames") {
-    return problem(offsetOf(nodeAt(path)), `${dotted(path)}: key ${JSON.stringify(e.params.propertyName)} must start with a letter or digit and use only letters, digits, '.', '_' and '-'`);
-  }
-  const field = path.at(-1) ?? "";
-  const message = e.keyword === "pattern" && FRIENDLY_PATTERN[field] ? FRIENDLY_PATTERN[field] : (e.message ?? "is invalid");
-  return problem(offsetOf(nodeAt(path)), `${dotted(path)}: ${message}`);
-}

@@ -37,6 +37,10 @@ function uniqueKey(base: string, id: number, taken: ReadonlySet<string>): string
   return key;
 }
 
+// A live value is a value: a "${" in it is written "$${", which the declarations read back as "${".
+// (A function as the replacement: in a replacement string "$$" stands for "$".)
+const literal = (value: string) => value.replaceAll("${", () => "$${");
+
 // Keys are [a-z0-9-] starting with a letter, so this is one-to-one and a valid variable name.
 const variableFor = (key: string, field: string) => `${key.toUpperCase().replaceAll("-", "_")}_${field}`;
 
@@ -52,7 +56,7 @@ export function adoptionYaml(live: ProviderConfiguration[], schemaPath = "schema
   const made = new Map<string, number>();
   for (const c of [...live].sort((a, b) => a.id - b.id)) {
     const key = uniqueKey(baseKey(c), c.id, taken);
-    const entry: Record<string, unknown> = { name: c.name, provider: c.provider };
+    const entry: Record<string, unknown> = { name: literal(c.name), provider: c.provider };
     if (!c.active) entry.active = false;
     const refs: string[] = [];
     for (const [field, value, suffix] of [
@@ -64,17 +68,17 @@ export function adoptionYaml(live: ProviderConfiguration[], schemaPath = "schema
       entry[field] = `\${env:${variable}}`;
       refs.push(variable);
     }
-    if (c.base_url) entry.baseUrl = c.base_url;
-    if (c.sip_url) entry.sipUrl = c.sip_url;
+    if (c.base_url) entry.baseUrl = literal(c.base_url);
+    if (c.sip_url) entry.sipUrl = literal(c.sip_url);
     const meta = metaMap(c.meta_json);
-    if (Object.keys(meta).length) entry.meta = meta;
+    if (Object.keys(meta).length) entry.meta = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, literal(v)]));
     if (new Set(c.meta_json.map((m) => m.meta_key)).size !== c.meta_json.length) {
       skipped.push({ id: c.id, name: c.name, reason: "its meta_json repeats a key, which a declaration cannot" });
       continue;
     }
     entry.import = c.id;
     // Each entry as the stack program will read it: what it would refuse is left out, and said.
-    const parsed = parseDeclarations(stringify({ configurations: { [key]: entry } }), "adopt", { isSet: () => "set", unsetReference: "error" });
+    const parsed = parseDeclarations(stringify({ configurations: { [key]: entry } }), "adopt", { isSet: () => "set", unsetReference: "error", unresolved: "error" });
     const problem = parsed.problems.find((p) => p.severity === "error");
     if (problem || !parsed.declarations[0]) {
       skipped.push({ id: c.id, name: c.name, reason: (problem?.message ?? "not a valid declaration").replace(`configurations.${key}.`, "") });

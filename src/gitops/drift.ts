@@ -3,7 +3,7 @@ import { loadDeclarations } from "../declarations/load.js";
 import { clientFor, resolveSettings } from "../client/settings.js";
 import { compare } from "./compare.js";
 import type { DriftReport } from "./report.js";
-import { readStack, type StackInfo } from "./stack.js";
+import { readStack, stackValues, type StackInfo } from "./stack.js";
 
 export interface DriftOptions {
   /** Read API settings, secret values and state ids from this stack (read here, or already read). */
@@ -18,11 +18,17 @@ export interface DriftOptions {
 /** Declarations against the live configurations, with one list request. */
 export async function driftReport(paths: string[], options: DriftOptions): Promise<DriftReport> {
   const stack: StackInfo | undefined = typeof options.stack === "string" ? await readStack(options.stack, options.cwd) : options.stack;
-  const settings = resolveSettings((key) => stack?.config[key], options.env);
-  const { declarations, problems } = loadDeclarations(paths, { isSet: () => "set", unsetReference: "warning" });
+  // Without a stack there is nothing to resolve ${config:…} and ${stack} with, and nothing to compare.
+  const { declarations, problems } = loadDeclarations(paths, {
+    isSet: () => "set",
+    unsetReference: "warning",
+    stack: stack && stackValues(stack),
+    unresolved: "error",
+  });
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length) throw new Error(`invalid declarations:\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
 
+  const settings = resolveSettings((key) => stack?.config[key], options.env);
   // An empty value is no secret (`up` refuses it): not compared, rather than "changed".
   const secretValue = (ref: SecretReference) =>
     (ref.kind === "env" ? options.env[ref.name] : stack?.config[`${stack.project}:${ref.name}`]) || undefined;

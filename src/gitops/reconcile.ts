@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { OpMap } from "@pulumi/pulumi/automation/index.js";
+import { configuredPaths } from "../declarations/load.js";
 import { driftReport } from "./drift.js";
 import { upWouldChange, type DriftReport } from "./report.js";
 import { readStack } from "./stack.js";
@@ -27,8 +28,8 @@ export interface PassOptions {
  */
 export async function reconcilePass(options: PassOptions): Promise<PassResult> {
   const info = await readStack(options.stack, options.cwd);
-  const declarations = resolve(options.cwd, info.config["telephony:declarations"] ?? "telephony");
-  const report = await driftReport([declarations], { ...options, stack: info });
+  const declarations = configuredPaths(info.config["telephony:declarations"]).map((path) => resolve(options.cwd, path));
+  const report = await driftReport(declarations, { ...options, stack: info });
   if (!options.apply || !upWouldChange(report)) return { report };
   // Loaded only here: the Automation API takes a while to load, and a pass that writes nothing needs none of it.
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");

@@ -5,13 +5,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
+import type { StackValues } from "../declarations/interpolate.js";
 import { RESOURCE_TYPE } from "../provider/resource-type.js";
 
 const run = promisify(execFile);
 
 export interface StackInfo {
+  name: string;
   /** Fully qualified config keys (`telephony:apiUrl`, `<project>:twilioApiSecret`) → values, secrets decrypted. */
   config: Record<string, string>;
+  /** The fully qualified keys whose values are secrets. */
+  secretKeys: Set<string>;
   project: string;
   /** Logical key → configuration id, from the stack's state. */
   stateIds: Map<string, number>;
@@ -33,16 +37,25 @@ export async function readStack(stack: string, cwd: string): Promise<StackInfo> 
     pulumi(["config", "--json", "--show-secrets", "--stack", stack], cwd),
     pulumi(["stack", "export", "--stack", stack], cwd),
   ]);
-  const config = Object.fromEntries(
-    Object.entries(JSON.parse(configJson) as Record<string, { value?: unknown }>)
-      .filter(([, v]) => v.value !== undefined)
-      .map(([k, v]) => [k, String(v.value)]),
-  );
+  const entries = Object.entries(JSON.parse(configJson) as Record<string, { value?: unknown; secret?: boolean }>).filter(([, v]) => v.value !== undefined);
+  const config = Object.fromEntries(entries.map(([k, v]) => [k, String(v.value)]));
+  const secretKeys = new Set(entries.filter(([, v]) => v.secret).map(([k]) => k));
   const state = JSON.parse(stateJson) as { deployment?: { resources?: Array<{ urn: string; type: string; id?: string; delete?: boolean }> } };
   const stateIds = new Map<string, number>();
   for (const r of state.deployment?.resources ?? []) {
     // A resource pending deletion (the old half of a replacement that could not finish) is not the key's.
     if (r.type === RESOURCE_TYPE && r.id && !r.delete) stateIds.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), Number(r.id));
   }
-  return { config, project, stateIds };
+  return { name: stack, config, secretKeys, project, stateIds };
 }
+
+/** What `${config:…}` and `${stack}` resolve to for this stack, as its program resolves them. */
+export const stackValues = (info: StackInfo): StackValues => ({
+  name: info.name,
+  config(key) {
+    const full = `${info.project}:${key}`;
+    const value = info.config[full];
+    if (value === undefined) return { kind: "unset" };
+    return info.secretKeys.has(full) ? { kind: "secret" } : { kind: "plain", value };
+  },
+});

@@ -1,6 +1,7 @@
 import type { Declaration, Problem } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
 import { referenceState } from "../declarations/parse.js";
+import { stackValues, type StackInfo } from "./stack.js";
 
 export interface Validation {
   declarations: Declaration[];
@@ -9,14 +10,17 @@ export interface Validation {
 }
 
 /**
- * Checks declarations without the API or Pulumi. A `${env:…}` reference to an unset variable is a
- * warning here (pull-request CI rarely has the secrets); `${secret:…}` is left to the stack. Adds
- * warnings for what is legal but suspicious.
+ * Checks declarations without the API. Without a stack, a `${env:…}` reference to an unset variable
+ * and every `${config:…}` and `${stack}` are warnings (pull-request CI rarely has the secrets);
+ * `${secret:…}` is left to the stack. With a stack, everything is resolved exactly as its program
+ * resolves it, and what is not is an error. Adds warnings for what is legal but suspicious.
  */
-export function validateDeclarations(paths: string[], env: Record<string, string | undefined>): Validation {
+export function validateDeclarations(paths: string[], env: Record<string, string | undefined>, stack?: StackInfo): Validation {
   const { declarations, problems } = loadDeclarations(paths, {
-    isSet: (ref) => (ref.kind === "env" ? referenceState(env[ref.name]) : "set"),
-    unsetReference: "warning",
+    isSet: (ref) => (ref.kind === "env" ? referenceState(env[ref.name]) : stack ? referenceState(stack.config[`${stack.project}:${ref.name}`]) : "set"),
+    unsetReference: stack ? "error" : "warning",
+    stack: stack && stackValues(stack),
+    unresolved: stack ? "error" : "warning",
   });
   const warn = (d: Declaration, message: string) =>
     problems.push({ file: d.file, line: d.line, col: 3, severity: "warning", message: `configurations.${d.key}: ${message}` });

@@ -1,7 +1,8 @@
-// The YAML program (`telephony-config/stack`): declarations from stack config `telephony:declarations`,
-// relative to the project (where Pulumi.yaml is), default ./telephony. A project of one's own runs it
+// The YAML program (`telephony-config/stack`): declarations from stack config `telephony:declarations`
+// (a path or a list of paths), relative to the project (where Pulumi.yaml is), default ./telephony. A project of one's own runs it
 // with a one-line entry file: export { configurations } from "telephony-config/stack";
 import * as pulumi from "@pulumi/pulumi";
+import { configuredPaths } from "../declarations/load.js";
 import { declareConfigurations } from "./program.js";
 
-export const configurations = declareConfigurations(new pulumi.Config("telephony").get("declarations") ?? "telephony");
+export const configurations = declareConfigurations(configuredPaths(new pulumi.Config("telephony").get("declarations")));

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblem, type Declaration, type SecretReference } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
+import type { StackValues } from "../declarations/interpolate.js";
 import { referenceState } from "../declarations/parse.js";
 import { ProviderConfiguration } from "../provider/resource.js";
 
@@ -13,12 +14,14 @@ export interface ExportedConfiguration {
 }
 
 /**
- * Registers one ProviderConfiguration per declaration found behind `source` (a file or a directory
- * of *.yaml; a relative path is relative to the Pulumi project, where Pulumi.yaml is). All problems
- * are reported at once, and nothing is registered if there is any.
+ * Registers one ProviderConfiguration per declaration found behind `sources` (files or directories of
+ * *.yaml; a relative path is relative to the Pulumi project, where Pulumi.yaml is), with `${config:…}`
+ * and `${stack}` resolved for the stack being run. All problems are reported at once, and nothing is
+ * registered if there is any.
  */
-export function declareConfigurations(source: string): pulumi.Output<Record<string, ExportedConfiguration>> {
-  source = resolve(pulumi.runtime.getRootDirectory(), source);
+export function declareConfigurations(sources: string | string[]): pulumi.Output<Record<string, ExportedConfiguration>> {
+  const paths = (Array.isArray(sources) ? sources : [sources]).map((source) => resolve(pulumi.runtime.getRootDirectory(), source));
+  const project = pulumi.getProject();
   const projectConfig = new pulumi.Config();
   const secretValue = (ref: SecretReference): pulumi.Output<string> | undefined => {
     if (ref.kind === "secret") return projectConfig.getSecret(ref.name);
@@ -26,10 +29,12 @@ export function declareConfigurations(source: string): pulumi.Output<Record<stri
     return value === undefined ? undefined : pulumi.secret(value);
   };
 
-  const { declarations, problems } = loadDeclarations([source], {
+  const { declarations, problems } = loadDeclarations(paths, {
     // The plain value, only to tell unset from empty: it never leaves this call.
-    isSet: (ref) => referenceState(ref.kind === "secret" ? pulumi.runtime.getConfig(`${pulumi.getProject()}:${ref.name}`) : process.env[ref.name]),
+    isSet: (ref) => referenceState(ref.kind === "secret" ? pulumi.runtime.getConfig(`${project}:${ref.name}`) : process.env[ref.name]),
     unsetReference: "error",
+    stack: thisStack(project),
+    unresolved: "error",
   });
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length) {
@@ -65,4 +70,20 @@ export function declareConfigurations(source: string): pulumi.Output<Record<stri
       ]),
     ),
   );
+}
+
+/** The stack being run, for `${config:…}` (a plain value of the project's config) and `${stack}`. */
+function thisStack(project: string): StackValues {
+  // Set by every Node.js language host from the engine's list of secret keys; not in the typings.
+  const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  return {
+    name: pulumi.getStack(),
+    config(key) {
+      const full = `${project}:${key}`;
+      const value = pulumi.runtime.getConfig(full);
+      if (value === undefined) return { kind: "unset" };
+      if (!isConfigSecret) throw new Error(`cannot tell whether stack config ${key} is a secret with this @pulumi/pulumi; \${config:…} needs 3.139 or later`);
+      return isConfigSecret(full) ? { kind: "secret" } : { kind: "plain", value };
+    },
+  };
 }

@@ -3,10 +3,11 @@ import { formatProblem } from "../../src/declarations/declaration.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadDeclarations } from "../../src/declarations/load.js";
+import { configuredPaths, loadDeclarations } from "../../src/declarations/load.js";
+import type { StackValues } from "../../src/declarations/interpolate.js";
 import { parseDeclarations, type ParseOptions } from "../../src/declarations/parse.js";
 
-const allSet: ParseOptions = { isSet: () => "set", unsetReference: "error" };
+const allSet: ParseOptions = { isSet: () => "set", unsetReference: "error", unresolved: "error" };
 const parse = (text: string, options = allSet) => parseDeclarations(text, "telephony.yaml", options);
 const messages = (text: string, options = allSet) => parse(text, options).problems.map((p) => formatProblem(p));
 
@@ -70,12 +71,175 @@ configurations:
 
   it("says which reference is unset: an error when applying, a warning when validating", () => {
     const text = "configurations:\n  a:\n    provider: 1\n    apiKey: ${env:MISSING_KEY}\n    apiSecret: ${secret:missingSecret}\n";
-    const unset: ParseOptions = { isSet: () => "unset", unsetReference: "error" };
+    const unset: ParseOptions = { isSet: () => "unset", unsetReference: "error", unresolved: "error" };
     expect(messages(text, unset)).toEqual([
       "telephony.yaml:4:13: configurations.a.apiKey: ${env:MISSING_KEY}: environment variable MISSING_KEY is not set",
       "telephony.yaml:5:16: configurations.a.apiSecret: ${secret:missingSecret}: stack config missingSecret is not set (pulumi config set --secret missingSecret …)",
     ]);
     expect(parse(text, { ...unset, unsetReference: "warning" }).problems.map((p) => p.severity)).toEqual(["warning", "warning"]);
+  });
+});
+
+describe("YAML as people write it", () => {
+  it("takes anchors, aliases and merge keys, with fragments under top-level x- keys", () => {
+    const { declarations, problems } = parse(`
+x-defaults: &defaults
+  provider: 3
+  active: false
+  meta: &meta { team: voice }
+x-url: &url https://api.twilio.com
+configurations:
+  support:
+    <<: *defaults
+    name: Support
+  sales:
+    <<: [*defaults]
+    active: true
+    baseUrl: *url
+    meta: *meta
+`);
+    expect(problems).toEqual([]);
+    expect(declarations.map(({ key, provider, active, baseUrl, meta, line }) => ({ key, provider, active, baseUrl, meta, line }))).toEqual([
+      { key: "support", provider: 3, active: false, baseUrl: undefined, meta: { team: "voice" }, line: 8 },
+      { key: "sales", provider: 3, active: true, baseUrl: "https://api.twilio.com", meta: { team: "voice" }, line: 11 },
+    ]);
+  });
+
+  it("points an error in a merged value at the line where it is written, and says where it was merged", () => {
+    const text = "x-base: &base\n  provider: three\n  sipUrl: http://x\nconfigurations:\n  a:\n    <<: *base\n  b:\n    name: B\n    <<: *base\n";
+    expect(messages(text)).toEqual([
+      "telephony.yaml:2:13: configurations.a.provider: must be integer (merged at line 6)",
+      "telephony.yaml:3:11: configurations.a.sipUrl: must be a sip: or sips: URI (merged at line 6)",
+      "telephony.yaml:2:13: configurations.b.provider: must be integer (merged at line 9)",
+      "telephony.yaml:3:11: configurations.b.sipUrl: must be a sip: or sips: URI (merged at line 9)",
+    ]);
+    expect(messages("x-p: &p nine\nconfigurations:\n  a:\n    provider: *p\n")).toEqual([
+      "telephony.yaml:1:9: configurations.a.provider: must be integer (through the alias at line 4)",
+    ]);
+  });
+
+  it("refuses a top-level key that is neither configurations nor an x- fragment, and says where fragments go", () => {
+    expect(messages("defaults: {provider: 1}\nconfigurations: {}\n")).toEqual([
+      "telephony.yaml:1:1: defaults: unknown field (fragments go under keys that start with x-)",
+    ]);
+    expect(messages("configurations:\n  a:\n    provider: 1\n    x-note: hi\n")).toEqual(["telephony.yaml:4:5: configurations.a.x-note: unknown field"]);
+  });
+
+  it("reads each document of a file, with lines counted over the whole file", () => {
+    const { declarations, problems } = parse("configurations:\n  a:\n    provider: 1\n---\n# nothing here\n---\nconfigurations:\n  b:\n    provider: two\n  c:\n    provider: 3\n");
+    expect(declarations.map((d) => d.key)).toEqual(["a"]);
+    expect(problems.map((p) => formatProblem(p))).toEqual(["telephony.yaml:9:15: configurations.b.provider: must be integer"]);
+    const two = parse("configurations:\n  a:\n    provider: 1\n---\nconfigurations:\n  b:\n    provider: 2\n");
+    expect(two.declarations.map((d) => [d.key, d.line])).toEqual([["a", 2], ["b", 6]]);
+  });
+
+  it("keeps anchors to their document, and merges mappings only", () => {
+    expect(messages("x-a: &a {provider: 1}\nconfigurations: {}\n---\nconfigurations:\n  b:\n    <<: *a\n    name: *n\n")).toEqual([
+      "telephony.yaml:6:9: *a: no anchor &a before it in this document (an anchor does not reach past ---)",
+      "telephony.yaml:7:11: *n: no anchor &n before it in this document (an anchor does not reach past ---)",
+    ]);
+    expect(messages("x-a: &a [1]\nconfigurations:\n  b:\n    <<: [*a, {provider: 1}, 3]\n")).toEqual([
+      "telephony.yaml:4:10: << merges mappings only: a mapping, an alias of one, or a list of those",
+      "telephony.yaml:4:29: << merges mappings only: a mapping, an alias of one, or a list of those",
+    ]);
+  });
+
+  it.each([
+    ["an empty file", ""],
+    ["a file of comments", "# to do\n"],
+    ["a file of empty documents", "---\n---\n"],
+  ])("says %s is empty", (_what, text) => {
+    expect(messages(text)).toEqual(["telephony.yaml:1:1: empty file: declare configurations in it, or remove it"]);
+  });
+
+  it.each([
+    ["a list", "- provider: 1\n"],
+    ["a scalar", "configurations\n"],
+  ])("says a document that is %s is not a declarations document", (_what, text) => {
+    expect(messages(text)).toEqual(["telephony.yaml:1:1: a declarations document is a mapping with configurations: (and x- fragments)"]);
+  });
+
+  it("refuses an alias explosion", () => {
+    const text = "x-a: &a [x,x,x,x,x,x,x,x,x,x]\nx-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nx-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nx-d: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\nconfigurations: {}\n";
+    expect(messages(text)).toEqual([expect.stringMatching(/^telephony\.yaml:1:1: cannot be read: Excessive alias count/)]);
+  });
+});
+
+describe("per-stack values in declarations", () => {
+  const stack: StackValues = {
+    name: "prod",
+    config: (key) =>
+      key === "sipDomain" ? { kind: "plain", value: "prod.example.com" } : key === "token" ? { kind: "secret" } : { kind: "unset" },
+  };
+  const withStack: ParseOptions = { ...allSet, stack };
+  const text = `x-sip: &sip
+  sipUrl: "sip:support@\${config:sipDomain}"
+configurations:
+  support:
+    <<: *sip
+    name: Support \${stack}
+    provider: 3
+    baseUrl: https://\${config:sipDomain}/v1
+    meta: { env: "\${stack}", literal: "$\${stack}" }
+`;
+
+  it("resolves ${config:…} and ${stack} in name, baseUrl, sipUrl and meta values", () => {
+    const { declarations, problems } = parse(text, withStack);
+    expect(problems).toEqual([]);
+    expect(declarations[0]).toMatchObject({
+      name: "Support prod",
+      sipUrl: "sip:support@prod.example.com",
+      baseUrl: "https://prod.example.com/v1",
+      meta: { env: "prod", literal: "\${stack}" },
+    });
+  });
+
+  it("without a stack, says each is unresolved, at its column, with the severity asked for", () => {
+    const result = parse(text, { ...allSet, unresolved: "warning" });
+    expect(result.problems.map((p) => `${p.severity} ${formatProblem(p)}`)).toEqual([
+      "warning telephony.yaml:6:19: configurations.support.name: \${stack} is resolved per stack: give --stack NAME to resolve it",
+      "warning telephony.yaml:8:22: configurations.support.baseUrl: \${config:sipDomain} is resolved per stack: give --stack NAME to resolve it",
+      "warning telephony.yaml:2:24: configurations.support.sipUrl: \${config:sipDomain} is resolved per stack: give --stack NAME to resolve it (merged at line 5)",
+      "warning telephony.yaml:9:19: configurations.support.meta.env: \${stack} is resolved per stack: give --stack NAME to resolve it",
+    ]);
+    // A template's own checks wait for its value: `https://${config:x}` is no URL yet, and no error.
+    expect(result.declarations).toHaveLength(1);
+    const template = parse("configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:url}\n", { ...allSet, unresolved: "warning" });
+    expect(template.problems.map((p) => p.severity)).toEqual(["warning"]);
+    expect(template.declarations.map((d) => d.baseUrl)).toEqual(["\${config:url}"]);
+  });
+
+  it("checks the resolved value, and refuses an unknown key and a secret, registering nothing", () => {
+    const bad = "configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:sipDomain}\n    name: \${config:nope}\n    sipUrl: sip:\${config:token}\n";
+    const result = parse(bad, withStack);
+    expect(result.declarations).toEqual([]);
+    expect(result.problems.map((p) => formatProblem(p))).toEqual([
+      "telephony.yaml:5:11: configurations.a.name: \${config:nope}: stack prod has no config nope (pulumi config set nope … --stack prod)",
+      "telephony.yaml:6:17: configurations.a.sipUrl: \${config:token}: stack config token is a secret, and configurations.a.sipUrl is a plain field; a secret goes only in apiKey or apiSecret, as \${secret:token}",
+      "telephony.yaml:4:14: configurations.a.baseUrl: must be an http:// or https:// URL",
+    ]);
+  });
+
+  it("keeps secret references to apiKey and apiSecret, as the whole value", () => {
+    expect(messages("configurations:\n  a:\n    provider: 1\n    name: key \${env:KEY}\n    apiKey: \${config:key}\n", withStack)).toEqual([
+      "telephony.yaml:4:15: configurations.a.name: \${env:KEY}: a secret reference goes only in apiKey or apiSecret, as the whole value",
+      "telephony.yaml:5:13: configurations.a.apiKey: must be a secret reference such as \${env:NAME} or \${secret:KEY}, not a literal value",
+    ]);
+  });
+});
+
+describe("configuredPaths (stack config telephony:declarations)", () => {
+  it.each([
+    [undefined, ["telephony"]],
+    ["", ["telephony"]],
+    ["shared", ["shared"]],
+    ['["shared","prod"]', ["shared", "prod"]],
+  ])("reads %j", (value, paths) => {
+    expect(configuredPaths(value)).toEqual(paths);
+  });
+
+  it.each(["[]", '["a", 1]', "[not json", '[""]'])("refuses %j", (value) => {
+    expect(() => configuredPaths(value)).toThrow(`telephony:declarations must be a path or a non-empty list of paths, not ${value}`);
   });
 });
 

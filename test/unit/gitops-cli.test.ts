@@ -37,7 +37,7 @@ describe("telephony-config validate", () => {
     const result = await runCli(["validate", declarations]);
     expect(result).toMatchObject({ code: 0 });
     expect(result.stdout).toContain(`${declarations}:6:13: warning: configurations.twilio.apiKey: \${env:TWILIO_KEY}: environment variable TWILIO_KEY is not set`);
-    expect(result.stdout).toContain("valid: 2 configurations, 1 warnings");
+    expect(result.stdout).toContain("valid: 2 configurations, 1 warning");
   });
 
   it("exit 1 for invalid ones, every problem with its place", async () => {

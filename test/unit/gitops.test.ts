@@ -210,7 +210,15 @@ describe("adoptionYaml", () => {
       },
     });
     // What it writes is valid input for the stack program.
-    expect(parseDeclarations(yaml, "adopted.yaml", { isSet: () => "set", unsetReference: "error" }).problems).toEqual([]);
+    expect(parseDeclarations(yaml, "adopted.yaml", { isSet: () => "set", unsetReference: "error", unresolved: "error" }).problems).toEqual([]);
+  });
+
+  it("writes a live ${ as $${, so that the declaration reads back the live value, not a reference", () => {
+    const values = { name: "Cost ${stack} $${x}", base_url: "https://x/${config:y}", sip_url: "sip:${a}", meta_json: [{ meta_key: "t", meta_value: "${env:HOME}" }] };
+    const { yaml, count } = adoptionYaml([live({ id: 5, ...values })]);
+    expect(count).toBe(1);
+    const [d] = parseDeclarations(yaml, "adopted.yaml", { isSet: () => "set", unsetReference: "error", unresolved: "error" }).declarations;
+    expect(d).toMatchObject({ name: values.name, baseUrl: values.base_url, sipUrl: values.sip_url, meta: { t: "${env:HOME}" } });
   });
 
   it("keys and variables stay valid and unique at any depth: digits, accents, punctuation, collisions", () => {

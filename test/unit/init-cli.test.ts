@@ -24,7 +24,7 @@ describe("telephony-config init", () => {
     expect(readFileSync(join(dir, "index.js"), "utf8")).toContain('export { configurations } from "telephony-config/stack";');
     const example = readFileSync(join(dir, "telephony/main.yaml"), "utf8");
     expect(example.split("\n")[0]).toBe("# yaml-language-server: $schema=../node_modules/telephony-config/schemas/provider-configurations.schema.json");
-    expect(parseDeclarations(example, "main.yaml", { isSet: () => "set", unsetReference: "error" }).problems).toEqual([]);
+    expect(parseDeclarations(example, "main.yaml", { isSet: () => "set", unsetReference: "error", unresolved: "error" }).problems).toEqual([]);
     for (const command of [
       "npm install",
       "pulumi stack init prod",

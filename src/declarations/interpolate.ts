@@ -1,0 +1,89 @@
+// Per-stack values in plain string fields: `${config:KEY}` (a non-secret value of the stack's project
+// config) and `${stack}` (the stack's name), alone or within a string; `$${` is a literal `${`.
+// Pure: a template and the stack's values in, the value or what stands in its way out.
+
+/** What a stack holds under a project config key. */
+export type ConfigValue = { kind: "plain"; value: string } | { kind: "secret" } | { kind: "unset" };
+
+/** The stack a declaration is resolved for. */
+export interface StackValues {
+  name: string;
+  config(key: string): ConfigValue;
+}
+
+export interface InterpolationProblem {
+  /** Index in the template where the reference starts. */
+  index: number;
+  message: string;
+  /** Whether it is only unknown here (no stack to resolve it), rather than wrong. */
+  unresolved: boolean;
+}
+
+export interface Interpolation {
+  /** The value, or undefined when something could not be resolved. */
+  value: string | undefined;
+  problems: InterpolationProblem[];
+}
+
+const CONFIG_KEY = /^config:([A-Za-z_][A-Za-z0-9_.-]*)$/;
+
+/** Resolves the references in `template` for `stack`; without a stack, each reference is unresolved. */
+export function interpolate(template: string, field: string, stack: StackValues | undefined): Interpolation {
+  const problems: InterpolationProblem[] = [];
+  let value = "";
+  let i = 0;
+  while (i < template.length) {
+    const start = template.indexOf("$", i);
+    if (start < 0) {
+      value += template.slice(i);
+      break;
+    }
+    value += template.slice(i, start);
+    if (template.startsWith("$${", start)) {
+      value += "${";
+      i = start + 3;
+      continue;
+    }
+    if (!template.startsWith("${", start)) {
+      value += "$";
+      i = start + 1;
+      continue;
+    }
+    const end = template.indexOf("}", start + 2);
+    if (end < 0) {
+      problems.push({ index: start, unresolved: false, message: `${field}: unterminated "\${" (write "$\${" for a literal "\${")` });
+      break;
+    }
+    const inner = template.slice(start + 2, end);
+    const reference = template.slice(start, end + 1);
+    i = end + 1;
+    const resolved = resolve(inner, reference, field, stack);
+    if (typeof resolved === "string") value += resolved;
+    else problems.push({ index: start, ...resolved });
+  }
+  return { value: problems.length ? undefined : value, problems };
+}
+
+function resolve(inner: string, reference: string, field: string, stack: StackValues | undefined): string | Omit<InterpolationProblem, "index"> {
+  const key = CONFIG_KEY.exec(inner)?.[1];
+  if (inner !== "stack" && key === undefined) {
+    const secret = /^(env|secret):/.test(inner);
+    return {
+      unresolved: false,
+      message: secret
+        ? `${field}: ${reference}: a secret reference goes only in apiKey or apiSecret, as the whole value`
+        : `${field}: unknown reference ${reference}: use \${config:KEY} or \${stack}, or "$\${" for a literal "\${"`,
+    };
+  }
+  if (!stack) return { unresolved: true, message: `${field}: ${reference} is resolved per stack: give --stack NAME to resolve it` };
+  if (key === undefined) return stack.name;
+  const found = stack.config(key);
+  if (found.kind === "plain") return found.value;
+  return {
+    unresolved: false,
+    message:
+      found.kind === "secret"
+        ? `${field}: ${reference}: stack config ${key} is a secret, and ${field} is a plain field; a secret goes only in apiKey or apiSecret, as \${secret:${key}}`
+        : `${field}: ${reference}: stack ${stack.name} has no config ${key} (pulumi config set ${key} … --stack ${stack.name})`,
+  };
+}
