@@ -28,11 +28,15 @@ export const validateUpdateRequest = byId<UpdateConfigurationInput>("api/update-
 
 const DECLARATIONS = "https://telephony-config.dev/schemas/provider-configurations.schema.json";
 export const validateDeclarationsFile = byId<unknown>("provider-configurations.schema.json");
-export const validateResourceArgs = (() => {
-  const validate = ajv.getSchema(`${DECLARATIONS}#/$defs/resourceArgs`);
-  if (!validate) throw new Error("schema provider-configurations.schema.json#/$defs/resourceArgs is not loaded");
+const byDefinition = (name: string): ValidateFunction => {
+  const validate = ajv.getSchema(`${DECLARATIONS}#/$defs/${name}`);
+  if (!validate) throw new Error(`schema provider-configurations.schema.json#/$defs/${name} is not loaded`);
   return validate;
-})();
+};
+export const validateResourceArgs = byDefinition("resourceArgs");
+/** A resolved baseUrl or sipUrl: the declarations' schema also takes one that starts with a reference. */
+export const validateBaseUrl = byDefinition("baseUrl");
+export const validateSipUrl = byDefinition("sipUrl");
 
 /** Ajv's errors as `{field: [reason, ...]}`, the shape of the API's 400 answers. */
 export function fieldErrors(errors: ErrorObject[] | null | undefined): Record<string, string[]> {

@@ -50,7 +50,7 @@ export async function adopt(argv: string[]): Promise<number> {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") refuse(values.out);
     throw error;
   }
-  console.error(`wrote ${count} configurations to ${values.out}`);
+  console.error(`wrote ${count} configuration${count === 1 ? "" : "s"} to ${values.out}`);
   console.error(variables.length ? `set before pulumi up: ${variables.join(" ")}` : "no secrets to set");
   return 0;
 }

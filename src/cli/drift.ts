@@ -5,7 +5,7 @@ import { exitCodeFor } from "../gitops/report.js";
 import { colorFor, withProgress } from "./terminal.js";
 import { UsageError } from "./usage-error.js";
 
-export const DRIFT_HELP = `Usage: telephony-config drift <file-or-dir>... [--stack NAME] [--only-managed] [--ignore ID|NAME|KEY]... [--json | --markdown]
+export const DRIFT_HELP = `Usage: telephony-config drift [<file-or-dir>...] [--stack NAME] [--only-managed] [--ignore ID|NAME|KEY]... [--json | --markdown]
 
 Compares the declarations with the live configurations, in one list request, and reports every
 difference: changed, missing (up would create it), removed (in the stack, no longer declared: up would
@@ -13,8 +13,9 @@ delete it) and unmanaged (live, neither declared nor in the stack). Matching: th
 state first (--stack), then the import id, then — without --stack only — the exact name; no live
 configuration is matched twice. Reaches the API with TELEPHONY_API_URL, TELEPHONY_API_TOKEN,
 TELEPHONY_ORG_HANDLE and TELEPHONY_PRODUCT_ID, or the stack's telephony:* config with --stack (run it in
-the project's directory). \${config:KEY} and \${stack} in the declarations need --stack: they are
-resolved as that stack's program resolves them.
+the project's directory). With --stack and no paths, the stack's own telephony:declarations.
+\${config:KEY} and \${stack} in the declarations need --stack: they are resolved as that stack's
+program resolves them.
 
 Exit codes: 0 in sync, 2 drift (any of the four), 1 error (as terraform plan -detailed-exitcode).
 
@@ -28,7 +29,7 @@ Options:
   -h, --help        show this help
 
 Example:
-  telephony-config drift telephony/ --stack prod --markdown >> "$GITHUB_STEP_SUMMARY"`;
+  telephony-config drift --stack prod --markdown >> "$GITHUB_STEP_SUMMARY"`;
 
 export async function drift(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -42,7 +43,7 @@ export async function drift(argv: string[]): Promise<number> {
     },
     allowPositionals: true,
   });
-  if (!positionals.length) throw new UsageError(`drift needs a file or directory\n\n${DRIFT_HELP}`);
+  if (!positionals.length && !values.stack) throw new UsageError(`drift needs a file or directory, or --stack\n\n${DRIFT_HELP}`);
   if (values.json && values.markdown) throw new UsageError("--json and --markdown exclude each other");
   const report = await withProgress("comparing with the live configurations", () =>
     driftReport(positionals, { stack: values.stack, cwd: process.cwd(), env: process.env, onlyManaged: values["only-managed"], ignore: values.ignore }),

@@ -1,8 +1,6 @@
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblem } from "../declarations/declaration.js";
-import { configuredPaths } from "../declarations/load.js";
-import { readStack } from "../gitops/stack.js";
+import { declarationPaths, readStack } from "../gitops/stack.js";
 import { validateDeclarations } from "../gitops/validate.js";
 import { UsageError } from "./usage-error.js";
 
@@ -12,8 +10,8 @@ Checks declarations against the schema and for mistakes, without the API.
 Without --stack, an \${env:NAME} reference to an unset variable is a warning, and so is every
 \${config:KEY} and \${stack} (they are resolved per stack).
 With --stack, everything is resolved exactly as that stack's program resolves it (its config and
-name, its secrets, the environment), and what is not is an error. Run it in the project's directory;
-without paths it checks the stack's telephony:declarations.
+name, its secrets, the environment), and what is not is an error. Run it in the project (where
+Pulumi.yaml is, or below); without paths it checks the stack's telephony:declarations.
 
 Output: file:line:col: severity: message
 Exit codes: 0 valid (warnings allowed), 1 invalid.
@@ -34,9 +32,8 @@ export async function validate(argv: string[]): Promise<number> {
     allowPositionals: true,
   });
   if (!positionals.length && !values.stack) throw new UsageError(`validate needs a file or directory, or --stack\n\n${VALIDATE_HELP}`);
-  const cwd = process.cwd();
-  const stack = values.stack === undefined ? undefined : await readStack(values.stack, cwd);
-  const paths = positionals.length ? positionals : configuredPaths(stack!.config["telephony:declarations"]).map((p) => resolve(cwd, p));
+  const stack = values.stack === undefined ? undefined : await readStack(values.stack, process.cwd());
+  const paths = positionals.length ? positionals : declarationPaths(stack!);
   const result = validateDeclarations(paths, process.env, stack);
   if (values.json) {
     console.log(JSON.stringify({ valid: result.valid, problems: result.problems }, null, 2));

@@ -41,7 +41,8 @@ export function configuredPaths(value: string | undefined): string[] {
     list = undefined;
   }
   if (!Array.isArray(list) || !list.length || !list.every((p) => typeof p === "string" && p.trim() !== "")) {
-    throw new Error(`telephony:declarations must be a path or a non-empty list of paths, not ${value}`);
+    // Not quoted: a value set with --secret by mistake must not be shown.
+    throw new Error("telephony:declarations must be a path or a non-empty list of paths (pulumi config set --path 'telephony:declarations[0]' PATH)");
   }
   return list as string[];
 }

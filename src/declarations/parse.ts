@@ -1,6 +1,6 @@
 import type { ErrorObject } from "ajv";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
-import { validateDeclarationsFile } from "../schemas.js";
+import { validateBaseUrl, validateDeclarationsFile, validateSipUrl } from "../schemas.js";
 import { parseReference, referenceText, type Declaration, type Problem, type SecretReference } from "./declaration.js";
 import { interpolate, type StackValues } from "./interpolate.js";
 
@@ -40,6 +40,10 @@ interface RawDeclaration {
   formerKeys?: string[];
 }
 
+// The yaml library refuses an alias expansion past this (a "billion laughs"); its default, 100, would
+// refuse a file of 100 configurations that each merge one fragment.
+const MAX_ALIAS_COUNT = 10_000;
+
 /** The plain string fields that may hold `${config:…}` and `${stack}`. */
 const TEMPLATE_FIELDS = ["name", "baseUrl", "sipUrl"] as const;
 
@@ -56,7 +60,7 @@ export function parseDeclarations(text: string, file: string, options: ParseOpti
   }
   const result: ParseResult = { declarations: [], problems: [] };
   for (const doc of nonEmpty) {
-    const one = new DocumentParser(doc, file, lineCounter, options).parse();
+    const one = new DocumentParser(doc, text, file, lineCounter, options).parse();
     result.declarations.push(...one.declarations);
     result.problems.push(...one.problems);
   }
@@ -71,9 +75,12 @@ interface Located {
 
 class DocumentParser {
   readonly #problems: Problem[] = [];
+  /** What the fields that held references resolved to, by JSON pointer: said with their problems. */
+  readonly #resolved = new Map<string, string>();
 
   constructor(
     readonly doc: Document,
+    readonly text: string,
     readonly file: string,
     readonly lineCounter: LineCounter,
     readonly options: ParseOptions,
@@ -87,7 +94,7 @@ class DocumentParser {
 
     let data: unknown;
     try {
-      data = doc.toJS();
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
       // The yaml library refuses an alias explosion (a "billion laughs"): say so where the document starts.
       this.#report(offsetOf(doc.contents), `cannot be read: ${(error as Error).message}`);
@@ -104,7 +111,9 @@ class DocumentParser {
       for (const e of errors) this.#schemaProblem(e);
       if (errors.length) return this.#result([]);
     }
-    return this.#result(this.#declarations(data as { configurations: Record<string, RawDeclaration> }));
+    const configurations = (data as { configurations: Record<string, RawDeclaration> }).configurations;
+    if (!this.#resolvedUrlsHold(configurations, left)) return this.#result([]);
+    return this.#result(this.#declarations({ configurations }));
   }
 
   /** Whether every alias has its anchor and every merge key merges mappings; says where not. */
@@ -136,11 +145,16 @@ class DocumentParser {
     const configurations = data.configurations;
     if (typeof configurations !== "object" || configurations === null) return left;
     for (const [key, raw] of Object.entries(configurations as Record<string, unknown>)) {
-      if (typeof raw !== "object" || raw === null) continue;
-      const declaration = raw as Record<string, unknown>;
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) continue;
+      // Copies: an alias gives several configurations one and the same object, which each resolves for itself.
+      const declaration = { ...(raw as Record<string, unknown>) };
+      (configurations as Record<string, unknown>)[key] = declaration;
       const fields: Array<[Record<string, unknown>, string, string[]]> = TEMPLATE_FIELDS.map((f) => [declaration, f, [f]]);
-      const meta = declaration.meta;
-      if (typeof meta === "object" && meta !== null) for (const m of Object.keys(meta)) fields.push([meta as Record<string, unknown>, m, ["meta", m]]);
+      if (typeof declaration.meta === "object" && declaration.meta !== null && !Array.isArray(declaration.meta)) {
+        const meta = { ...(declaration.meta as Record<string, unknown>) };
+        declaration.meta = meta;
+        for (const m of Object.keys(meta)) fields.push([meta, m, ["meta", m]]);
+      }
       for (const [holder, field, path] of fields) {
         const template = holder[field];
         if (typeof template !== "string") continue;
@@ -148,17 +162,52 @@ class DocumentParser {
         const { value, problems } = interpolate(template, full.join("."), this.options.stack);
         if (value !== undefined) {
           holder[field] = value;
+          if (value !== template) this.#resolved.set(pointer(full), value);
           continue;
         }
-        left.add(`/${full.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`);
+        left.add(pointer(full));
         const at = this.#locate(full);
         for (const p of problems) {
           const severity = p.unresolved ? this.options.unresolved : "error";
-          this.#report(offsetWithin(at.node, p.index), withVia(p.message, at.via), severity);
+          this.#report(this.#offsetOfReference(at.node, template, p.index), withVia(p.message, at.via), severity);
         }
       }
     }
     return left;
+  }
+
+  /** Whether every resolved baseUrl and sipUrl is one (a template that starts with a reference may not be); says where not. */
+  #resolvedUrlsHold(configurations: Record<string, RawDeclaration>, left: Set<string>): boolean {
+    const before = this.#problems.length;
+    for (const [key, raw] of Object.entries(configurations)) {
+      for (const [field, validate] of [["baseUrl", validateBaseUrl], ["sipUrl", validateSipUrl]] as const) {
+        const value = raw[field];
+        const path = ["configurations", key, field];
+        if (value === undefined || left.has(pointer(path)) || validate(value)) continue;
+        const at = this.#locate(path);
+        this.#report(offsetOf(at.node), withVia(`${path.join(".")}: ${FRIENDLY_PATTERN[field]}, and resolves to ${JSON.stringify(value)}`, at.via));
+      }
+    }
+    return this.#problems.length === before;
+  }
+
+  /**
+   * Where the reference that starts at `index` of a scalar's value is written: the same occurrence of
+   * it in the scalar's source (quotes, escapes, folding and indentation keep its text but move it).
+   */
+  #offsetOfReference(node: Node | null | undefined, value: string, index: number): number {
+    if (!isScalar(node) || !node.range) return offsetOf(node);
+    const end = value.indexOf("}", index);
+    const reference = value.slice(index, end < 0 ? undefined : end + 1);
+    let nth = 0;
+    for (let i = value.indexOf(reference); i >= 0 && i < index; i = value.indexOf(reference, i + 1)) nth++;
+    const source = this.text.slice(node.range[0], node.range[1]);
+    let at = -1;
+    for (let k = 0; k <= nth; k++) {
+      at = source.indexOf(reference, at + 1);
+      if (at < 0) return offsetOf(node);
+    }
+    return node.range[0] + at;
   }
 
   #declarations(data: { configurations: Record<string, RawDeclaration> }): Declaration[] {
@@ -221,8 +270,13 @@ class DocumentParser {
       );
     }
     const field = path.at(-1) ?? "";
+    const at = this.#locate(path);
     const message = e.keyword === "pattern" && FRIENDLY_PATTERN[field] ? FRIENDLY_PATTERN[field] : (e.message ?? "is invalid");
-    report(this.#locate(path), `${dotted(path)}: ${message}`);
+    const resolved = this.#resolved.get(e.instancePath);
+    const plain = (TEMPLATE_FIELDS as readonly string[]).includes(field) || path[2] === "meta" || /^api(Key|Secret)$/.test(field);
+    const template = !plain && isScalar(at.node) && typeof at.node.value === "string" && at.node.value.includes("${");
+    const why = resolved !== undefined ? `, and resolves to ${JSON.stringify(resolved)}` : template ? " (${…} is resolved in plain string fields only: name, baseUrl, sipUrl and meta values)" : "";
+    report(at, `${dotted(path)}: ${message}${why}`);
   }
 
   /** The node of the value at `path`, following aliases and merge keys as the YAML's meaning does. */
@@ -291,12 +345,7 @@ const firstLine = (message: string) => message.split("\n")[0]!;
 const offsetOf = (node: Node | null | undefined): number => node?.range?.[0] ?? 0;
 const withVia = (message: string, via: string[]): string => (via.length ? `${message} (${via.join(", ")})` : message);
 
-/** Where the character at `index` of a scalar's value is written, when it can tell (a quote moves it by one). */
-function offsetWithin(node: Node | null | undefined, index: number): number {
-  if (!isScalar(node)) return offsetOf(node);
-  const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE" ? 1 : 0;
-  return offsetOf(node) + quoted + index;
-}
+const pointer = (path: string[]): string => `/${path.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`;
 
 const FRIENDLY_PATTERN: Record<string, string> = {
   apiKey: "must be a secret reference such as ${env:NAME} or ${secret:KEY}, not a literal value",

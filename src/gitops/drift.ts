@@ -3,7 +3,7 @@ import { loadDeclarations } from "../declarations/load.js";
 import { clientFor, resolveSettings } from "../client/settings.js";
 import { compare } from "./compare.js";
 import type { DriftReport } from "./report.js";
-import { readStack, stackValues, type StackInfo } from "./stack.js";
+import { declarationPaths, readStack, stackValues, type StackInfo } from "./stack.js";
 
 export interface DriftOptions {
   /** Read API settings, secret values and state ids from this stack (read here, or already read). */
@@ -15,9 +15,16 @@ export interface DriftOptions {
   ignore?: string[] | undefined;
 }
 
-/** Declarations against the live configurations, with one list request. */
+/**
+ * Declarations against the live configurations, with one list request. Without paths, a stack's
+ * own declarations (its telephony:declarations).
+ */
 export async function driftReport(paths: string[], options: DriftOptions): Promise<DriftReport> {
   const stack: StackInfo | undefined = typeof options.stack === "string" ? await readStack(options.stack, options.cwd) : options.stack;
+  if (!paths.length) {
+    if (!stack) throw new Error("drift needs a file or directory, or --stack");
+    paths = declarationPaths(stack);
+  }
   // Without a stack there is nothing to resolve ${config:…} and ${stack} with, and nothing to compare.
   const { declarations, problems } = loadDeclarations(paths, {
     isSet: () => "set",

@@ -1,9 +1,7 @@
-import { resolve } from "node:path";
 import type { OpMap } from "@pulumi/pulumi/automation/index.js";
-import { configuredPaths } from "../declarations/load.js";
 import { driftReport } from "./drift.js";
 import { upWouldChange, type DriftReport } from "./report.js";
-import { readStack } from "./stack.js";
+import { declarationPaths, readStack } from "./stack.js";
 
 export interface PassResult {
   report: DriftReport;
@@ -28,12 +26,11 @@ export interface PassOptions {
  */
 export async function reconcilePass(options: PassOptions): Promise<PassResult> {
   const info = await readStack(options.stack, options.cwd);
-  const declarations = configuredPaths(info.config["telephony:declarations"]).map((path) => resolve(options.cwd, path));
-  const report = await driftReport(declarations, { ...options, stack: info });
+  const report = await driftReport(declarationPaths(info), { ...options, stack: info });
   if (!options.apply || !upWouldChange(report)) return { report };
   // Loaded only here: the Automation API takes a while to load, and a pass that writes nothing needs none of it.
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
-  const stack = await LocalWorkspace.selectStack({ stackName: options.stack, workDir: options.cwd });
+  const stack = await LocalWorkspace.selectStack({ stackName: options.stack, workDir: info.dir });
   const up = await stack.up({ refresh: true });
   return { report, applied: up.summary.resourceChanges };
 }

@@ -1,17 +1,21 @@
 // What a stack knows: its config (API settings, secret values) and the ids in its state. Read with
 // the Pulumi CLI, as a user would, from the project directory.
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import type { StackValues } from "../declarations/interpolate.js";
+import { configuredPaths } from "../declarations/load.js";
 import { RESOURCE_TYPE } from "../provider/resource-type.js";
 
 const run = promisify(execFile);
 
 export interface StackInfo {
+  /** The stack's own name, as its program sees it (`prod`, also for `acme/telephony/prod`). */
   name: string;
+  /** The Pulumi project's directory: where Pulumi.yaml is, at or above where the command runs. */
+  dir: string;
   /** Fully qualified config keys (`telephony:apiUrl`, `<project>:twilioApiSecret`) → values, secrets decrypted. */
   config: Record<string, string>;
   /** The fully qualified keys whose values are secrets. */
@@ -31,11 +35,20 @@ async function pulumi(args: string[], cwd: string): Promise<string> {
   }
 }
 
+/** The directory of the Pulumi project that `cwd` is in, as the Pulumi CLI finds it. */
+function projectDir(cwd: string): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "Pulumi.yaml"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no Pulumi.yaml in ${cwd} or above it: --stack runs in a Pulumi project`);
+  }
+}
+
 export async function readStack(stack: string, cwd: string): Promise<StackInfo> {
-  const project = String((parse(readFileSync(join(cwd, "Pulumi.yaml"), "utf8")) as { name?: unknown }).name ?? "");
+  const dir = projectDir(cwd);
+  const project = String((parse(readFileSync(join(dir, "Pulumi.yaml"), "utf8")) as { name?: unknown }).name ?? "");
   const [configJson, stateJson] = await Promise.all([
-    pulumi(["config", "--json", "--show-secrets", "--stack", stack], cwd),
-    pulumi(["stack", "export", "--stack", stack], cwd),
+    pulumi(["config", "--json", "--show-secrets", "--stack", stack], dir),
+    pulumi(["stack", "export", "--stack", stack], dir),
   ]);
   const entries = Object.entries(JSON.parse(configJson) as Record<string, { value?: unknown; secret?: boolean }>).filter(([, v]) => v.value !== undefined);
   const config = Object.fromEntries(entries.map(([k, v]) => [k, String(v.value)]));
@@ -46,8 +59,12 @@ export async function readStack(stack: string, cwd: string): Promise<StackInfo> 
     // A resource pending deletion (the old half of a replacement that could not finish) is not the key's.
     if (r.type === RESOURCE_TYPE && r.id && !r.delete) stateIds.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), Number(r.id));
   }
-  return { name: stack, config, secretKeys, project, stateIds };
+  return { name: stack.slice(stack.lastIndexOf("/") + 1), dir, config, secretKeys, project, stateIds };
 }
+
+/** The declarations the stack's program reads: its telephony:declarations, relative to the project. */
+export const declarationPaths = (info: StackInfo): string[] =>
+  configuredPaths(info.config["telephony:declarations"]).map((path) => resolve(info.dir, path));
 
 /** What `${config:…}` and `${stack}` resolve to for this stack, as its program resolves them. */
 export const stackValues = (info: StackInfo): StackValues => ({

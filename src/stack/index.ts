@@ -5,4 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { configuredPaths } from "../declarations/load.js";
 import { declareConfigurations } from "./program.js";
 
-export const configurations = declareConfigurations(configuredPaths(new pulumi.Config("telephony").get("declarations")));
+const paths = (() => {
+  try {
+    return configuredPaths(new pulumi.Config("telephony").get("declarations"));
+  } catch (error) {
+    throw new pulumi.RunError((error as Error).message);
+  }
+})();
+
+export const configurations = declareConfigurations(paths);

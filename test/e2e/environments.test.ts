@@ -77,6 +77,8 @@ describe("examples/environments: one folder of declarations, a stack per environ
       await pulumi(stack, ["preview", "--expect-no-changes"]);
       expect(await cli(["drift", "telephony", "--stack", stack])).toMatchObject({ code: 0 });
     }
+    // A stack named in full is the same stack: ${stack} is its own name, as in its program.
+    expect(await cli(["drift", "--stack", "organization/telephony-environments/dev"])).toMatchObject({ code: 0 });
 
     // Without --stack nothing is resolved: validate warns, drift refuses to compare templates.
     const unresolved = await cli(["validate", "telephony"]);
@@ -104,6 +106,8 @@ describe("examples/environments: one folder of declarations, a stack per environ
     await pulumi("prod", ["up", "--yes", "--skip-preview"]);
     expect((await live("prod-org")).map((c) => c.name)).toContain("Vodafone (prod)");
     expect(await cli(["validate", "--stack", "prod"])).toMatchObject({ code: 0 });
+    // drift --stack alone reads the same list: nothing would be deleted.
+    expect(await cli(["drift", "--stack", "prod"])).toMatchObject({ code: 0 });
     expect(await api.clientWith({ orgHandle: "dev-org" }).list()).toEqual(devBefore);
     // The same key in both folders stays an error naming both, and nothing changes.
     writeFileSync(join(dir, "prod-only", "again.yaml"), "configurations:\n  jio-backup:\n    provider: 2\n");

@@ -1,6 +1,10 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
+import { validateDeclarationsFile } from "../../src/schemas.js";
 import { formatProblem } from "../../src/declarations/declaration.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { REPO } from "../helpers/project.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configuredPaths, loadDeclarations } from "../../src/declarations/load.js";
@@ -159,9 +163,17 @@ configurations:
     expect(messages(text)).toEqual(["telephony.yaml:1:1: a declarations document is a mapping with configurations: (and x- fragments)"]);
   });
 
-  it("refuses an alias explosion", () => {
-    const text = "x-a: &a [x,x,x,x,x,x,x,x,x,x]\nx-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nx-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nx-d: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\nconfigurations: {}\n";
-    expect(messages(text)).toEqual([expect.stringMatching(/^telephony\.yaml:1:1: cannot be read: Excessive alias count/)]);
+  it("refuses an alias explosion, but not a large file that merges one fragment everywhere", () => {
+    const levels = ["x-a: &a [x,x,x,x,x,x,x,x,x,x]"];
+    for (const [i, name] of ["b", "c", "d", "e", "f"].entries()) levels.push(`x-${name}: &${name} [${Array(10).fill(`*${"abcde"[i]}`).join(",")}]`);
+    expect(messages(`${levels.join("\n")}\nconfigurations: {}\n`)).toEqual([expect.stringMatching(/^telephony\.yaml:1:1: cannot be read: Excessive alias count/)]);
+
+    const many = ["x-base: &base {provider: 3}", "x-more: &more {<<: *base, active: false}", "configurations:"];
+    for (let i = 0; i < 1000; i++) many.push(`  c${i}: {<<: *more, name: C${i}}`);
+    const { declarations, problems } = parse(`${many.join("\n")}\n`);
+    expect(problems).toEqual([]);
+    expect(declarations).toHaveLength(1000);
+    expect(declarations[999]).toMatchObject({ provider: 3, active: false, name: "C999" });
   });
 });
 
@@ -216,7 +228,50 @@ configurations:
     expect(result.problems.map((p) => formatProblem(p))).toEqual([
       "telephony.yaml:5:11: configurations.a.name: \${config:nope}: stack prod has no config nope (pulumi config set nope … --stack prod)",
       "telephony.yaml:6:17: configurations.a.sipUrl: \${config:token}: stack config token is a secret, and configurations.a.sipUrl is a plain field; a secret goes only in apiKey or apiSecret, as \${secret:token}",
-      "telephony.yaml:4:14: configurations.a.baseUrl: must be an http:// or https:// URL",
+      'telephony.yaml:4:14: configurations.a.baseUrl: must be an http:// or https:// URL, and resolves to "prod.example.com"',
+    ]);
+  });
+
+  it("resolves a value reached through an alias for each configuration on its own, and only once", () => {
+    const config = { kind: "plain", value: "literal \${stack} text" } as const;
+    const stack: StackValues = { name: "dev", config: () => config };
+    const text = `x-meta: &meta
+  note: \${config:note}
+  price: "USD $\${AMOUNT}"
+configurations:
+  one: &one {provider: 1, name: "One \${stack}", meta: *meta}
+  two: {provider: 2, meta: *meta}
+  three: *one
+`;
+    const { declarations, problems } = parse(text, { ...allSet, stack });
+    expect(problems).toEqual([]);
+    expect(declarations.map((d) => [d.key, d.name, d.meta])).toEqual([
+      ["one", "One dev", { note: "literal \${stack} text", price: "USD \${AMOUNT}" }],
+      ["two", "two", { note: "literal \${stack} text", price: "USD \${AMOUNT}" }],
+      ["three", "One dev", { note: "literal \${stack} text", price: "USD \${AMOUNT}" }],
+    ]);
+  });
+
+  it.each([
+    ["plain", "    name: a \${config:nope}\n", "4:13"],
+    ["double-quoted with escapes", '    name: "\\u00e9\\t \${config:nope}"\n', "4:21"],
+    ["single-quoted with ''", "    name: 'it''s \${config:nope}'\n", "4:18"],
+    ["folded", "    name: >\n      folded\n      \${config:nope}\n", "6:7"],
+    ["block", "    name: |-\n      block \${config:nope}\n", "5:13"],
+    ["twice, the second one bad", "    name: \${config:ok} \${config:nope} \${config:nope}\n", "4:24"],
+  ])("points at a reference in a %s scalar", (_style, field, position) => {
+    const stack: StackValues = { name: "dev", config: (key) => (key === "ok" ? { kind: "plain", value: "x" } : { kind: "unset" }) };
+    const problems = parse(`configurations:\n  a:\n    provider: 1\n${field}`, { ...allSet, stack }).problems;
+    expect(problems.map((p) => `${p.line}:${p.col}`)[0]).toBe(position);
+  });
+
+  it("says that a reference is resolved in plain string fields only, and what a URL resolved to", () => {
+    expect(messages("configurations:\n  a:\n    provider: \${config:provider}\n", withStack)).toEqual([
+      "telephony.yaml:3:15: configurations.a.provider: must be integer (${…} is resolved in plain string fields only: name, baseUrl, sipUrl and meta values)",
+    ]);
+    const odd: StackValues = { name: "dev", config: () => ({ kind: "plain", value: "\${config:x}.example.com" }) };
+    expect(messages("configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:host}\n", { ...allSet, stack: odd })).toEqual([
+      'telephony.yaml:4:14: configurations.a.baseUrl: must be an http:// or https:// URL, and resolves to "\${config:x}.example.com"',
     ]);
   });
 
@@ -225,6 +280,17 @@ configurations:
       "telephony.yaml:4:15: configurations.a.name: \${env:KEY}: a secret reference goes only in apiKey or apiSecret, as the whole value",
       "telephony.yaml:5:13: configurations.a.apiKey: must be a secret reference such as \${env:NAME} or \${secret:KEY}, not a literal value",
     ]);
+  });
+});
+
+describe("the schema, as an editor applies it to a file as written", () => {
+  it("accepts examples/environments, references and fragments included", () => {
+    const dir = join(REPO, "examples/environments/telephony");
+    for (const file of readdirSync(dir)) {
+      for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"), { merge: true })) {
+        expect(validateDeclarationsFile(doc.toJS()), `${file}: ${JSON.stringify(validateDeclarationsFile.errors)}`).toBe(true);
+      }
+    }
   });
 });
 
@@ -238,8 +304,9 @@ describe("configuredPaths (stack config telephony:declarations)", () => {
     expect(configuredPaths(value)).toEqual(paths);
   });
 
-  it.each(["[]", '["a", 1]', "[not json", '[""]'])("refuses %j", (value) => {
-    expect(() => configuredPaths(value)).toThrow(`telephony:declarations must be a path or a non-empty list of paths, not ${value}`);
+  it.each(["[]", '["a", 1]', "[not-json-SECRET", '[""]'])("refuses %j, without quoting it (it may be a secret set by mistake)", (value) => {
+    expect(() => configuredPaths(value)).toThrow(/^telephony:declarations must be a path or a non-empty list of paths \(pulumi config set --path/);
+    expect(() => configuredPaths(value)).not.toThrow(value);
   });
 });
 
