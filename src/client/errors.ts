@@ -34,6 +34,8 @@ export interface ApiErrorDetails extends RequestInfo {
    * configuration: a foreign 404 is not "deleted".
    */
   foreign?: boolean | undefined;
+  /** What this client made of the answer, said after the API's own message. */
+  note?: string | undefined;
 }
 
 /** The API answered, with an error status or with a body that breaks the contract. */
@@ -78,6 +80,7 @@ export class TelephonyApiError extends Error {
     const fields = Object.entries(fieldErrors).map(([f, r]) => `${f}: ${r.join(", ")}`);
     if (fields.length) parts.push(`(${fields.join("; ")})`);
     if (bodyExcerpt !== undefined) parts.push(`body: ${JSON.stringify(bodyExcerpt)}`);
+    if (details.note) parts.push(details.note);
     if (details.requestId) parts.push(`[request id ${details.requestId}]`);
     if (details.attempts > 1) parts.push(`after ${details.attempts} attempts`);
     super(parts.join(" — "));

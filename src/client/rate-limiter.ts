@@ -12,8 +12,9 @@
 // - Pacing under the limit for long would let the API save up and lose the rest, so the pace starts
 //   just under the measure and grows as CUBIC does: slowly past the measure, then faster, so that 429s
 //   stay rare near it and a measure that came out low is soon left behind.
-// - The pace never grows past twice what the client asked of it in the last second: a pace nobody
-//   uses says nothing about the API (TCP's window validation).
+// - The pace never grows past twice what the client sent in the last second: a pace nobody uses says
+//   nothing about the API (TCP's window validation). And while nothing gets through at all, it does not
+//   grow: a 429 then halves it, down to one request every 5 seconds, until an answer gets through.
 // - A slot reserved at an older pace is void (`epoch`): after a 429, and once the pace has grown well
 //   past it, everyone waiting reserves again.
 
@@ -32,7 +33,8 @@ const BACK_TO_MEASURE_S = 2;
 const BACK_TO_MEASURE_REQUESTS = 10;
 const BACK_TO_MEASURE_PAUSES = 4;
 const BACK_TO_MEASURE_MAX_S = 60;
-// One 429 takes the rate the pace grows around down to this share of the last one at most.
+// One 429 takes the pace down to this share of what the client was sending at most (its pace, or less
+// when it used less), as TCP's CUBIC does: a span spent partly under the limit measures less than it.
 const MAX_DECREASE = 0.7;
 const WINDOW_MS = 1_000;
 // Pace left unused this long lets the API save up again, so the next 429 measures nothing.
@@ -40,7 +42,7 @@ const IDLE_MS = 1_000;
 const MIN_RATE = 0.2;
 // Slots reserved at a pace this many times slower than the current one are reserved again.
 const REGROWN = 1.25;
-// Longer than this, a Retry-After is not waited for here: the transport fails the call instead.
+// Longer than this, a Retry-After is not waited for here: the transport fails calls instead, until then.
 export const MAX_PAUSE_MS = 5 * 60_000;
 
 export class RateLimiter {
@@ -63,9 +65,13 @@ export class RateLimiter {
   /** When the last counted 429 came back, while the measure holds. */
   #emptyAt: number | undefined;
   #acceptedSinceEmpty = 0;
-  /** Times of the answers the API let through, and of the slots reserved, in the last window. */
+  /** Nothing got through between the last two 429s: the pace holds until something does. */
+  #holding = false;
+  /** The API asked to wait longer than anyone waits here: until then every call fails at once. */
+  #refusingUntil = 0;
+  /** Times of the answers the API let through, and of all its answers, in the last window. */
   readonly #accepted: number[] = [];
-  readonly #reserved: number[] = [];
+  readonly #answered: number[] = [];
 
   constructor(options: RateLimiterOptions = {}) {
     this.cap(options.ceiling);
@@ -82,7 +88,6 @@ export class RateLimiter {
   reserve(now: number): number {
     let start = Math.max(now, this.#pausedUntil);
     if (this.rate !== undefined && start - this.#nextStart > IDLE_MS) this.#emptyAt = undefined;
-    record(this.#reserved, now);
     this.#grow(now);
     if (this.rate !== undefined) {
       start = Math.max(start, this.#nextStart);
@@ -95,15 +100,27 @@ export class RateLimiter {
   accepted(now: number): void {
     this.#acceptedSinceEmpty++;
     record(this.#accepted, now);
+    record(this.#answered, now);
+    if (this.#holding) {
+      this.#holding = false;
+      this.#growingSince = Math.max(now, this.#pausedUntil);
+    }
+  }
+
+  /** Milliseconds left during which the API refuses everyone for longer than anyone waits here. */
+  refusing(now: number): number {
+    return Math.max(0, this.#refusingUntil - now);
   }
 
   /** A 429: everyone waits `retryAfterMs` (when given), and the pace goes just under what the API allows. */
   throttled(now: number, retryAfterMs: number | undefined): void {
+    record(this.#answered, now);
     const pause = retryAfterMs !== undefined && retryAfterMs >= 0 ? Math.min(retryAfterMs, MAX_PAUSE_MS) : undefined;
     if (pause !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, now + pause);
+    if (retryAfterMs !== undefined && retryAfterMs > MAX_PAUSE_MS) this.#refusingUntil = Math.max(this.#refusingUntil, now + retryAfterMs);
     if (this.#emptyAt === undefined || now - this.#emptyAt >= COUNTED_INTERVAL_MS) {
-      this.#lastPauseMs = pause ?? 0;
       this.#base = this.#nextBase(now);
+      this.#lastPauseMs = pause ?? 0;
       this.#growingSince = Math.max(now, this.#pausedUntil);
       this.#emptyAt = now;
       this.#acceptedSinceEmpty = 0;
@@ -126,7 +143,7 @@ export class RateLimiter {
 
   #nextBase(now: number): number {
     const through = inWindow(this.#accepted, now);
-    const previous = this.#base;
+    this.#holding = false;
     const measurable = this.#emptyAt !== undefined && this.#acceptedSinceEmpty > 0;
     if (measurable) {
       const measured = this.#acceptedSinceEmpty / ((now - this.#emptyAt!) / 1000);
@@ -134,22 +151,25 @@ export class RateLimiter {
       // last second says more, and the next 429 measures.
       const slowStart = this.#guessing ? through : 0;
       this.#guessing = false;
-      return Math.max(measured, slowStart, (previous ?? 0) * MAX_DECREASE, MIN_RATE);
+      this.#grow(now);
+      const sending = Math.min(this.rate ?? Infinity, (inWindow(this.#answered, now) * 1000) / WINDOW_MS);
+      return Math.max(measured, slowStart, sending * MAX_DECREASE, MIN_RATE);
     }
     this.#guessing = true;
+    this.#holding = this.#emptyAt !== undefined && this.#acceptedSinceEmpty === 0;
     return Math.max(through > 0 ? through : (this.rate ?? 2) / 2, MIN_RATE);
   }
 
   #grow(now: number): void {
     if (this.#base === undefined) return;
-    const seconds = Math.max(0, now - this.#growingSince) / 1000;
+    const seconds = this.#holding ? 0 : Math.max(0, now - this.#growingSince) / 1000;
     const back = Math.min(
       BACK_TO_MEASURE_MAX_S,
       Math.max(BACK_TO_MEASURE_S, BACK_TO_MEASURE_REQUESTS / this.#base, (this.#lastPauseMs / 1000) * BACK_TO_MEASURE_PAUSES),
     );
     const growth = this.#guessing ? 2 ** Math.min(seconds, 64) : 1 + (1 - BELOW_MEASURED) * ((seconds - back) / back) ** 3;
-    const asked = (2 * inWindow(this.#reserved, now) * 1000) / WINDOW_MS;
-    const pace = Math.max(MIN_RATE, Math.min(this.#base * growth, Math.max(this.#base, asked)));
+    const sent = (inWindow(this.#answered, now) * 1000) / WINDOW_MS;
+    const pace = Math.max(MIN_RATE, Math.min(this.#base * growth, Math.max(this.#base, 2 * sent)));
     this.rate = Math.min(this.#ceiling ?? Infinity, pace);
     if (this.rate > (this.#epochRate ?? Infinity) * REGROWN) this.#renew(now);
   }

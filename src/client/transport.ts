@@ -132,8 +132,16 @@ export class Transport {
     const timeout = Math.min(this.#options.timeoutMs, this.#options.deadlineMs);
     let throttledSince: number | undefined;
 
+    const info = (attempts: number) => ({ method: request.method, path: request.path, attempts, url: this.#origin + this.#basePath + request.path });
+    let note: string | undefined;
+
     for (let attempt = 1; ; ) {
-      if (SHARED_PACE) deadline += await this.#awaitSlot();
+      if (SHARED_PACE) {
+        const waited = await this.#awaitSlot();
+        // Not sent: the API asked everyone to wait longer than this client waits.
+        if (waited === "refused") throw new TelephonyApiError({ ...info(attempt - 1), status: 429, note: this.#tooLong(this.#limiter.refusing(clock())) }, secrets);
+        deadline += waited;
+      }
       let answer: Answer | undefined;
       let failure: Failure | undefined;
       try {
@@ -162,6 +170,7 @@ export class Transport {
           throttledSince ??= now;
           // Past its budget, or asked to wait past it, a call fails rather than wait on.
           if (now + (retryAfter ?? 0) - throttledSince < MAX_THROTTLED_MS) continue;
+          note = retryAfter !== undefined && retryAfter > MAX_THROTTLED_MS ? this.#tooLong(retryAfter) : `rate limited for ${Math.round(MAX_THROTTLED_MS / 60_000)} minutes`;
         } else if (attempt < this.#policy.maxAttempts && now + (retryAfter ?? 0) + timeout <= deadline) {
           await sleep(retryAfter ?? 0);
           attempt++;
@@ -182,17 +191,25 @@ export class Transport {
         continue;
       }
 
-      const info = { method: request.method, path: request.path, attempts: attempt, url: this.#origin + this.#basePath + request.path };
-      if (!answer) throw new TelephonyNetworkError({ ...info, ...failure! }, secrets);
-      return interpret<T>(answer, info, secrets);
+      if (!answer) throw new TelephonyNetworkError({ ...info(attempt), ...failure! }, secrets);
+      return interpret<T>(answer, { ...info(attempt), note }, secrets);
     }
   }
 
-  /** Waits for this request's slot in the shared pace, reserving again when the pace changed meanwhile; resolves to the time waited. */
-  async #awaitSlot(): Promise<number> {
+  #tooLong(waitMs: number): string {
+    return `the API asks to wait ${Math.ceil(waitMs / 1000)} s more (Retry-After), longer than this client waits (${MAX_THROTTLED_MS / 1000} s): try again later`;
+  }
+
+  /**
+   * Waits for this request's slot in the shared pace, reserving again when the pace changed meanwhile;
+   * resolves to the time waited, or to "refused" when the API asked everyone to wait longer than this
+   * client waits.
+   */
+  async #awaitSlot(): Promise<number | "refused"> {
     const limiter = this.#limiter;
     const started = clock();
     for (;;) {
+      if (limiter.refusing(clock()) > 0) return "refused";
       let wait = limiter.reserve(clock());
       const epoch = limiter.epoch;
       while (wait > 0 && limiter.epoch === epoch) {
@@ -247,6 +264,7 @@ interface AnswerInfo {
   path: string;
   attempts: number;
   url: string;
+  note?: string | undefined;
 }
 
 /** The contract's envelope: every JSON answer of the API is one; a proxy's page or bare JSON is not. */

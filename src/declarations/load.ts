@@ -27,6 +27,10 @@ export function declarationFiles(paths: string[]): { files: string[]; problems: 
   return { files: [...new Map(files.map((f) => [resolve(f), f])).values()], problems };
 }
 
+/** Never quoted: its value would be shown in every message about a path. */
+export const DECLARATIONS_NOT_SECRET =
+  "telephony:declarations is set as a secret; paths are not secret: pulumi config set telephony:declarations PATH (without --secret)";
+
 /**
  * The paths that stack config `telephony:declarations` names: one path, or a list of them (Pulumi
  * hands a list over as JSON); unset, ./telephony.

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import type { StackValues } from "../declarations/interpolate.js";
-import { configuredPaths } from "../declarations/load.js";
+import { configuredPaths, DECLARATIONS_NOT_SECRET } from "../declarations/load.js";
 import { RESOURCE_TYPE } from "../provider/resource-type.js";
 
 const run = promisify(execFile);
@@ -63,8 +63,10 @@ export async function readStack(stack: string, cwd: string): Promise<StackInfo> 
 }
 
 /** The declarations the stack's program reads: its telephony:declarations, relative to the project. */
-export const declarationPaths = (info: StackInfo): string[] =>
-  configuredPaths(info.config["telephony:declarations"]).map((path) => resolve(info.dir, path));
+export function declarationPaths(info: StackInfo): string[] {
+  if (info.secretKeys.has("telephony:declarations")) throw new Error(DECLARATIONS_NOT_SECRET);
+  return configuredPaths(info.config["telephony:declarations"]).map((path) => resolve(info.dir, path));
+}
 
 /** What `${config:…}` and `${stack}` resolve to for this stack, as its program resolves them. */
 export const stackValues = (info: StackInfo): StackValues => ({

@@ -72,18 +72,24 @@ export function declareConfigurations(sources: string | string[]): pulumi.Output
   );
 }
 
+// Set by every Node.js language host from the engine's list of secret keys; not in the typings.
+const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+
+/** Whether the stack holds `key` (fully qualified) as a secret; throws where this @pulumi/pulumi cannot tell. */
+export function isSecretConfig(key: string): boolean {
+  if (!isConfigSecret) throw new Error(`cannot tell whether stack config ${key} is a secret with this @pulumi/pulumi (3.139 or later is needed)`);
+  return isConfigSecret(key);
+}
+
 /** The stack being run, for `${config:…}` (a plain value of the project's config) and `${stack}`. */
 function thisStack(project: string): StackValues {
-  // Set by every Node.js language host from the engine's list of secret keys; not in the typings.
-  const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
   return {
     name: pulumi.getStack(),
     config(key) {
       const full = `${project}:${key}`;
       const value = pulumi.runtime.getConfig(full);
       if (value === undefined) return { kind: "unset" };
-      if (!isConfigSecret) throw new Error(`cannot tell whether stack config ${key} is a secret with this @pulumi/pulumi; \${config:…} needs 3.139 or later`);
-      return isConfigSecret(full) ? { kind: "secret" } : { kind: "plain", value };
+      return isSecretConfig(full) ? { kind: "secret" } : { kind: "plain", value };
     },
   };
 }

@@ -228,7 +228,13 @@ describe("retries, against the server's fault injection", () => {
     api = await startApi({ faults: { retryAfterSeconds: 3600 } });
     api.server.faults.inject("429", 1);
     const started = Date.now();
-    expect(await caught(api.client.list())).toMatchObject({ status: 429 });
+    const error = await caught(api.client.list());
+    expect(error).toMatchObject({ status: 429 });
+    expect(error.message).toMatch(/the API asks to wait 3600 s more \(Retry-After\), longer than this client waits \(300 s\): try again later/);
+    // Every other call fails at once too, without sending anything, rather than wait 5 minutes.
+    const next = await caught(api.clientWith({}).get(1));
+    expect(next).toMatchObject({ status: 429, attempts: 0 });
+    expect(next.message).toMatch(/the API asks to wait 3\d{3} s more/);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(api.server.requests.map((r) => r.status)).toEqual([429]);
   });

@@ -4,9 +4,14 @@ import { describe, expect, it } from "vitest";
 import { RateLimiter } from "../../src/client/rate-limiter.js";
 import { startApi, type Api } from "../helpers/api.js";
 
-/** Reserves `count` slots over the second before `now`: a client asking for that many. */
+/** Sends `count` requests over the second before `now`, all let through: a client asking for that many. */
 const ask = (l: RateLimiter, now: number, count = 100) => {
-  for (let i = 0; i < count; i++) l.reserve(now - 1000 + ((i + 1) * 1000) / count);
+  for (let i = 0; i < count; i++) {
+    const t = now - 1000 + ((i + 1) * 1000) / count;
+    l.reserve(t);
+    l.accepted(t);
+  }
+  l.tick(now);
 };
 
 /** A limiter whose pace has just been measured at `rate` (at 4000 ms, no Retry-After). */
@@ -70,11 +75,43 @@ describe("RateLimiter arithmetic", () => {
     expect(m.rate).toBeCloseTo(8 * 0.95);
   });
 
-  it("one 429 takes the pace down by 30% at most", () => {
+  it("while nothing gets through, a 429 halves the pace and it does not grow, down to one request every 5 s", () => {
+    const l = measuredAt(8);
+    const paces: number[] = [];
+    for (let t = 5000; t <= 12_000; t += 1000) {
+      l.reserve(t);
+      l.throttled(t, undefined);
+      paces.push(Number(l.rate!.toFixed(2)));
+    }
+    expect(paces).toEqual([3.98, 1.99, 0.99, 0.5, 0.25, 0.2, 0.2, 0.2]);
+    l.tick(60_000);
+    expect(l.rate).toBe(0.2);
+    l.accepted(60_000); // something got through: the slow start resumes
+    ask(l, 62_000, 3);
+    expect(l.rate).toBeCloseTo(0.8);
+  });
+
+  it("a Retry-After longer than 5 minutes: everyone waits 5 minutes, and it says how long the API refuses", () => {
+    const l = new RateLimiter();
+    l.throttled(0, 3_600_000);
+    expect(l.reserve(0)).toBe(300_000);
+    expect(l.refusing(1000)).toBe(3_599_000);
+    expect(l.refusing(3_600_000)).toBe(0);
+  });
+
+  it("one 429 takes what the client was sending down by 30% at most", () => {
     const l = measuredAt(10);
-    l.accepted(4500);
-    l.throttled(6000, undefined); // 1 let through in 2 s
-    expect(l.rate).toBeCloseTo(10 * 0.7 * 0.95);
+    for (let t = 4500; t < 13_000; t += 500) {
+      l.reserve(t); // 2/s, well under the pace
+      l.accepted(t);
+    }
+    ask(l, 14_000, 10); // then a second at 10/s, answered, and a 429
+    l.throttled(14_000, undefined); // 27 let through in 10 s: 2.7/s; 11 answers in the last second
+    expect(l.rate).toBeCloseTo(11 * 0.7 * 0.95, 1);
+    const idle = measuredAt(10);
+    idle.accepted(4500);
+    idle.throttled(6000, undefined); // sending nearly nothing: the measure, 0.5/s, stands (or 0.7 of the 1 sent)
+    expect(idle.rate).toBeCloseTo(0.7 * 0.95);
   });
 
   it("counts one 429 per interval: those of requests already in flight say nothing new", () => {
@@ -134,7 +171,7 @@ describe("RateLimiter arithmetic", () => {
     expect(l.rate).toBeCloseTo(rate);
   });
 
-  it("grows no further than twice what it was asked for in the last second", () => {
+  it("grows no further than twice what it sent in the last second", () => {
     const l = measuredAt(5);
     ask(l, 30_000, 3); // 3 asked in the last second, 25 s on
     expect(l.rate).toBeCloseTo(6);
@@ -163,10 +200,7 @@ describe("RateLimiter arithmetic", () => {
     expect(l.rate).toBeCloseTo(16); // doubling
   });
 
-  it("waits a Retry-After of 5 minutes at most, and ignores a negative one", () => {
-    const l = new RateLimiter();
-    l.throttled(0, 3_600_000);
-    expect(l.reserve(0)).toBe(300_000);
+  it("ignores a negative Retry-After", () => {
     const m = new RateLimiter();
     m.throttled(0, -5);
     expect(m.reserve(0)).toBe(0);
