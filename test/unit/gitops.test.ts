@@ -11,6 +11,7 @@ import { compare } from "../../src/gitops/compare.js";
 import { parseDuration } from "../../src/gitops/duration.js";
 import { renderMarkdown, renderText } from "../../src/gitops/render.js";
 import { exitCodeFor } from "../../src/gitops/report.js";
+import { declarationPaths, stackValues, type StackInfo } from "../../src/gitops/stack.js";
 import { validateDeclarations } from "../../src/gitops/validate.js";
 
 const live = (over: Partial<ProviderConfiguration> & { id: number; name: string }): ProviderConfiguration => ({
@@ -297,6 +298,36 @@ describe("validateDeclarations", () => {
       "b.yaml:8 warning configurations.three.apiKey: ${env:UNSET_FOR_SURE_123}: environment variable UNSET_FOR_SURE_123 is not set",
       "b.yaml:9 warning configurations.three.apiSecret: ${env:EMPTY_IN_CI}: environment variable EMPTY_IN_CI is empty; a declared secret needs a value (leave apiSecret out to leave the live one alone)",
     ]);
+  });
+});
+
+describe("what a stack read by the CLI resolves to", () => {
+  const info = (config: Record<string, string>, secretKeys: string[] = []): StackInfo => ({
+    name: "prod",
+    dir: "/project",
+    config,
+    secretKeys: new Set(secretKeys),
+    project: "voice",
+    stateIds: new Map(),
+  });
+
+  it("reads telephony:declarations, one path or a list, relative to the project", () => {
+    expect(declarationPaths(info({}))).toEqual(["/project/telephony"]);
+    expect(declarationPaths(info({ "telephony:declarations": '["shared","prod-only"]' }))).toEqual(["/project/shared", "/project/prod-only"]);
+  });
+
+  it("refuses a telephony:declarations set as a secret, without showing it", () => {
+    const secret = info({ "telephony:declarations": "SECRET-PATH-1" }, ["telephony:declarations"]);
+    expect(() => declarationPaths(secret)).toThrow(/telephony:declarations is set as a secret; paths are not secret/);
+    expect(() => declarationPaths(secret)).not.toThrow(/SECRET-PATH-1/);
+  });
+
+  it("gives ${config:…} the project's plain values, refuses its secrets, and ${stack} the stack's own name", () => {
+    const values = stackValues(info({ "voice:sipDomain": "sip.example.com", "voice:token": "t0k3n", "telephony:orgHandle": "o" }, ["voice:token"]));
+    expect(values.name).toBe("prod");
+    expect(values.config("sipDomain")).toEqual({ kind: "plain", value: "sip.example.com" });
+    expect(values.config("token")).toEqual({ kind: "secret" });
+    expect(values.config("orgHandle")).toEqual({ kind: "unset" });
   });
 });
 
