@@ -152,12 +152,17 @@ export class RateLimiter {
       const slowStart = this.#guessing ? through : 0;
       this.#guessing = false;
       this.#grow(now);
-      const sending = Math.min(this.rate ?? Infinity, (inWindow(this.#answered, now) * 1000) / WINDOW_MS);
+      const sending = Math.min(this.rate ?? Infinity, this.#sent(now));
       return Math.max(measured, slowStart, sending * MAX_DECREASE, MIN_RATE);
     }
     this.#guessing = true;
     this.#holding = this.#emptyAt !== undefined && this.#acceptedSinceEmpty === 0;
     return Math.max(through > 0 ? through : (this.rate ?? 2) / 2, MIN_RATE);
+  }
+
+  /** Requests per second the API answered (sent, as far as it knows) in the last window. */
+  #sent(now: number): number {
+    return (inWindow(this.#answered, now) * 1000) / WINDOW_MS;
   }
 
   #grow(now: number): void {
@@ -168,8 +173,7 @@ export class RateLimiter {
       Math.max(BACK_TO_MEASURE_S, BACK_TO_MEASURE_REQUESTS / this.#base, (this.#lastPauseMs / 1000) * BACK_TO_MEASURE_PAUSES),
     );
     const growth = this.#guessing ? 2 ** Math.min(seconds, 64) : 1 + (1 - BELOW_MEASURED) * ((seconds - back) / back) ** 3;
-    const sent = (inWindow(this.#answered, now) * 1000) / WINDOW_MS;
-    const pace = Math.max(MIN_RATE, Math.min(this.#base * growth, Math.max(this.#base, 2 * sent)));
+    const pace = Math.max(MIN_RATE, Math.min(this.#base * growth, Math.max(this.#base, 2 * this.#sent(now))));
     this.rate = Math.min(this.#ceiling ?? Infinity, pace);
     if (this.rate > (this.#epochRate ?? Infinity) * REGROWN) this.#renew(now);
   }

@@ -69,8 +69,7 @@ const RECHECK_MS = 250;
 const SHARED_PACE = process.env.TELEPHONY_RATE_LIMITER !== "off";
 
 // A 429 says the request was not processed, so repeating it is safe, POST included, and uses no
-// attempt; but an API that answers nothing else for this long, or asks to wait longer, is not going to.
-const MAX_THROTTLED_MS = MAX_PAUSE_MS;
+// attempt; but an API that answers nothing else for MAX_PAUSE_MS, or asks to wait longer, is not going to.
 // The pace runs on a clock that a change of the system's time does not move.
 const clock = (): number => performance.now();
 
@@ -169,8 +168,9 @@ export class Transport {
           }
           throttledSince ??= now;
           // Past its budget, or asked to wait past it, a call fails rather than wait on.
-          if (now + (retryAfter ?? 0) - throttledSince < MAX_THROTTLED_MS) continue;
-          note = retryAfter !== undefined && retryAfter > MAX_THROTTLED_MS ? this.#tooLong(retryAfter) : `rate limited for ${Math.round(MAX_THROTTLED_MS / 60_000)} minutes`;
+          if (now + (retryAfter ?? 0) - throttledSince < MAX_PAUSE_MS) continue;
+          const refusing = this.#limiter.refusing(now);
+          note = refusing > 0 ? this.#tooLong(refusing) : `rate limited for ${Math.round(MAX_PAUSE_MS / 60_000)} minutes`;
         } else if (attempt < this.#policy.maxAttempts && now + (retryAfter ?? 0) + timeout <= deadline) {
           await sleep(retryAfter ?? 0);
           attempt++;
@@ -197,7 +197,7 @@ export class Transport {
   }
 
   #tooLong(waitMs: number): string {
-    return `the API asks to wait ${Math.ceil(waitMs / 1000)} s more (Retry-After), longer than this client waits (${MAX_THROTTLED_MS / 1000} s): try again later`;
+    return `the API asks to wait ${Math.ceil(waitMs / 1000)} s more (Retry-After), longer than this client waits (${MAX_PAUSE_MS / 1000} s): try again later`;
   }
 
   /**

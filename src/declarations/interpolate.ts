@@ -11,6 +11,22 @@ export interface StackValues {
   config(key: string): ConfigValue;
 }
 
+/**
+ * A stack's values as both its program and the CLI read them: `${config:KEY}` is the project's key,
+ * `get` and `isSecret` take fully qualified keys.
+ */
+export function projectStackValues(name: string, project: string, get: (key: string) => string | undefined, isSecret: (key: string) => boolean): StackValues {
+  return {
+    name,
+    config(key) {
+      const full = `${project}:${key}`;
+      const value = get(full);
+      if (value === undefined) return { kind: "unset" };
+      return isSecret(full) ? { kind: "secret" } : { kind: "plain", value };
+    },
+  };
+}
+
 export interface InterpolationProblem {
   /** Index in the template where the reference starts. */
   index: number;

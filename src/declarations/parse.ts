@@ -126,7 +126,7 @@ class DocumentParser {
         }
       },
       Pair: (_, pair) => {
-        if (!isScalar(pair.key) || typeof pair.key.value !== "symbol") return;
+        if (!isMergeKey(pair.key)) return;
         for (const source of isSeq(pair.value) ? pair.value.items : [pair.value]) {
           const target = isAlias(source) ? source.resolve(this.doc) : source;
           if (target && !isMap(target)) this.#report(offsetOf(source as Node), "<< merges mappings only: a mapping, an alias of one, or a list of those");
@@ -216,7 +216,7 @@ class DocumentParser {
       const declaration: Declaration = {
         key,
         file: this.file,
-        line: this.#line(this.#locateKey(["configurations", key])),
+        line: this.#line(this.#locateKey(["configurations", key]).node),
         name: raw.name ?? key,
         provider: raw.provider,
         active: raw.active ?? true,
@@ -303,15 +303,15 @@ class DocumentParser {
   #pair(map: Node, key: string, via: string[]): { key: Node; value: Node | null } | undefined {
     if (!isMap(map)) return undefined;
     for (const pair of map.items) {
-      if (isScalar(pair.key) && typeof pair.key.value !== "symbol" && String(pair.key.value) === key) return { key: pair.key, value: pair.value as Node | null };
+      if (isScalar(pair.key) && !isMergeKey(pair.key) && String(pair.key.value) === key) return { key: pair.key, value: pair.value as Node | null };
     }
     for (const pair of map.items) {
-      if (!isScalar(pair.key) || typeof pair.key.value !== "symbol") continue;
+      if (!isMergeKey(pair.key)) continue;
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
       for (const source of sources) {
         const found = this.#pair(this.#unalias(source as Node, []) as Node, key, []);
         if (found) {
-          via.push(`merged at line ${this.#line({ node: pair.key, via: [] })}`);
+          via.push(`merged at line ${this.#line(pair.key as Node)}`);
           return found;
         }
       }
@@ -321,14 +321,14 @@ class DocumentParser {
 
   #unalias(node: Node | null | undefined, via: string[]): Node | null | undefined {
     for (let hops = 0; isAlias(node) && hops < 100; hops++) {
-      via.push(`through the alias at line ${this.lineCounter.linePos(offsetOf(node)).line}`);
+      via.push(`through the alias at line ${this.#line(node)}`);
       node = node.resolve(this.doc) as Node | undefined;
     }
     return node;
   }
 
-  #line(at: Located): number {
-    return this.lineCounter.linePos(offsetOf(at.node)).line;
+  #line(node: Node | null | undefined): number {
+    return this.lineCounter.linePos(offsetOf(node)).line;
   }
 
   #report(offset: number, message: string, severity: Problem["severity"] = "error"): void {
@@ -341,6 +341,8 @@ class DocumentParser {
   }
 }
 
+/** The `<<` of a merge: the yaml library reads it as a scalar whose value is a symbol. */
+const isMergeKey = (key: unknown): boolean => isScalar(key) && typeof key.value === "symbol";
 const firstLine = (message: string) => message.split("\n")[0]!;
 const offsetOf = (node: Node | null | undefined): number => node?.range?.[0] ?? 0;
 const withVia = (message: string, via: string[]): string => (via.length ? `${message} (${via.join(", ")})` : message);

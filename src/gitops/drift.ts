@@ -3,7 +3,7 @@ import { loadDeclarations } from "../declarations/load.js";
 import { clientFor, resolveSettings } from "../client/settings.js";
 import { compare } from "./compare.js";
 import type { DriftReport } from "./report.js";
-import { declarationPaths, readStack, stackValues, type StackInfo } from "./stack.js";
+import { declarationPaths, projectValue, readStack, stackValues, type StackInfo } from "./stack.js";
 
 export interface DriftOptions {
   /** Read API settings, secret values and state ids from this stack (read here, or already read). */
@@ -38,7 +38,7 @@ export async function driftReport(paths: string[], options: DriftOptions): Promi
   const settings = resolveSettings((key) => stack?.config[key], options.env);
   // An empty value is no secret (`up` refuses it): not compared, rather than "changed".
   const secretValue = (ref: SecretReference) =>
-    (ref.kind === "env" ? options.env[ref.name] : stack?.config[`${stack.project}:${ref.name}`]) || undefined;
+    (ref.kind === "env" ? options.env[ref.name] : stack && projectValue(stack, ref.name)) || undefined;
   const client = clientFor(settings);
   try {
     const live = await client.list();

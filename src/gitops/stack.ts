@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
-import type { StackValues } from "../declarations/interpolate.js";
+import { projectStackValues, type StackValues } from "../declarations/interpolate.js";
 import { configuredPaths, DECLARATIONS_NOT_SECRET } from "../declarations/load.js";
 import { RESOURCE_TYPE } from "../provider/resource-type.js";
 
@@ -68,13 +68,9 @@ export function declarationPaths(info: StackInfo): string[] {
   return configuredPaths(info.config["telephony:declarations"]).map((path) => resolve(info.dir, path));
 }
 
+/** A value of the project's own config (`${secret:KEY}`, `${config:KEY}`), secrets decrypted. */
+export const projectValue = (info: StackInfo, key: string): string | undefined => info.config[`${info.project}:${key}`];
+
 /** What `${config:…}` and `${stack}` resolve to for this stack, as its program resolves them. */
-export const stackValues = (info: StackInfo): StackValues => ({
-  name: info.name,
-  config(key) {
-    const full = `${info.project}:${key}`;
-    const value = info.config[full];
-    if (value === undefined) return { kind: "unset" };
-    return info.secretKeys.has(full) ? { kind: "secret" } : { kind: "plain", value };
-  },
-});
+export const stackValues = (info: StackInfo): StackValues =>
+  projectStackValues(info.name, info.project, (key) => info.config[key], (key) => info.secretKeys.has(key));

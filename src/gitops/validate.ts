@@ -1,7 +1,7 @@
 import type { Declaration, Problem } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
 import { referenceState } from "../declarations/parse.js";
-import { stackValues, type StackInfo } from "./stack.js";
+import { projectValue, stackValues, type StackInfo } from "./stack.js";
 
 export interface Validation {
   declarations: Declaration[];
@@ -17,7 +17,7 @@ export interface Validation {
  */
 export function validateDeclarations(paths: string[], env: Record<string, string | undefined>, stack?: StackInfo): Validation {
   const { declarations, problems } = loadDeclarations(paths, {
-    isSet: (ref) => (ref.kind === "env" ? referenceState(env[ref.name]) : stack ? referenceState(stack.config[`${stack.project}:${ref.name}`]) : "set"),
+    isSet: (ref) => (ref.kind === "env" ? referenceState(env[ref.name]) : stack ? referenceState(projectValue(stack, ref.name)) : "set"),
     unsetReference: stack ? "error" : "warning",
     stack: stack && stackValues(stack),
     unresolved: stack ? "error" : "warning",

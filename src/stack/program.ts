@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblem, type Declaration, type SecretReference } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
-import type { StackValues } from "../declarations/interpolate.js";
+import { projectStackValues, type StackValues } from "../declarations/interpolate.js";
 import { referenceState } from "../declarations/parse.js";
 import { ProviderConfiguration } from "../provider/resource.js";
 
@@ -82,14 +82,4 @@ export function isSecretConfig(key: string): boolean {
 }
 
 /** The stack being run, for `${config:…}` (a plain value of the project's config) and `${stack}`. */
-function thisStack(project: string): StackValues {
-  return {
-    name: pulumi.getStack(),
-    config(key) {
-      const full = `${project}:${key}`;
-      const value = pulumi.runtime.getConfig(full);
-      if (value === undefined) return { kind: "unset" };
-      return isSecretConfig(full) ? { kind: "secret" } : { kind: "plain", value };
-    },
-  };
-}
+const thisStack = (project: string): StackValues => projectStackValues(pulumi.getStack(), project, pulumi.runtime.getConfig, isSecretConfig);
