@@ -8,6 +8,42 @@ export interface ApiSettings {
   productId: number;
   /** Optional: requests per second never to exceed (an API that publishes its limit). */
   maxRequestsPerSecond?: number;
+  /**
+   * Earlier addresses of this same API (normalised): a configuration recorded at one of them is
+   * reached at apiUrl. Any other recorded address is another API, never written to from here.
+   */
+  formerApiUrls: string[];
+}
+
+/**
+ * A base URL as a configuration's identity records it: scheme, host and port as the URL parser spells
+ * them (lower case, default port dropped), and the path without trailing slashes.
+ */
+export function normaliseApiUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
+}
+
+/** A list of URLs: a JSON array (`pulumi config set --path 'telephony:formerApiUrls[0]' …`) or separated by commas or spaces. */
+function urlList(key: string, text: string | undefined): string[] {
+  const trimmed = text?.trim();
+  if (!trimmed) return [];
+  let items: unknown = trimmed.split(/[\s,]+/);
+  if (trimmed.startsWith("[")) {
+    try {
+      items = JSON.parse(trimmed);
+    } catch {
+      throw new Error(`${key} is not a JSON list of URLs: ${JSON.stringify(trimmed)}`);
+    }
+  }
+  if (!Array.isArray(items) || items.some((item) => typeof item !== "string")) throw new Error(`${key} must be a list of URLs`);
+  return (items as string[]).map((item) => {
+    try {
+      return normaliseApiUrl(item);
+    } catch {
+      throw new Error(`${key}: ${JSON.stringify(item)} is not a URL`);
+    }
+  });
 }
 
 const SOURCES = {
@@ -40,7 +76,11 @@ export function resolveSettings(
   } catch {
     throw new Error(`telephony:apiUrl is not a URL: ${JSON.stringify(settings.apiUrl)}`);
   }
-  const resolved: ApiSettings = { ...settings, productId: Number(settings.productId) };
+  const resolved: ApiSettings = {
+    ...settings,
+    productId: Number(settings.productId),
+    formerApiUrls: urlList("telephony:formerApiUrls (or TELEPHONY_FORMER_API_URLS)", config("telephony:formerApiUrls") ?? env.TELEPHONY_FORMER_API_URLS),
+  };
   const rps = (config("telephony:maxRequestsPerSecond") ?? env.TELEPHONY_MAX_RPS)?.trim();
   if (rps) {
     if (!(Number(rps) > 0)) throw new Error(`telephony:maxRequestsPerSecond (or TELEPHONY_MAX_RPS) must be a positive number, not ${JSON.stringify(rps)}`);

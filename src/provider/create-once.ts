@@ -1,17 +1,19 @@
 // Creates a configuration exactly once, across lost answers and across runs. The API has no
-// idempotency key, so a create whose answer never arrived (a reset, a timeout, a gateway's 502 page)
-// is found again by content: a live configuration that is exactly what the POST would have made.
+// idempotency key, so every create writes an ownership mark (its stack, resource and a nonce) into the
+// configuration: a create whose answer never arrived (a reset, a timeout, a gateway's 502 page) is found
+// again by that mark, never by content alone, which cannot tell it from somebody else's look-alike.
 import type { TelephonyClient } from "../client/client.js";
 import type { CreateConfigurationInput, ProviderConfiguration } from "../client/contract.js";
 import { isOutcomeUnknown } from "../client/errors.js";
 import { isCreatedFrom } from "./mapping.js";
+import { markOf, markValue, markValueOf, type Mark } from "./ownership.js";
 
 export interface CreateOnceContext {
   /** Acting in the organization to create in: its list holds that organization's configurations only. */
   client: TelephonyClient;
   /**
-   * The organization's configurations as they were before this run created anything: listed once,
-   * on the first create, and shared by every create of the run.
+   * The organization's configurations, listed once in the operation and shared by its creates and
+   * writes: what this run created since is held (isKnown), so never taken for an earlier run's.
    */
   before(): Promise<ProviderConfiguration[]>;
   /** Whether a resource of this stack is known to hold the id: never taken over by another one. */
@@ -22,11 +24,14 @@ export interface CreateOnceContext {
   notice(message: string): void;
 }
 
-export async function createOnce(body: CreateConfigurationInput, ctx: CreateOnceContext): Promise<ProviderConfiguration> {
-  const candidates = (list: ProviderConfiguration[]) =>
-    list.filter((c) => !ctx.isKnown(c.id) && isCreatedFrom(body, c));
-
-  // A create of an earlier run whose answer was lost left this configuration behind: take it over.
+/** Creates `body`, which carries `mark`. */
+export async function createOnce(body: CreateConfigurationInput, mark: Mark, ctx: CreateOnceContext): Promise<ProviderConfiguration> {
+  // An earlier run's create of this very resource whose answer was lost: marked by this stack and
+  // resource (with that run's nonce), held by no resource, and exactly what this declaration creates.
+  const leftBehind = (c: ProviderConfiguration) => {
+    const found = markOf(c.meta_json);
+    return !ctx.isKnown(c.id) && found?.stack === mark.stack && found.resource === mark.resource && isCreatedFrom(body, c);
+  };
   let before: ProviderConfiguration[];
   try {
     before = await ctx.before();
@@ -36,10 +41,8 @@ export async function createOnce(body: CreateConfigurationInput, ctx: CreateOnce
         `so it was not created: ${(error as Error).message}`,
     );
   }
-  const earlier = candidates(before);
-  if (earlier.length) {
-    return takeOver(earlier, body, ctx, "is exactly what this declaration creates (left by an earlier run whose answer was lost, or held by this stack under another name)");
-  }
+  const earlier = before.filter(leftBehind);
+  if (earlier.length) return takeOver(earlier, body, ctx, "this resource created in an earlier run whose answer was lost");
 
   let created: ProviderConfiguration;
   try {
@@ -56,29 +59,30 @@ export async function createOnce(body: CreateConfigurationInput, ctx: CreateOnce
           "the next `pulumi up` looks for it before creating anything",
       );
     }
-    const found = candidates(after);
+    // This create's own nonce: nothing else can carry it.
+    const found = after.filter((c) => markValueOf(c.meta_json) === markValue(mark));
     if (!found.length) {
       throw new Error(
         `${(error as Error).message}. It is not among the organization's configurations yet, so it was probably not created; ` +
           "the next `pulumi up` looks for it before creating it",
       );
     }
-    return takeOver(found, body, ctx, "was created although the answer to the create was lost");
+    return takeOver(found, body, ctx, "this create made although its answer was lost");
   }
   ctx.claim(created.id);
   return created;
 }
 
-function takeOver(found: ProviderConfiguration[], body: CreateConfigurationInput, ctx: CreateOnceContext, how: string): ProviderConfiguration {
+function takeOver(found: ProviderConfiguration[], body: CreateConfigurationInput, ctx: CreateOnceContext, what: string): ProviderConfiguration {
   if (found.length > 1) {
     const ids = found.map((c) => c.id).join(", ");
     throw new Error(
-      `${found.length} live configurations (ids ${ids}) are exactly what "${body.name}" would be, so it was not created ` +
-        `and none was taken over. Adopt the right one with \`import: <id>\` (importId in code) and delete the others.`,
+      `${found.length} live configurations (ids ${ids}) carry the mark of "${body.name}" and are exactly what it would be, ` +
+        "so it was not created and none was taken over. Adopt the right one with `import: <id>` (importId in code) and delete the others.",
     );
   }
   const [match] = found as [ProviderConfiguration];
   ctx.claim(match.id);
-  ctx.notice(`took over configuration ${match.id} ("${match.name}"), which ${how}; nothing was created twice`);
+  ctx.notice(`took over configuration ${match.id} ("${match.name}"), which ${what}; nothing was created twice`);
   return match;
 }

@@ -7,6 +7,7 @@ import type {
   ProviderDetails,
   UpdateConfigurationInput,
 } from "../client/contract.js";
+import { markEntry, markValueOf, withoutMark, type Mark, type Owner } from "./ownership.js";
 
 /** The resource's inputs once resolved (secrets unwrapped, as the dynamic provider sees them). */
 export interface ConfigurationInputs {
@@ -20,6 +21,8 @@ export interface ConfigurationInputs {
   meta?: Record<string, string>;
   /** Adopt this existing configuration instead of creating one. */
   importId?: number;
+  /** The stack and resource key declaring it: what a create marks the configuration with. */
+  owner?: Owner;
 }
 
 /** The configuration as the API returns it, camelCased and normalised. */
@@ -34,7 +37,15 @@ export interface ConfigurationOutputs {
   apiSecret?: string;
   baseUrl: string;
   sipUrl: string;
+  /** The declared meta: the ownership mark is not among them (it is in `mark`). */
   meta: Record<string, string>;
+  /** The API the configuration lives at (its normalised base URL): part of its identity with the id. */
+  apiUrl?: string;
+  /**
+   * The ownership mark (its meta_value) the live configuration carried when this resource created,
+   * adopted or took it over; absent for one that carries none. A write first checks it is still there.
+   */
+  mark?: string;
   /**
    * Which resource holds the configuration: set when a resource creates, adopts or takes it over, so
    * that two resources holding one configuration (a renamed key) can be told apart.
@@ -105,23 +116,29 @@ export function toOutputs(c: ProviderConfiguration, managed: Partial<Record<Secr
     active: c.active,
     baseUrl: c.base_url ?? "",
     sipUrl: c.sip_url ?? "",
-    meta: metaMap(c.meta_json),
+    meta: metaMap(withoutMark(c.meta_json)),
   };
+  const mark = markValueOf(c.meta_json);
+  if (mark !== undefined) outputs.mark = mark;
   if (managed.apiKey !== undefined) outputs.apiKey = c.api_key ?? "";
   if (managed.apiSecret !== undefined) outputs.apiSecret = c.api_secret ?? "";
   return outputs;
 }
 
-/** The POST body for a declaration. An undeclared secret is not sent: the API keeps its own default. */
-export function toCreateBody(inputs: ConfigurationInputs): CreateConfigurationInput {
+/**
+ * The POST body for a declaration, with the ownership mark when there is one. An undeclared secret is
+ * not sent: the API keeps its own default.
+ */
+export function toCreateBody(inputs: ConfigurationInputs, mark?: Mark): CreateConfigurationInput {
   const c = comparable(inputs);
+  const meta = Object.entries(metaMap(inputs.meta)).map(([meta_key, meta_value]) => ({ meta_key, meta_value }));
   const body: CreateConfigurationInput = {
     name: c.name,
     provider: inputs.provider,
     active: c.active,
     base_url: c.baseUrl || null,
     sip_url: c.sipUrl,
-    meta_json: Object.entries(metaMap(inputs.meta)).map(([meta_key, meta_value]) => ({ meta_key, meta_value })),
+    meta_json: mark ? [...meta, markEntry(mark)] : meta,
   };
   if (c.apiKey !== undefined) body.api_key = c.apiKey;
   if (c.apiSecret !== undefined) body.api_secret = c.apiSecret;
@@ -129,12 +146,12 @@ export function toCreateBody(inputs: ConfigurationInputs): CreateConfigurationIn
 }
 
 /**
- * Whether `live` is exactly what POSTing `body` would have made: how a create whose answer was lost is
- * recognised. Every field counts, secrets included (compared here, in memory, never reported); a
- * field the body leaves out must hold the API's default.
+ * Whether `live` holds exactly what POSTing `body` would have made, the ownership mark apart (whose it
+ * is, is the mark's question). Every other field counts, secrets included (compared here, in memory,
+ * never reported); a field the body leaves out must hold the API's default.
  */
 export function isCreatedFrom(body: CreateConfigurationInput, live: ProviderConfiguration): boolean {
-  const meta = (entries: MetaEntry[] | undefined) => JSON.stringify(metaMap(entries ?? []));
+  const meta = (entries: MetaEntry[] | undefined) => JSON.stringify(metaMap(withoutMark(entries)));
   return (
     live.name === body.name &&
     live.provider === body.provider &&

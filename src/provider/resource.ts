@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ProviderDetails } from "../client/contract.js";
+import { stackId } from "./ownership.js";
 import { RESOURCE_TYPE } from "./resource-type.js";
 
 /**
@@ -74,6 +75,10 @@ export class ProviderConfiguration extends pulumi.CustomResource {
   declare readonly provider: pulumi.Output<number>;
   declare readonly providerDetails: pulumi.Output<ProviderDetails | null>;
   declare readonly orgHandle: pulumi.Output<string>;
+  /** The API the configuration lives at: its normalised base URL. */
+  declare readonly apiUrl: pulumi.Output<string>;
+  /** The ownership mark the configuration carries (meta_json `telephony-config:owner`); unset on an adopted one. */
+  declare readonly mark: pulumi.Output<string | undefined>;
   declare readonly active: pulumi.Output<boolean>;
   declare readonly apiKey: pulumi.Output<string>;
   declare readonly apiSecret: pulumi.Output<string>;
@@ -99,8 +104,12 @@ export class ProviderConfiguration extends pulumi.CustomResource {
         sipUrl: args.sipUrl,
         meta: args.meta ?? {},
         importId: args.importId,
+        // Written into every configuration it creates (meta_json), so that any stack can tell whose it is.
+        owner: { stack: stackId(pulumi.getProject(), pulumi.getStack()), resource: name },
         providerDetails: undefined,
         orgHandle: undefined,
+        apiUrl: undefined,
+        mark: undefined,
       },
       { ...opts, additionalSecretOutputs: ["apiKey", "apiSecret"] },
     );

@@ -2,13 +2,16 @@
 // module kept in state (PROVIDER_MODULE in resource.ts), so that what runs is always this package's
 // current code. Knows Pulumi's dynamic-provider interface; reaches the API only through the client.
 import { randomUUID } from "node:crypto";
+import { fstatSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TelephonyClient } from "../client/client.js";
 import type { ProviderConfiguration } from "../client/contract.js";
 import { isNotFound } from "../client/errors.js";
 import { redact } from "../client/redact.js";
+import { clientFor, normaliseApiUrl, resolveSettings, type ApiSettings } from "../client/settings.js";
 import { validateResourceArgs } from "../schemas.js";
 import { createOnce } from "./create-once.js";
+import { apiRelation, otherApiMessage, strangerReason } from "./identity.js";
 import {
   changedFields,
   patchFor,
@@ -19,7 +22,7 @@ import {
   type ConfigurationInputs,
   type ConfigurationOutputs,
 } from "./mapping.js";
-import { clientFor, resolveSettings, type ApiSettings } from "../client/settings.js";
+import { describeOwner, markValueOf, parseMark, type Owner } from "./ownership.js";
 
 // Pulumi's marker for a secret value in a property map (sdk/go/common/resource/sig).
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -29,8 +32,9 @@ const secret = (value: string) => ({ [SECRET_SIG]: SECRET_MARK, value });
 let settings: ApiSettings | undefined;
 let settingsError: Error | undefined;
 let client: TelephonyClient | undefined;
-// One process serves every resource of one Pulumi operation: what the creates of this run share.
-let before: Promise<ProviderConfiguration[]> | undefined;
+// One process serves every resource of one Pulumi operation: what its creates and writes share.
+/** Each organization's configurations, listed once in the operation (again after a failure). */
+const lists = new Map<string, Promise<ProviderConfiguration[]>>();
 /**
  * Which resources of this stack hold each configuration id, as this operation has shown them: every
  * diff, read and update names the id and the resource's `instance` (set when a resource creates,
@@ -44,21 +48,42 @@ const hold = (id: number, instance: string | undefined) => {
   holders.set(id, set);
 };
 /**
- * Import ids of resources being replaced in this operation. The engine checks a replacement's inputs
- * as a new resource's, so this is how create knows that its `import` is not to be read: the resource
- * has state, and its replacement is a new configuration.
+ * The configuration each resource with state holds, by owner, as its diff showed it. The engine creates
+ * a resource that has state only to replace it: then `import` is not read, and the secrets the
+ * declaration leaves out are carried over from the configuration being replaced.
  */
-const replacedImports = new Set<number>();
+const existing = new Map<string, { id: string; state: ConfigurationOutputs }>();
+const ownerKey = (owner: Owner) => JSON.stringify([owner.stack, owner.resource]);
 /** Ids this operation has proved gone: the API's own 404, confirmed by the organization's list. */
 const gone = new Set<number>();
 
 /** Stack config reaches a dynamic provider only here (@pulumi/pulumi >= 3.139). */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
+  stopWithTheEngine();
   try {
     settings = resolveSettings((key) => req.config.get(key), process.env);
   } catch (error) {
     // Reported by the first operation that needs the API: check and diff do not.
     settingsError = error as Error;
+  }
+}
+
+/**
+ * The engine holds the other end of its plugins' standard input: when that closes, the engine is gone
+ * (killed, or its CLI interrupted), and nothing this process would still send could be recorded in
+ * the state. Stop at once rather than go on writing.
+ */
+let watching = false;
+function stopWithTheEngine(): void {
+  if (watching || !isPipe(0)) return;
+  watching = true;
+  process.stdin.on("end", () => process.exit(1)).on("error", () => process.exit(1)).resume();
+}
+function isPipe(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFIFO();
+  } catch {
+    return false;
   }
 }
 
@@ -72,20 +97,33 @@ function api(): TelephonyClient {
   return client;
 }
 
-/**
- * The client acting in the organization an existing configuration belongs to (recorded in its state),
- * whatever organization is configured now: a changed setting never makes it a stranger.
- */
+const here = (): string => normaliseApiUrl(configured().apiUrl);
 const orgOf = (state: Partial<ConfigurationOutputs>): string => state.orgHandle || configured().orgHandle;
-const apiFor = (state: Partial<ConfigurationOutputs>): TelephonyClient => api().inOrganization(orgOf(state));
 
-/** The organization's configurations before this run created any; listed once, again after a failure. */
-function listedBefore(): Promise<ProviderConfiguration[]> {
-  before ??= api().list().catch((error: unknown) => {
-    before = undefined;
-    throw error;
-  });
-  return before;
+/**
+ * The client for an existing configuration: at the API its state records and in its organization,
+ * whatever organization is configured now. A configuration recorded at another API is never reached
+ * through this one: the error says what changed, and nothing is sent.
+ */
+function apiFor(id: string, state: Partial<ConfigurationOutputs>): TelephonyClient {
+  if (apiRelation(state.apiUrl, configured()) === "other") throw new Error(otherApiMessage(id, state, configured().apiUrl));
+  return api().inOrganization(orgOf(state));
+}
+
+/** An organization's configurations, listed once per operation. */
+function listed(orgHandle: string): Promise<ProviderConfiguration[]> {
+  let list = lists.get(orgHandle);
+  if (!list) {
+    list = api()
+      .inOrganization(orgHandle)
+      .list()
+      .catch((error: unknown) => {
+        lists.delete(orgHandle);
+        throw error;
+      });
+    lists.set(orgHandle, list);
+  }
+  return list;
 }
 
 /**
@@ -125,13 +163,43 @@ async function confirmedGone(client: TelephonyClient, id: number, error: unknown
   return true;
 }
 
+/** Refuses a live configuration at `id` that is not the one `state` holds: nothing is written to it. */
+function refuseStranger(id: string, state: Partial<ConfigurationOutputs>, live: ProviderConfiguration): void {
+  const why = strangerReason(state, live);
+  if (!why) return;
+  throw new Error(
+    `configuration ${id} in organization ${orgOf(state)} at ${here()} is not the one "${state.name}" holds: ${why}. Nothing was written to it. ` +
+      "If the configuration this resource held was deleted and its id now names another, drop the resource from the state (pulumi state delete) and run pulumi up.",
+  );
+}
+
 /**
- * The outputs with the configuration's identity: the organization handle it is reached with (the one
- * sent as Org-Handle, not the API's spelling of it, so that comparing it with the setting means what
- * it says) and the holding resource's instance.
+ * The live configuration at `id`, proved to be the one `state` holds before anything is written to it;
+ * undefined when the API proves it gone. The operation's list serves every write in an organization,
+ * so writes cost one request more per organization and operation, not one per configuration; an id
+ * the list does not hold (or, `fresh`, any id) is fetched.
+ */
+async function ownedLive(client: TelephonyClient, id: string, state: Partial<ConfigurationOutputs>, fresh = false): Promise<ProviderConfiguration | undefined> {
+  let live = fresh ? undefined : (await listed(orgOf(state))).find((c) => c.id === Number(id));
+  if (!live) {
+    try {
+      live = await client.get(Number(id));
+    } catch (error) {
+      if (await confirmedGone(client, Number(id), error)) return undefined;
+      throw error;
+    }
+  }
+  refuseStranger(id, state, live);
+  return live;
+}
+
+/**
+ * The outputs with the configuration's identity: the API it lives at, the organization handle it is
+ * reached with (the one sent as Org-Handle, not the API's spelling of it, so that comparing it with the
+ * setting means what it says) and the holding resource's instance.
  */
 function identified(outs: ConfigurationOutputs, orgHandle: string, instance: string | undefined): ConfigurationOutputs {
-  return { ...outs, orgHandle, ...(instance ? { instance } : {}) };
+  return { ...outs, orgHandle, apiUrl: here(), ...(instance ? { instance } : {}) };
 }
 
 /** A secret stays in the outputs only while it is declared. */
@@ -142,6 +210,7 @@ function managedOnly(outs: ConfigurationOutputs, declared: Partial<Configuration
 }
 
 const secretsOf = (...bags: Array<Partial<ConfigurationInputs> | undefined>) => bags.flatMap((b) => [b?.apiKey, b?.apiSecret]);
+const undeclaredSecrets = (inputs: Partial<ConfigurationInputs>) => SECRET_INPUTS.filter((field) => inputs[field] === undefined);
 
 // Pulumi's marker for a value not known until apply (preview of a value computed from another resource).
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -159,53 +228,98 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
   return failures.length ? { inputs: news, failures } : { inputs: news };
 }
 
-export async function diff(
-  id: string,
-  olds: ConfigurationOutputs,
-  news: ConfigurationInputs,
-): Promise<pulumi.dynamic.DiffResult> {
+export async function diff(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): Promise<pulumi.dynamic.DiffResult> {
   hold(Number(id), olds.instance);
+  if (news.owner) existing.set(ownerKey(news.owner), { id, state: olds });
   const replaces: string[] = replacementsFor(olds, news);
-  // The organization is part of a configuration's identity: a new one means a new configuration there
-  // (created first), and the old one deleted where it lives.
-  if (settings && olds.orgHandle && olds.orgHandle !== settings.orgHandle) replaces.push("orgHandle");
-  if (replaces.length && news.importId !== undefined) replacedImports.add(news.importId);
+  let moved = false;
+  if (settings) {
+    // Another API is never written to: refused here, before preview shows any step.
+    const relation = apiRelation(olds.apiUrl, settings);
+    if (relation === "other") throw new Error(otherApiMessage(id, olds, settings.apiUrl));
+    moved = relation === "moved";
+    // The organization is part of a configuration's identity: a new one means a new configuration there
+    // (created first), and the old one deleted where it lives.
+    if (olds.orgHandle && olds.orgHandle !== settings.orgHandle) {
+      replaces.push("orgHandle");
+      notice(`${news.name}: telephony:orgHandle is now ${settings.orgHandle}: configuration ${id} is replaced by a new one there, then deleted in ${olds.orgHandle}`);
+    }
+  }
+  const carried = undeclaredSecrets(news);
+  if (replaces.length && carried.length) {
+    notice(`${news.name}: the replacement of configuration ${id} carries its live ${carried.join(" and ")} over (not declared; read at the replacement, never stored)`);
+  }
   // A secret the state holds but the declaration no longer has leaves the state (no API call).
   // (An empty one, as earlier releases kept for secrets never declared, is no secret to release.)
   const released = SECRET_INPUTS.some((field) => !!olds[field] && news[field] === undefined);
-  return { changes: changedFields(olds, news).length > 0 || replaces.length > 0 || released, replaces, deleteBeforeReplace: false };
+  // A configuration recorded at a former address of the API records the new one (no API call).
+  return { changes: changedFields(olds, news).length > 0 || replaces.length > 0 || released || moved, replaces, deleteBeforeReplace: false };
 }
 
 export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynamic.CreateResult> {
-  return guarded(secretsOf(inputs), async () => {
+  const secrets = secretsOf(inputs);
+  return guarded(secrets, async () => {
+    const owner = inputs.owner;
+    if (!owner) throw new Error(`"${inputs.name}" has no owner: declare it with telephony-config's ProviderConfiguration`);
+    const replaced = existing.get(ownerKey(owner));
     // `import` is read only when the resource has no state: a replacement creates a new configuration,
     // and so does a re-creation after this operation's refresh found the configuration deleted.
-    if (inputs.importId !== undefined && !replacedImports.has(inputs.importId)) {
-      const adopted = await adopt(inputs.importId, inputs);
+    if (inputs.importId !== undefined && !replaced) {
+      const adopted = await adopt(inputs.importId, inputs, owner);
       if (adopted) return { id: String(inputs.importId), outs: adopted };
       notice(
         `${inputs.name}: configuration ${inputs.importId} (import) was deleted; creating the configuration again ` +
           "(remove `import` from the declaration)",
       );
     }
+    const carried = replaced ? await carriedSecrets(replaced.id, replaced.state, inputs) : {};
+    secrets.push(carried.apiKey, carried.apiSecret);
     const instance = randomUUID();
-    const created = await createOnce(toCreateBody(inputs), {
+    const mark = { ...owner, create: randomUUID() };
+    const created = await createOnce(toCreateBody({ ...inputs, ...carried }, mark), mark, {
       client: api(),
-      before: listedBefore,
+      before: () => listed(configured().orgHandle),
       isKnown: (id) => holders.has(id),
       claim: (id) => hold(id, instance),
       notice,
     });
+    // Carried secrets are not declared, so not the resource's: they stay out of its outputs.
     return { id: String(created.id), outs: identified(toOutputs(created, inputs), configured().orgHandle, instance) };
   });
 }
 
 /**
- * Takes over an existing configuration: PATCHes what differs, refuses what only a replacement could
- * change. Undefined when this operation's refresh found it deleted: it is to be created again. An id
- * that does not exist otherwise is an error (a typo must not create a duplicate of the one meant).
+ * The live secrets of the configuration being replaced that the declaration leaves out, read now, so
+ * that the new configuration has them: never stored, never printed. If they cannot be read, nothing is
+ * created (and so nothing deleted).
  */
-async function adopt(id: number, inputs: ConfigurationInputs): Promise<ConfigurationOutputs | undefined> {
+async function carriedSecrets(id: string, state: ConfigurationOutputs, inputs: ConfigurationInputs): Promise<Partial<ConfigurationInputs>> {
+  const fields = undeclaredSecrets(inputs);
+  if (!fields.length) return {};
+  let live: ProviderConfiguration | undefined;
+  try {
+    live = await ownedLive(apiFor(id, state), id, state, true);
+  } catch (error) {
+    throw new Error(
+      `cannot replace configuration ${id}: its live ${fields.join(" and ")}, which the declaration leaves out, could not be read ` +
+        `to carry them over, so nothing was created or deleted: ${(error as Error).message}`,
+    );
+  }
+  if (!live) {
+    notice(`${inputs.name}: configuration ${id}, being replaced, was deleted: no ${fields.join(" or ")} to carry over`);
+    return {};
+  }
+  const values = { apiKey: live.api_key, apiSecret: live.api_secret };
+  return Object.fromEntries(fields.filter((f) => values[f]).map((f) => [f, values[f]!]));
+}
+
+/**
+ * Takes over an existing configuration: PATCHes what differs, refuses what only a replacement could
+ * change, and what another stack or resource marked as its own. Undefined when this operation's refresh
+ * found it deleted: it is to be created again. An id that does not exist otherwise is an error (a typo
+ * must not create a duplicate of the one meant).
+ */
+async function adopt(id: number, inputs: ConfigurationInputs, owner: Owner): Promise<ConfigurationOutputs | undefined> {
   let live;
   try {
     live = await api().get(id);
@@ -220,6 +334,15 @@ async function adopt(id: number, inputs: ConfigurationInputs): Promise<Configura
     throw error;
   }
   if (holders.has(id)) throw new Error(`cannot adopt configuration ${id}: another resource of this stack manages it`);
+  const markValue = markValueOf(live.meta_json);
+  if (markValue !== undefined) {
+    const mark = parseMark(markValue);
+    if (!mark || mark.stack !== owner.stack || mark.resource !== owner.resource) {
+      const by = mark ? describeOwner(mark) : "an ownership mark that is not this project's";
+      const rename = mark?.stack === owner.stack ? ` To rename that resource, declare it under the new key with formerKeys: [${mark.resource}].` : "";
+      throw new Error(`cannot adopt configuration ${id} ("${live.name}"): it is managed by ${by} (its ownership mark), and never taken from it.${rename}`);
+    }
+  }
   const instance = randomUUID();
   hold(id, instance);
   const outputs = identified(toOutputs(live, inputs), configured().orgHandle, instance);
@@ -239,16 +362,19 @@ async function adopt(id: number, inputs: ConfigurationInputs): Promise<Configura
 export async function read(id: string, props: ConfigurationOutputs): Promise<pulumi.dynamic.ReadResult> {
   return guarded(secretsOf(props), async () => {
     hold(Number(id), props.instance);
+    const client = apiFor(id, props);
     let live;
     try {
-      live = await apiFor(props).get(Number(id));
+      live = await client.get(Number(id));
     } catch (error) {
       // Deleted out of band, as the API itself says and its list confirms: an empty id tells the engine
       // the resource is gone. Any other answer (a proxy's page, a wrong base path) is an error, and the
       // state stays.
-      if (await confirmedGone(apiFor(props), Number(id), error)) return { id: undefined, props: {} } as unknown as pulumi.dynamic.ReadResult;
+      if (await confirmedGone(client, Number(id), error)) return { id: undefined, props: {} } as unknown as pulumi.dynamic.ReadResult;
       throw error;
     }
+    // Another configuration at this id is not this resource's: its fields never enter the state.
+    refuseStranger(id, props, live);
     // Only the secrets the state holds are managed; the others are not read into it.
     const outs = identified(toOutputs(live, props), orgOf(props), props.instance);
     // Inputs that mirror what is live, so that the next diff shows drift field by field. Empty
@@ -265,9 +391,13 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
 export async function update(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): Promise<pulumi.dynamic.UpdateResult> {
   return guarded(secretsOf(olds, news), async () => {
     hold(Number(id), olds.instance);
+    const client = apiFor(id, olds);
     const patch = patchFor(olds, news);
-    if (!Object.keys(patch).length) return { outs: managedOnly(olds, news) };
-    return { outs: identified(toOutputs(await apiFor(olds).update(Number(id), patch), news), orgOf(olds), olds.instance) };
+    if (!Object.keys(patch).length) return { outs: { ...managedOnly(olds, news), apiUrl: here() } };
+    if (!(await ownedLive(client, id, olds))) {
+      throw new Error(`configuration ${id} ("${olds.name}") was deleted out of band: run pulumi up --refresh to create it again`);
+    }
+    return { outs: identified(toOutputs(await client.update(Number(id), patch), news), orgOf(olds), olds.instance) };
   });
 }
 
@@ -280,12 +410,13 @@ export async function remove(id: string, props: ConfigurationOutputs): Promise<v
       notice(`configuration ${id} is held by another resource of this stack: removed from the state of the old one, not deleted`);
       return;
     }
+    const client = apiFor(id, props);
+    // Already gone, as the API itself says and its list confirms: nothing to delete.
+    if (!(await ownedLive(client, id, props))) return;
     try {
-      await apiFor(props).delete(Number(id));
+      await client.delete(Number(id));
     } catch (error) {
-      // Already gone, as the API itself says and its list confirms; anything else is an error, and the
-      // resource stays in state.
-      if (!(await confirmedGone(apiFor(props), Number(id), error))) throw error;
+      if (!(await confirmedGone(client, Number(id), error))) throw error;
     }
   });
 }

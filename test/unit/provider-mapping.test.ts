@@ -158,7 +158,7 @@ describe("resolveSettings", () => {
   const env = { TELEPHONY_API_URL: "http://env.example", TELEPHONY_API_TOKEN: "env-token", TELEPHONY_ORG_HANDLE: "env-org", TELEPHONY_PRODUCT_ID: "2" };
   it("prefers stack config and falls back to the environment", () => {
     const config: Record<string, string> = { "telephony:apiUrl": "http://config.example", "telephony:productId": "5" };
-    expect(resolveSettings((k) => config[k], env)).toEqual({ apiUrl: "http://config.example", apiToken: "env-token", orgHandle: "env-org", productId: 5 });
+    expect(resolveSettings((k) => config[k], env)).toEqual({ apiUrl: "http://config.example", apiToken: "env-token", orgHandle: "env-org", productId: 5, formerApiUrls: [] });
   });
   it("names every missing setting with both of its sources", () => {
     expect(() => resolveSettings(() => undefined, {})).toThrow(

@@ -1,0 +1,49 @@
+// Whether an existing configuration is still the one a resource holds: at the API its state records,
+// and, at its id, the object it created or adopted. Pure: the runtime asks before anything is written.
+import type { ProviderConfiguration } from "../client/contract.js";
+import { normaliseApiUrl, type ApiSettings } from "../client/settings.js";
+import { metaMap, type ConfigurationOutputs } from "./mapping.js";
+import { describeOwner, markValueOf, parseMark, withoutMark } from "./ownership.js";
+
+/**
+ * How the configured API relates to the one a resource's state records: the same, the same at a new
+ * address (telephony:formerApiUrls names the recorded one), or another API. State written by releases
+ * that did not record it counts as the same.
+ */
+export function apiRelation(recorded: string | undefined, settings: Pick<ApiSettings, "apiUrl" | "formerApiUrls">): "same" | "moved" | "other" {
+  if (recorded === undefined || recorded === normaliseApiUrl(settings.apiUrl)) return "same";
+  return settings.formerApiUrls.includes(recorded) ? "moved" : "other";
+}
+
+export function otherApiMessage(id: string, state: Partial<ConfigurationOutputs>, apiUrl: string): string {
+  const current = normaliseApiUrl(apiUrl);
+  return (
+    `configuration ${id} ("${state.name}") lives at the API at ${state.apiUrl} (recorded in the stack's state), ` +
+    `but telephony:apiUrl is now ${current}: nothing was sent to either. ` +
+    `If ${current} is the same API at a new address, say so: pulumi config set --path 'telephony:formerApiUrls[0]' ${state.apiUrl}. ` +
+    "If the stack is to move to another API, destroy its configurations with the old apiUrl first, " +
+    "or drop them from the state (pulumi state delete) to leave them where they are."
+  );
+}
+
+const whose = (value: string): string => {
+  const mark = parseMark(value);
+  return mark ? `the ownership mark of ${describeOwner(mark)}` : "an ownership mark that is not this project's";
+};
+
+/**
+ * Why `live` is not the configuration `state` holds, or undefined when it is. A created one carries
+ * the mark its create wrote; an adopted one, or one of an earlier release, carries none, and its
+ * provider and meta, which no PATCH can change, must still be the ones recorded.
+ */
+export function strangerReason(state: Partial<ConfigurationOutputs>, live: ProviderConfiguration): string | undefined {
+  const found = markValueOf(live.meta_json);
+  if (state.mark !== undefined) {
+    if (found === state.mark) return undefined;
+    return found === undefined ? "it carries no ownership mark, and the configuration this resource holds carries one" : `it carries ${whose(found)}, not the one this resource's create wrote`;
+  }
+  if (found !== undefined) return `it carries ${whose(found)}, and the configuration this resource holds carries none`;
+  if (live.provider !== state.provider) return `its provider is ${live.provider}, not ${state.provider}, and a provider never changes in place`;
+  if (JSON.stringify(metaMap(withoutMark(live.meta_json))) !== JSON.stringify(metaMap(state.meta))) return "its meta differs from the recorded one, and meta never changes in place";
+  return undefined;
+}
