@@ -37,6 +37,8 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
       meta_json: [
         { meta_key: "region", meta_value: "us-east-1" },
         { meta_key: "team", meta_value: "support" },
+        // The ownership mark its create wrote: this stack and resource, and that create's nonce.
+        { meta_key: "telephony-config:owner", meta_value: expect.stringMatching(/^\{"stack":"telephony-config\/test","resource":"twilio-support","create":"[0-9a-f-]{36}"\}$/) },
       ],
     });
     expect(live["Airtel Backup"]).toMatchObject({ provider: 1, active: false, api_key: "", base_url: null });

@@ -17,15 +17,15 @@ export interface ThrowawayStack {
 }
 
 /**
- * A stack of the project in `workDir` on a fresh local file backend, with passphrase secrets.
+ * A stack of the project in `workDir` on a local file backend (a fresh one unless given), with passphrase secrets.
  * The real `pulumi` binary on PATH runs every operation.
  */
 export async function throwawayStack(
   workDir: string,
   extraEnv: Record<string, string> = {},
   stackName = "test",
+  backendDir = mkdtempSync(join(tmpdir(), "telephony-backend-")),
 ): Promise<ThrowawayStack> {
-  const backendDir = mkdtempSync(join(tmpdir(), "telephony-backend-"));
   const env = {
     PULUMI_BACKEND_URL: `file://${backendDir}`,
     PULUMI_CONFIG_PASSPHRASE: "test-passphrase",

@@ -21,17 +21,22 @@ export interface TelephonyStack {
   close(): Promise<void>;
 }
 
-/** The repo's Pulumi project, in a temp copy, on a fresh backend, against a local API server. */
+/**
+ * The repo's Pulumi project, in a temp copy, on a fresh backend, against a local API server; or, with
+ * `alongside`, another stack (`stackName`) of that same project, backend and server.
+ */
 export async function telephonyStack(
-  options: { copyDist?: boolean; env?: Record<string, string>; orgs?: string[]; server?: ServerOptions } = {},
+  options: { copyDist?: boolean; env?: Record<string, string>; orgs?: string[]; server?: ServerOptions; alongside?: TelephonyStack; stackName?: string } = {},
 ): Promise<TelephonyStack> {
-  const api = await startApi({ tokens: { [TOKEN]: options.orgs ?? ["dev-org"] }, ...options.server });
-  const project = projectCopy({ copyDist: options.copyDist ?? false });
-  const t = await throwawayStack(project.dir, {
-    TWILIO_API_KEY: SECRETS.TWILIO_API_KEY,
-    LIVEKIT_API_KEY: SECRETS.LIVEKIT_API_KEY,
-    ...options.env,
-  });
+  const shared = options.alongside;
+  const api = shared?.api ?? (await startApi({ tokens: { [TOKEN]: options.orgs ?? ["dev-org"] }, ...options.server }));
+  const project = shared?.project ?? projectCopy({ copyDist: options.copyDist ?? false });
+  const t = await throwawayStack(
+    project.dir,
+    { TWILIO_API_KEY: SECRETS.TWILIO_API_KEY, LIVEKIT_API_KEY: SECRETS.LIVEKIT_API_KEY, ...options.env },
+    options.stackName,
+    shared?.t.backendDir,
+  );
   const config: ConfigMap = {
     "telephony:apiUrl": { value: api.server.url },
     "telephony:apiToken": { value: TOKEN, secret: true },
@@ -51,6 +56,8 @@ export async function telephonyStack(
       project.declare(yaml);
     },
     async close() {
+      // A stack alongside another leaves the shared server, project and backend to that one.
+      if (shared) return;
       await api.close();
       await t.dispose();
       project.remove();

@@ -1,0 +1,156 @@
+// A resource writes only to what it owns, through the real Pulumi CLI: its API (two local servers that
+// share ids), its stack (two stacks of one project in one organization), its object (the mark at the
+// id), and the secrets a replacement must not lose.
+import { afterEach, describe, expect, it } from "vitest";
+import type { ProviderConfiguration } from "../../src/client/index.js";
+import { markOf } from "../../src/provider/ownership.js";
+import { startApi, type Api } from "../helpers/api.js";
+import { caught } from "../helpers/caught.js";
+import { collect } from "../helpers/leaks.js";
+import { telephonyStack, type TelephonyStack } from "../helpers/stack.js";
+
+let s: TelephonyStack | undefined;
+let other: Api | undefined;
+afterEach(async () => {
+  await s?.close();
+  await other?.close();
+  s = other = undefined;
+});
+
+const writes = (api: Api, from = 0) => api.server.requests.slice(from).filter((r) => r.method !== "GET");
+const failure = (error: Error) => {
+  const e = error as Error & { stdout?: string; stderr?: string };
+  return `${e.message}${e.stdout ?? ""}${e.stderr ?? ""}`;
+};
+const exported = async (stack: TelephonyStack) => (await stack.t.cli(["stack", "export"])).stdout;
+const trunk = (name = "Shared Trunk", extra = "") => `configurations:\n  trunk:\n    name: ${name}\n    provider: 3\n    sipUrl: sip:trunk.example.com\n${extra}`;
+
+describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
+  it("a changed apiUrl never writes to another API, whose configuration has the same id", async () => {
+    s = await telephonyStack();
+    other = await startApi();
+    const theirs = await other.client.create({ name: "Other team prod", provider: 3, api_key: "other-key-91c4", api_secret: "other-secret-44d0" });
+    await s.declare(trunk("Mine"));
+    await s.stack.up();
+    const [mine] = await s.api.client.list();
+    expect(mine!.id).toBe(theirs.id);
+    const bothApis = async () => [await s!.api.client.list(), await other!.client.list()];
+    const before = await bothApis();
+
+    await s.stack.setConfig("telephony:apiUrl", { value: other.server.url });
+    await s.declare(trunk("Mine, renamed"));
+    const refused = `lives at the API at ${s.api.server.url} (recorded in the stack's state), but telephony:apiUrl is now ${other.server.url}: nothing was sent to either`;
+    for (const operation of [() => s!.stack.preview(), () => s!.stack.up(), () => s!.stack.up({ refresh: true })]) {
+      expect(failure(await caught(operation()))).toContain(refused);
+    }
+    expect(failure(await caught(s.t.cli(["destroy", "--yes", "--run-program"])))).toContain(refused);
+    expect(await bothApis()).toEqual(before);
+    expect(writes(other)).toEqual([]);
+
+    // What to do, as the message says: the same API at a new address is named as such...
+    const localhost = s.api.server.url.replace("127.0.0.1", "localhost");
+    await s.stack.setConfig("telephony:apiUrl", { value: localhost });
+    expect(failure(await caught(s.stack.preview()))).toContain(`but telephony:apiUrl is now ${localhost}`);
+    await s.stack.setConfig("telephony:formerApiUrls", { value: JSON.stringify([s.api.server.url]) });
+    await s.declare(trunk("Mine"));
+    const from = s.api.server.requests.length;
+    const moved = await s.stack.up();
+    // ...and records it, with no write.
+    expect(moved.summary.resourceChanges).toMatchObject({ update: 1 });
+    expect(writes(s.api, from)).toEqual([]);
+    expect(await exported(s)).toContain(`"apiUrl": "${localhost}"`);
+    await s.stack.preview({ expectNoChanges: true, refresh: true });
+    await s.stack.destroy();
+    expect(await s.api.client.list()).toEqual([]);
+    expect(await other.client.list()).toEqual(before[1]);
+  });
+
+  it("an id that names another configuration is never written to, even at an address named as the same API", async () => {
+    s = await telephonyStack();
+    other = await startApi();
+    const theirs = await other.client.create({ name: "Other team prod", provider: 3, api_key: "other-key-91c4", sip_url: "sip:trunk.example.com" });
+    await s.declare(trunk("Mine"));
+    await s.stack.up();
+    // A careless user says B is A at a new address: the mark at id 1 says otherwise.
+    await s.stack.setAllConfig({ "telephony:apiUrl": { value: other.server.url }, "telephony:formerApiUrls": { value: s.api.server.url } });
+    await s.stack.up();
+    await s.declare(trunk("Mine, renamed"));
+    for (const operation of [() => s!.stack.up(), () => s!.stack.destroy(), () => s!.stack.refresh()]) {
+      expect(failure(await caught(operation()))).toContain(
+        `configuration ${theirs.id} in organization dev-org at ${other!.server.url} is not the one "Mine" holds: it carries no ownership mark, and the configuration this resource holds carries one. Nothing was written to it.`,
+      );
+    }
+    expect(await other.client.list()).toEqual([theirs]);
+    expect(writes(other)).toEqual([]);
+  });
+
+  it("a replacement carries the live secrets the declaration leaves out; if it cannot read them, nothing changes", async () => {
+    s = await telephonyStack();
+    const hand = await s.api.client.create({ name: "Prod Twilio", provider: 3, api_key: "prod-key-6a1d", api_secret: "prod-secret-0b7e" });
+    const declared = (extra: string) => `configurations:\n  prod:\n    name: Prod Twilio\n    provider: 3\n    import: ${hand.id}\n${extra}`;
+    await s.declare(declared(""));
+    await s.stack.up();
+
+    // A meta change replaces it: preview says the secrets are carried over, without their values.
+    await s.declare(declared("    meta: { region: eu }\n"));
+    const preview = collect();
+    await s.stack.preview({ onOutput: preview.onOutput });
+    expect(preview.text()).toContain(`Prod Twilio: the replacement of configuration ${hand.id} carries its live apiKey and apiSecret over`);
+    expect(preview.text()).not.toContain("prod-key-6a1d");
+
+    // The read that would carry them fails (every attempt of it): nothing is created, nothing deleted.
+    s.api.server.faults.inject("500", 4, "GET");
+    const from = s.api.server.requests.length;
+    expect(failure(await caught(s.stack.up()))).toContain(`cannot replace configuration ${hand.id}: its live apiKey and apiSecret, which the declaration leaves out, could not be read`);
+    expect(writes(s.api, from)).toEqual([]);
+    expect((await s.api.client.list()).map((c) => c.id)).toEqual([hand.id]);
+
+    await s.stack.up();
+    const [replaced] = await s.api.client.list();
+    expect(replaced).toMatchObject({ name: "Prod Twilio", provider: 3, api_key: "prod-key-6a1d", api_secret: "prod-secret-0b7e" });
+    expect(replaced!.id).not.toBe(hand.id);
+    expect(markOf(replaced!.meta_json)).toMatchObject({ resource: "prod" });
+
+    // A provider change too; and neither secret ever entered the state.
+    await s.declare(declared("    meta: { region: eu }\n").replace("provider: 3", "provider: 4"));
+    await s.stack.up();
+    const [again] = await s.api.client.list();
+    expect(again).toMatchObject({ provider: 4, api_key: "prod-key-6a1d", api_secret: "prod-secret-0b7e" });
+    expect(await exported(s)).not.toMatch(/prod-key-6a1d|prod-secret-0b7e/);
+    await s.stack.preview({ expectNoChanges: true, refresh: true });
+  });
+
+  it("two stacks with identical declarations in one organization each hold their own, and never take the other's", async () => {
+    s = await telephonyStack({ stackName: "a" });
+    const b = await telephonyStack({ alongside: s, stackName: "b" });
+    await s.declare(trunk());
+    await s.stack.up();
+    const [ofA] = await s.api.client.list();
+    expect(markOf(ofA!.meta_json)).toMatchObject({ stack: expect.stringMatching(/\/a$/), resource: "trunk" });
+
+    const out = collect();
+    await b.stack.up({ onOutput: out.onOutput });
+    expect(out.text()).not.toContain("took over");
+    const both = await s.api.client.list();
+    expect(both).toHaveLength(2);
+    const ofB = both.find((c) => c.id !== ofA!.id)!;
+    expect(markOf(ofB.meta_json)).toMatchObject({ stack: expect.stringMatching(/\/b$/) });
+
+    // An explicit import of a's configuration by b is refused, naming the owner.
+    await s.declare(`${trunk()}  taken:\n    name: Shared Trunk\n    provider: 3\n    sipUrl: sip:trunk.example.com\n    import: ${ofA!.id}\n`);
+    expect(failure(await caught(b.stack.up()))).toMatch(new RegExp(`cannot adopt configuration ${ofA!.id} \\("Shared Trunk"\\): it is managed by resource "trunk" of stack [^ ]+/a`));
+    await s.declare(trunk());
+
+    await b.stack.destroy();
+    expect(await s.api.client.list()).toEqual([ofA]);
+    await s.stack.preview({ expectNoChanges: true, refresh: true });
+  });
+});
+
+/** The configurations a stack holds, by key, as its state says. */
+export async function stateIds(stack: TelephonyStack): Promise<Map<string, number>> {
+  const resources = (JSON.parse(await exported(stack)).deployment.resources ?? []) as Array<{ urn: string; type: string; id?: string }>;
+  return new Map(resources.filter((r) => r.type.endsWith(":ProviderConfiguration")).map((r) => [r.urn.split("::").at(-1)!, Number(r.id)]));
+}
+
+export const markedBy = (live: ProviderConfiguration[], stack: string) => live.filter((c) => markOf(c.meta_json)?.stack.endsWith(`/${stack}`));
