@@ -1,13 +1,14 @@
 import type { ErrorObject } from "ajv";
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Alias, type Document, type Node } from "yaml";
 import { validateBaseUrl, validateDeclarationsFile, validateSipUrl } from "../schemas.js";
+import { aliasExpansion, aliasTargets } from "./aliases.js";
 import { parseReference, referenceText, type Declaration, type Problem, type SecretReference } from "./declaration.js";
 import { interpolate, type StackValues } from "./interpolate.js";
 
 export interface ParseOptions {
-  /** Whether a secret reference can be resolved where the declarations will be used, and to a value. */
+  /** Whether a secret reference can be resolved where the declarations will be used, and to a secret value. */
   isSet: (ref: SecretReference) => ReferenceState;
-  /** A reference that is not set or empty: an error where the declarations are applied, a warning in `validate`. */
+  /** A reference that is not set, empty or not secret: an error where the declarations are applied, a warning in `validate`. */
   unsetReference: "error" | "warning";
   /** The stack that `${config:…}` and `${stack}` are resolved for; without one they stay unresolved. */
   stack?: StackValues | undefined;
@@ -15,11 +16,22 @@ export interface ParseOptions {
   unresolved: "error" | "warning";
 }
 
-/** An empty value is no secret: CI gives an empty variable for a secret it does not have. */
-export type ReferenceState = "set" | "unset" | "empty";
+/**
+ * An empty or blank (only whitespace) value is no secret: CI gives an empty variable for a secret it
+ * does not have, and either would be sent to every configuration that uses it. A `${secret:KEY}` whose
+ * value the stack keeps in plain text (in Pulumi.<stack>.yaml) is "plain": that secret is already out.
+ */
+export type ReferenceState = "set" | "unset" | "empty" | "blank" | "plain";
 
-/** The state of a reference whose value (never kept, never shown) is `value`. */
-export const referenceState = (value: string | undefined): ReferenceState => (value === undefined ? "unset" : value === "" ? "empty" : "set");
+/**
+ * The state of a reference whose value (never kept, never shown) is `value`; `plainText` when the
+ * stack holds it unencrypted.
+ */
+export function referenceState(value: string | undefined, { plainText = false } = {}): ReferenceState {
+  if (value === undefined) return "unset";
+  if (plainText) return "plain";
+  return value === "" ? "empty" : value.trim() === "" ? "blank" : "set";
+}
 
 export interface ParseResult {
   declarations: Declaration[];
@@ -40,9 +52,12 @@ interface RawDeclaration {
   formerKeys?: string[];
 }
 
-// The yaml library refuses an alias expansion past this (a "billion laughs"); its default, 100, would
-// refuse a file of 100 configurations that each merge one fragment.
-const MAX_ALIAS_COUNT = 10_000;
+// The keys and values that aliases and merges may add to a file, beyond those written in it. What is
+// written costs its own bytes, already read; what aliases add costs nothing to write, and a fragment of
+// 2,000 keys in 3,000 configurations (147 KB) adds 12 million: 40 s and 600 MB to expand and check.
+// Sharing as people do is far below: 1,000 configurations that each merge a fragment of five keys add
+// 11,000; 2,000 that each merge five keys and alias a meta of 40 add 184,000, and read in about a second.
+export const MAX_EXPANSION = 200_000;
 
 /** The plain string fields that may hold `${config:…}` and `${stack}`. */
 const TEMPLATE_FIELDS = ["name", "baseUrl", "sipUrl"] as const;
@@ -59,8 +74,10 @@ export function parseDeclarations(text: string, file: string, options: ParseOpti
     return { declarations: [], problems: [{ file, line: 1, col: 1, severity: "error", message: "empty file: declare configurations in it, or remove it" }] };
   }
   const result: ParseResult = { declarations: [], problems: [] };
+  // One budget for the file's documents together: --- is no way around it.
+  const expansion = { left: MAX_EXPANSION };
   for (const doc of nonEmpty) {
-    const one = new DocumentParser(doc, text, file, lineCounter, options).parse();
+    const one = new DocumentParser(doc, text, file, lineCounter, options, expansion).parse();
     result.declarations.push(...one.declarations);
     result.problems.push(...one.problems);
   }
@@ -77,6 +94,7 @@ class DocumentParser {
   readonly #problems: Problem[] = [];
   /** What the fields that held references resolved to, by JSON pointer: said with their problems. */
   readonly #resolved = new Map<string, string>();
+  readonly #targets: Map<Alias, Node | undefined>;
 
   constructor(
     readonly doc: Document,
@@ -84,19 +102,25 @@ class DocumentParser {
     readonly file: string,
     readonly lineCounter: LineCounter,
     readonly options: ParseOptions,
-  ) {}
+    /** What is left of the file's MAX_EXPANSION once the documents before this one are expanded. */
+    readonly expansion: { left: number },
+  ) {
+    this.#targets = aliasTargets(doc);
+  }
 
   parse(): ParseResult {
     const { doc } = this;
     for (const e of doc.errors) this.#report(e.pos[0], firstLine(e.message));
     for (const e of doc.warnings) this.#report(e.pos[0], firstLine(e.message), "warning");
-    if (doc.errors.length || !this.#aliasesResolve()) return this.#result([]);
+    if (doc.errors.length || !this.#aliasesResolve() || !this.#expandsWithinBudget()) return this.#result([]);
 
     let data: unknown;
     try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      // Unbounded here: #expandsWithinBudget bounds what aliases add, whereas yaml's count of alias uses
+      // refuses 10,001 configurations that merge one small fragment, yet takes 2,000 keys used 3,000 times.
+      data = doc.toJS({ maxAliasCount: -1 });
     } catch (error) {
-      // The yaml library refuses an alias explosion (a "billion laughs"): say so where the document starts.
+      // Whatever else yaml cannot build (none is known past the checks above): at least say where.
       this.#report(offsetOf(doc.contents), `cannot be read: ${(error as Error).message}`);
       return this.#result([]);
     }
@@ -121,19 +145,36 @@ class DocumentParser {
     const before = this.#problems.length;
     visit(this.doc, {
       Alias: (_, alias) => {
-        if (!alias.resolve(this.doc)) {
+        if (!this.#targets.get(alias)) {
           this.#report(offsetOf(alias), `*${alias.source}: no anchor &${alias.source} before it in this document (an anchor does not reach past ---)`);
         }
       },
       Pair: (_, pair) => {
         if (!isMergeKey(pair.key)) return;
         for (const source of isSeq(pair.value) ? pair.value.items : [pair.value]) {
-          const target = isAlias(source) ? source.resolve(this.doc) : source;
+          const target = isAlias(source) ? this.#targets.get(source) : source;
           if (target && !isMap(target)) this.#report(offsetOf(source as Node), "<< merges mappings only: a mapping, an alias of one, or a list of those");
         }
       },
     });
     return this.#problems.length === before;
+  }
+
+  /** Whether what the aliases expand to is finite and within what is left of the file's budget; says where not. */
+  #expandsWithinBudget(): boolean {
+    const expansion = aliasExpansion(this.doc, this.#targets, this.expansion.left);
+    if (expansion.kind === "within") {
+      this.expansion.left -= expansion.added;
+      return true;
+    }
+    const { alias } = expansion;
+    this.#report(
+      offsetOf(alias),
+      expansion.kind === "endless"
+        ? `*${alias.source}: is inside the value anchored &${alias.source}, which would then contain itself without end; an alias can only repeat a value it is not part of`
+        : `*${alias.source}: aliases and merges add more than ${MAX_EXPANSION} keys and values to this file by here (each *${alias.source} adds ${expansion.size}); share smaller fragments or use them less often, or split the file`,
+    );
+    return false;
   }
 
   /**
@@ -230,15 +271,9 @@ class DocumentParser {
         declaration[field] = ref;
         const state = this.options.isSet(ref);
         if (state === "set") continue;
-        const what = ref.kind === "env" ? `environment variable ${ref.name}` : `stack config ${ref.name}`;
-        const how =
-          state === "empty"
-            ? `${what} is empty; a declared secret needs a value (leave ${field} out to leave the live one alone)`
-            : ref.kind === "env"
-              ? `${what} is not set`
-              : `${what} is not set (pulumi config set --secret ${ref.name} …)`;
         const at = this.#locate(["configurations", key, field]);
-        this.#report(offsetOf(at.node), withVia(`configurations.${key}.${field}: ${referenceText(ref)}: ${how}`, at.via), this.options.unsetReference);
+        const message = `configurations.${key}.${field}: ${referenceText(ref)}: ${unusable(ref, state, field)}`;
+        this.#report(offsetOf(at.node), withVia(message, at.via), this.options.unsetReference);
       }
       if (raw.baseUrl !== undefined) declaration.baseUrl = raw.baseUrl;
       if (raw.sipUrl !== undefined) declaration.sipUrl = raw.sipUrl;
@@ -322,7 +357,7 @@ class DocumentParser {
   #unalias(node: Node | null | undefined, via: string[]): Node | null | undefined {
     for (let hops = 0; isAlias(node) && hops < 100; hops++) {
       via.push(`through the alias at line ${this.#line(node)}`);
-      node = node.resolve(this.doc) as Node | undefined;
+      node = this.#targets.get(node);
     }
     return node;
   }
@@ -339,6 +374,16 @@ class DocumentParser {
   #result(declarations: Declaration[]): ParseResult {
     return { declarations, problems: this.#problems };
   }
+}
+
+/** Why a reference in `field` cannot be used, in the user's terms, and what to do: never its value. */
+function unusable(ref: SecretReference, state: Exclude<ReferenceState, "set">, field: string): string {
+  const what = ref.kind === "env" ? `environment variable ${ref.name}` : `stack config ${ref.name}`;
+  const needed = `a declared secret needs a value (leave ${field} out to leave the live one alone)`;
+  if (state === "empty") return `${what} is empty; ${needed}`;
+  if (state === "blank") return `${what} is only whitespace; ${needed}`;
+  if (state === "plain") return `${what} is not a secret, its value is in plain text in the stack's config file: pulumi config set --secret ${ref.name} …`;
+  return ref.kind === "env" ? `${what} is not set` : `${what} is not set (pulumi config set --secret ${ref.name} …)`;
 }
 
 /** The `<<` of a merge: the yaml library reads it as a scalar whose value is a symbol. */

@@ -17,7 +17,12 @@ export interface Validation {
  */
 export function validateDeclarations(paths: string[], env: Record<string, string | undefined>, stack?: StackInfo): Validation {
   const { declarations, problems } = loadDeclarations(paths, {
-    isSet: (ref) => (ref.kind === "env" ? referenceState(env[ref.name]) : stack ? referenceState(projectValue(stack, ref.name)) : "set"),
+    isSet: (ref) =>
+      ref.kind === "env"
+        ? referenceState(env[ref.name])
+        : stack
+          ? referenceState(projectValue(stack, ref.name), { plainText: !stack.secretKeys.has(`${stack.project}:${ref.name}`) })
+          : "set",
     unsetReference: stack ? "error" : "warning",
     stack: stack && stackValues(stack),
     unresolved: stack ? "error" : "warning",

@@ -30,8 +30,12 @@ export function declareConfigurations(sources: string | string[]): pulumi.Output
   };
 
   const { declarations, problems } = loadDeclarations(paths, {
-    // The plain value, only to tell unset from empty: it never leaves this call.
-    isSet: (ref) => referenceState(ref.kind === "secret" ? pulumi.runtime.getConfig(`${project}:${ref.name}`) : process.env[ref.name]),
+    isSet: (ref) => {
+      if (ref.kind === "env") return referenceState(process.env[ref.name]);
+      // The value, only to tell unset from empty: it never leaves this call.
+      const key = `${project}:${ref.name}`;
+      return referenceState(pulumi.runtime.getConfig(key), { plainText: !isSecretConfig(key) });
+    },
     unsetReference: "error",
     stack: thisStack(project),
     unresolved: "error",

@@ -109,15 +109,27 @@ describe("examples/environments: one folder of declarations, a stack per environ
     // drift --stack alone reads the same list: nothing would be deleted.
     expect(await cli(["drift", "--stack", "prod"])).toMatchObject({ code: 0 });
     expect(await api.clientWith({ orgHandle: "dev-org" }).list()).toEqual(devBefore);
-    // The same key in both folders stays an error naming both, and nothing changes.
+    // The same key in both folders stays an error naming both, and nothing changes; and so is a
+    // ${secret:…} whose value the stack keeps in plain text, named without its value.
     writeFileSync(join(dir, "prod-only", "again.yaml"), "configurations:\n  jio-backup:\n    provider: 2\n");
+    writeFileSync(join(dir, "prod-only", "plain.yaml"), "configurations:\n  vodafone-keyed:\n    provider: 58\n    apiKey: ${secret:plainKey}\n");
+    const plainValue = "plain-value-NOT-TO-SHOW";
+    await pulumi("prod", ["config", "set", "plainKey", plainValue]);
     const twice = await run("pulumi", ["preview", "--stack", "prod", "--non-interactive"], { cwd: dir, env }).then(
       () => "",
       (error: { stdout: string; stderr: string }) => error.stdout + error.stderr,
     );
     expect(twice).toMatch(/prod-only\/again\.yaml:2:\d+: configurations\.jio-backup: declared again \(first in .*telephony\/backups\.yaml:11\)/);
+    const notSecret =
+      "prod-only/plain.yaml:4:13: configurations.vodafone-keyed.apiKey: ${secret:plainKey}: stack config plainKey is not a secret, its value is in plain text in the stack's config file: pulumi config set --secret plainKey …";
+    expect(twice).toContain(notSecret);
+    const validated = await cli(["validate", "--stack", "prod"]);
+    expect(validated.code).toBe(1);
+    expect(validated.stdout).toContain(notSecret.replace(": configurations", ": error: configurations"));
+    expect(twice + validated.stdout + validated.stderr).not.toContain(plainValue);
 
     rmSync(join(dir, "prod-only", "again.yaml"));
+    rmSync(join(dir, "prod-only", "plain.yaml"));
     for (const stack of ["dev", "prod"]) await pulumi(stack, ["destroy", "--yes", "--skip-preview"]);
     expect(await live("dev-org")).toEqual([]);
     expect(await live("prod-org")).toEqual([]);

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configuredPaths, loadDeclarations } from "../../src/declarations/load.js";
 import type { StackValues } from "../../src/declarations/interpolate.js";
-import { parseDeclarations, type ParseOptions } from "../../src/declarations/parse.js";
+import { MAX_EXPANSION, parseDeclarations, type ParseOptions, type ReferenceState } from "../../src/declarations/parse.js";
 
 const allSet: ParseOptions = { isSet: () => "set", unsetReference: "error", unresolved: "error" };
 const parse = (text: string, options = allSet) => parseDeclarations(text, "telephony.yaml", options);
@@ -81,6 +81,15 @@ configurations:
       "telephony.yaml:5:16: configurations.a.apiSecret: ${secret:missingSecret}: stack config missingSecret is not set (pulumi config set --secret missingSecret …)",
     ]);
     expect(parse(text, { ...unset, unsetReference: "warning" }).problems.map((p) => p.severity)).toEqual(["warning", "warning"]);
+  });
+
+  it("refuses a ${secret:…} the stack keeps in plain text, and a blank value, naming the key and where", () => {
+    const text = "configurations:\n  a:\n    provider: 1\n    apiKey: ${secret:plainKey}\n    apiSecret: ${env:BLANK}\n";
+    const states: Record<string, ReferenceState> = { plainKey: "plain", BLANK: "blank" };
+    expect(messages(text, { ...allSet, isSet: (ref) => states[ref.name]! })).toEqual([
+      "telephony.yaml:4:13: configurations.a.apiKey: ${secret:plainKey}: stack config plainKey is not a secret, its value is in plain text in the stack's config file: pulumi config set --secret plainKey …",
+      "telephony.yaml:5:16: configurations.a.apiSecret: ${env:BLANK}: environment variable BLANK is only whitespace; a declared secret needs a value (leave apiSecret out to leave the live one alone)",
+    ]);
   });
 });
 
@@ -163,10 +172,13 @@ configurations:
     expect(messages(text)).toEqual(["telephony.yaml:1:1: a declarations document is a mapping with configurations: (and x- fragments)"]);
   });
 
-  it("refuses an alias explosion, but not a large file that merges one fragment everywhere", () => {
+  it("refuses an alias explosion at the alias that takes it past the budget, but not a large file that merges one fragment everywhere", () => {
     const levels = ["x-a: &a [x,x,x,x,x,x,x,x,x,x]"];
     for (const [i, name] of ["b", "c", "d", "e", "f"].entries()) levels.push(`x-${name}: &${name} [${Array(10).fill(`*${"abcde"[i]}`).join(",")}]`);
-    expect(messages(`${levels.join("\n")}\nconfigurations: {}\n`)).toEqual([expect.stringMatching(/^telephony\.yaml:1:1: cannot be read: Excessive alias count/)]);
+    // Lines 2 to 5 add 123,440 nodes; the first *e of line 6 adds 111,111 more.
+    expect(messages(`${levels.join("\n")}\nconfigurations: {}\n`)).toEqual([
+      `telephony.yaml:6:10: *e: aliases and merges add more than ${MAX_EXPANSION} keys and values to this file by here (each *e adds 111111); share smaller fragments or use them less often, or split the file`,
+    ]);
 
     const many = ["x-base: &base {provider: 3}", "x-more: &more {<<: *base, active: false}", "configurations:"];
     for (let i = 0; i < 1000; i++) many.push(`  c${i}: {<<: *more, name: C${i}}`);
@@ -174,6 +186,37 @@ configurations:
     expect(problems).toEqual([]);
     expect(declarations).toHaveLength(1000);
     expect(declarations[999]).toMatchObject({ provider: 3, active: false, name: "C999" });
+  });
+
+  // A fragment of 2,000 keys as the meta of 3,000 configurations: 147 KB that took 40 s and 600 MB to read.
+  const fanOut = (uses: number) =>
+    ["x-big: &big", ...Array.from({ length: 2000 }, (_, i) => `  k${i}: v`), "configurations:", ...Array.from({ length: uses }, (_, i) => `  c${i}: {provider: 1, meta: *big}`)].join("\n");
+  const over = (alias: string, adds: number) =>
+    `*${alias}: aliases and merges add more than ${MAX_EXPANSION} keys and values to this file by here (each *${alias} adds ${adds}); share smaller fragments or use them less often, or split the file`;
+
+  it("refuses a wide fan-out of a fragment before expanding it, at the alias that passes the budget", () => {
+    const started = performance.now();
+    const found = messages(`${fanOut(3000)}\n`);
+    const took = performance.now() - started;
+    // *big is a mapping and its 2,000 keys and values; the configurations start at line 2003, *big at column 28.
+    const passing = Math.floor(MAX_EXPANSION / 4001);
+    expect(found).toEqual([`telephony.yaml:${2003 + passing}:28: ${over("big", 4001)}`]);
+    // A generous bound: the failure it guards against takes 40 s or more.
+    expect(took).toBeLessThan(5000);
+  });
+
+  it("bounds the file, not each document: --- is no way around the budget", () => {
+    const half = Math.floor(MAX_EXPANSION / 4001 / 2) + 1;
+    expect(parse(`${fanOut(half)}\n`).problems).toEqual([]);
+    const twice = parse(`${fanOut(half)}\n---\n${fanOut(half)}\n`);
+    expect(twice.problems.map((p) => p.message)).toEqual([over("big", 4001)]);
+    expect(twice.problems[0]!.line).toBeGreaterThan(2003 + half);
+  });
+
+  it("refuses an alias inside the value it repeats, which would never end", () => {
+    const endless = "is inside the value anchored &c, which would then contain itself without end; an alias can only repeat a value it is not part of";
+    expect(messages("configurations: &c\n  a:\n    <<: *c\n")).toEqual([`telephony.yaml:3:9: *c: ${endless}`]);
+    expect(messages("x-m: &c {k: [*c]}\nconfigurations: {}\n")).toEqual([`telephony.yaml:1:14: *c: ${endless}`]);
   });
 });
 
