@@ -9,7 +9,8 @@ export const ADOPT_HELP = `Usage: telephony-config adopt [--out FILE] [--force]
 
 Writes declarations for the organization's live configurations, each with its import id and its
 secrets as \${env:…} references (never their values), and lists the variables to set. After they are
-set, pulumi up adopts every configuration with no change and no duplicate.
+set, pulumi up adopts every configuration with no change and no duplicate. Configurations a stack
+created (they carry its ownership mark) are left out and named: that stack manages them.
 Reaches the API with TELEPHONY_API_URL, TELEPHONY_API_TOKEN, TELEPHONY_ORG_HANDLE and TELEPHONY_PRODUCT_ID.
 
 Exit codes: 0 written, 1 error (an existing --out file without --force is one).

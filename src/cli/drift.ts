@@ -9,11 +9,14 @@ export const DRIFT_HELP = `Usage: telephony-config drift [<file-or-dir>...] [--s
 
 Compares the declarations with the live configurations, in one list request, and reports every
 difference: changed, missing (up would create it), removed (in the stack, no longer declared: up would
-delete it) and unmanaged (live, neither declared nor in the stack). Matching: the id in the stack's
-state first (--stack), then the import id, then — without --stack only — the exact name; no live
-configuration is matched twice. Reaches the API with TELEPHONY_API_URL, TELEPHONY_API_TOKEN,
-TELEPHONY_ORG_HANDLE and TELEPHONY_PRODUCT_ID, or the stack's telephony:* config with --stack (run it in
-the project's directory). With --stack and no paths, the stack's own telephony:declarations.
+delete it, unless another resource of the stack holds it too) and unmanaged (live, neither declared nor
+in the stack). Matching: the id in the stack's state first (--stack), then the import id, then —
+without --stack only — the exact name; no live configuration is matched twice. A configuration
+another stack created carries its ownership mark: it is listed as managed by that stack, never
+matched, and is not drift (without --stack, every marked one).
+Reaches the API with TELEPHONY_API_URL, TELEPHONY_API_TOKEN, TELEPHONY_ORG_HANDLE and
+TELEPHONY_PRODUCT_ID, or the stack's telephony:* config with --stack (run it in the project's
+directory). With --stack and no paths, the stack's own telephony:declarations.
 \${config:KEY} and \${stack} in the declarations need --stack: they are resolved as that stack's
 program resolves them.
 

@@ -3,6 +3,7 @@ import type { ProviderConfiguration } from "../client/contract.js";
 import { configurationFingerprint } from "../declarations/load.js";
 import { parseDeclarations } from "../declarations/parse.js";
 import { metaMap } from "../provider/mapping.js";
+import { markOf, withoutMark } from "../provider/ownership.js";
 
 export interface Adoption {
   yaml: string;
@@ -55,6 +56,13 @@ export function adoptionYaml(live: ProviderConfiguration[], schemaPath = "schema
   const taken = new Set<string>();
   const made = new Map<string, number>();
   for (const c of [...live].sort((a, b) => a.id - b.id)) {
+    // A stack created it and manages it. The owner is quoted: the reason goes into a YAML comment, and a
+    // mark is anyone's data (a newline in it must not start a line of YAML).
+    const owner = markOf(c.meta_json);
+    if (owner) {
+      skipped.push({ id: c.id, name: c.name, reason: `it is managed by resource ${JSON.stringify(owner.resource)} of stack ${JSON.stringify(owner.stack)}, which created it` });
+      continue;
+    }
     const key = uniqueKey(baseKey(c), c.id, taken);
     const entry: Record<string, unknown> = { name: literal(c.name), provider: c.provider };
     if (!c.active) entry.active = false;
@@ -70,9 +78,11 @@ export function adoptionYaml(live: ProviderConfiguration[], schemaPath = "schema
     }
     if (c.base_url) entry.baseUrl = literal(c.base_url);
     if (c.sip_url) entry.sipUrl = literal(c.sip_url);
-    const meta = metaMap(c.meta_json);
+    // The mark's key is reserved (a declaration cannot hold it) and never compared, even when its value is no mark.
+    const entries = withoutMark(c.meta_json);
+    const meta = metaMap(entries);
     if (Object.keys(meta).length) entry.meta = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, literal(v)]));
-    if (new Set(c.meta_json.map((m) => m.meta_key)).size !== c.meta_json.length) {
+    if (new Set(entries.map((m) => m.meta_key)).size !== entries.length) {
       skipped.push({ id: c.id, name: c.name, reason: "its meta_json repeats a key, which a declaration cannot" });
       continue;
     }

@@ -1,11 +1,12 @@
 import type { ProviderConfiguration } from "../client/contract.js";
 import type { Declaration, SecretReference } from "../declarations/declaration.js";
 import { differences, SECRET_INPUTS, toOutputs, type ConfigurationInputs } from "../provider/mapping.js";
-import type { ConfigurationDrift, DriftReport, FieldChange } from "./report.js";
+import { describeOwner, markOf, markValueOf, type Mark } from "../provider/ownership.js";
+import type { ConfigurationDrift, DriftReport, FieldChange, ManagedElsewhere, RemovedConfiguration, UnmanagedConfiguration } from "./report.js";
 
 export interface CompareOptions {
-  /** Logical key → id recorded in the stack's state, when a stack is known. */
-  stateIds?: ReadonlyMap<string, number>;
+  /** The stack, when one is known: its id as an ownership mark names it (`project/stack`), and its state. */
+  stack?: { id: string; stateIds: ReadonlyMap<string, number> };
   /** A secret's declared value, when it is available here. */
   secretValue: (ref: SecretReference) => string | undefined;
   /** Leave unmanaged configurations out of the report. */
@@ -25,18 +26,39 @@ type Match = {
   toAdopt?: true;
 };
 
+// How a configuration this stack's create marked ends up outside its state.
+const INTERRUPTED = "an interrupted or failed `pulumi up`";
+
 /**
  * Desired (declarations) against live (one list of the organization's configurations) and, with a
  * stack, its state. Matching is deterministic and never gives one live id to two declarations: state
  * ids first (under the key, or a former key: an alias), then import ids, then — without a stack only —
  * exact names among the configurations not claimed already, same provider first. With a stack, a
  * declaration that is not in it is missing, since `up` would create (or, with an import, adopt) it.
- * Pure.
+ * A configuration whose ownership mark names another stack (any stack, when none is known) is that
+ * stack's: never matched, listed apart, not drift. An import or a name matches only what `up` would
+ * adopt: no mark, or this very resource's. Pure.
  */
 export function compare(declarations: Declaration[], live: ProviderConfiguration[], options: CompareOptions): DriftReport {
   const byId = new Map(live.map((c) => [c.id, c]));
-  const stateIds = options.stateIds;
+  const stack = options.stack;
+  const stateIds = stack?.stateIds;
   const inState = new Set(stateIds?.values() ?? []);
+  const stateKeysOf = new Map<number, string[]>();
+  for (const [key, id] of stateIds ?? []) stateKeysOf.set(id, [...(stateKeysOf.get(id) ?? []), key]);
+  const marks = new Map<number, Mark>();
+  for (const c of live) {
+    const mark = markOf(c.meta_json);
+    if (mark) marks.set(c.id, mark);
+  }
+  const elsewhere = (c: ProviderConfiguration): Mark | undefined => {
+    const mark = marks.get(c.id);
+    return mark && mark.stack !== stack?.id ? mark : undefined;
+  };
+  const declaredKeys = new Set(declarations.map((d) => d.key));
+  const namedKeys = new Set(declarations.flatMap((d) => [d.key, ...d.formerKeys]));
+  const ignore = new Set(options.ignore ?? []);
+
   const claimedBy = new Map<number, string>();
   const matches = new Map<string, Match>();
   const stateKeysUsed = new Set<string>();
@@ -56,26 +78,63 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     if (c && !holder) claim(d, c, { matchedBy: "state" });
     else missing(d, c ? `configuration ${id} of the stack is also held by ${holder}` : `configuration ${id} of the stack no longer exists: \`pulumi up\` creates it again`);
   }
+  // The state key holding an id, named; one no declaration claims any more is a key renamed without formerKeys.
+  const stateHolder = (id: number) => {
+    const key = stateKeysOf.get(id)?.[0];
+    if (key === undefined) return undefined;
+    return namedKeys.has(key) || ignore.has(key)
+      ? `resource ${key} of the stack`
+      : `resource ${key} of the stack, no longer declared: to rename ${key}, declare \`formerKeys: [${key}]\` instead of \`import\``;
+  };
+  // `up` adopts only a configuration no create marked, or one this very resource's create marked.
+  const markedAgainst = (d: Declaration, c: ProviderConfiguration): string | undefined => {
+    if (markValueOf(c.meta_json) === undefined) return undefined;
+    const mark = marks.get(c.id);
+    if (!mark) return "carries an ownership mark that is not this project's: `pulumi up` does not adopt it";
+    if (stack && mark.stack === stack.id) {
+      return mark.resource === d.key ? undefined : `was created by resource ${mark.resource} of this stack (its ownership mark), and \`pulumi up\` adopts it for ${mark.resource} only`;
+    }
+    return `is managed by ${describeOwner(mark)}${stack ? "" : " (compare with `drift --stack`)"}`;
+  };
+  const importedBy = new Map<number, string>();
   for (const d of declarations) {
-    if (matches.has(d.key) || d.importId === undefined) continue;
+    if (d.importId === undefined) continue;
+    if (!importedBy.has(d.importId)) importedBy.set(d.importId, d.key);
+    if (matches.has(d.key)) continue;
     const c = byId.get(d.importId);
-    const holder = c && (claimedBy.get(c.id) ?? (inState.has(c.id) ? "another resource of the stack" : undefined));
-    if (c && !holder && stateIds) claim(d, c, { matchedBy: "import", toAdopt: true, hint: `not in the stack yet: \`pulumi up\` adopts configuration ${c.id}` });
-    else if (c && !holder) claim(d, c, { matchedBy: "import" });
-    else missing(d, c ? `import ${d.importId} is held by ${holder}` : `import ${d.importId} does not exist`);
+    const holder = c && (claimedBy.get(c.id) ?? stateHolder(c.id));
+    const refused = c && markedAgainst(d, c);
+    if (!c) missing(d, `import ${d.importId} does not exist`);
+    else if (holder) missing(d, `import ${d.importId} is held by ${holder}`);
+    else if (refused) missing(d, `import ${d.importId} ${refused}`);
+    else if (stack) claim(d, c, { matchedBy: "import", toAdopt: true, hint: `not in the stack yet: \`pulumi up\` adopts configuration ${c.id}` });
+    else claim(d, c, { matchedBy: "import" });
   }
-  const free = (c: ProviderConfiguration) => !claimedBy.has(c.id) && !inState.has(c.id);
+  const unclaimed = (c: ProviderConfiguration) => !claimedBy.has(c.id) && !inState.has(c.id);
+  const free = (c: ProviderConfiguration) => unclaimed(c) && !elsewhere(c);
+  // This stack's create marked it for this very resource, and the state never heard back. (A free
+  // configuration's mark, if any, is this stack's.)
+  for (const d of stack ? declarations : []) {
+    if (matches.has(d.key)) continue;
+    const made = live.find((c) => free(c) && marks.get(c.id)?.resource === d.key);
+    if (made) missing(d, `configuration ${made.id} was created for it by ${INTERRUPTED}: the next \`up\` takes it over if it is still exactly what the declaration creates`);
+  }
   // Same name and provider first, then the name alone: the order of the declarations does not matter.
   for (const sameProvider of [true, false]) {
     for (const d of declarations) {
       if (matches.has(d.key)) continue;
-      const sameName = live.find((c) => free(c) && c.name === d.name && (!sameProvider || c.provider === d.provider));
+      const sameName = live.find((c) => free(c) && !markedAgainst(d, c) && c.name === d.name && (!sameProvider || c.provider === d.provider));
       if (!sameName) continue;
-      if (stateIds) missing(d, `a configuration with this name exists: adopt it with \`import: ${sameName.id}\``);
+      if (stack) missing(d, `a configuration with this name exists: adopt it with \`import: ${sameName.id}\``);
       else claim(d, sameName, { matchedBy: "name" });
     }
   }
-  for (const d of declarations) if (!matches.has(d.key)) missing(d);
+  for (const d of declarations) {
+    if (matches.has(d.key)) continue;
+    const other = live.find((c) => unclaimed(c) && elsewhere(c) && c.name === d.name);
+    if (!other) missing(d);
+    else missing(d, `configuration ${other.id} with this name is managed by ${describeOwner(elsewhere(other)!)}${stack ? "" : " (compare with `drift --stack`)"}`);
+  }
 
   const configurations = declarations.map((d): ConfigurationDrift => {
     const { live: match, matchedBy, hint, toAdopt } = matches.get(d.key)!;
@@ -106,15 +165,32 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     return { ...base, id: match.id, matchedBy, status: found.length ? "changed" : "in-sync", changes, secrets };
   });
 
-  const ignore = new Set(options.ignore ?? []);
-  const declaredKeys = new Set(declarations.map((d) => d.key));
+  // In the program: a declaration (under its key or a former one), or a resource declared in code (ignored).
+  const inProgram = (key: string) => stateKeysUsed.has(key) || ignore.has(key);
+  // The provider does not delete a configuration another resource of the stack holds or takes over.
+  const heldBy = (key: string, id: number) => claimedBy.get(id) ?? importedBy.get(id) ?? stateKeysOf.get(id)?.find((k) => k !== key && inProgram(k)) ?? null;
   // A stack resource declared in code rather than in these files is left out by its key.
   const removed = [...(stateIds ?? [])]
-    .filter(([key]) => !declaredKeys.has(key) && !stateKeysUsed.has(key) && !ignore.has(key))
-    .map(([key, id]) => ({ key, id, name: byId.get(id)?.name ?? null, provider: byId.get(id)?.provider ?? null, live: byId.has(id) }));
+    .filter(([key]) => !declaredKeys.has(key) && !inProgram(key))
+    .map(([key, id]): RemovedConfiguration => ({ key, id, name: byId.get(id)?.name ?? null, provider: byId.get(id)?.provider ?? null, live: byId.has(id), heldBy: heldBy(key, id) }));
   const notClaimed = live.filter(free);
   const kept = notClaimed.filter((c) => !ignore.has(String(c.id)) && !ignore.has(c.name));
-  const unmanaged = options.onlyManaged ? [] : kept.map((c) => ({ id: c.id, name: c.name, provider: c.provider }));
+  const unmanaged = options.onlyManaged
+    ? []
+    : kept.map((c): UnmanagedConfiguration => {
+        const mark = marks.get(c.id);
+        const held = mark && stateIds?.get(mark.resource);
+        const hint =
+          mark &&
+          (held === undefined
+            ? `created by resource ${mark.resource} of this stack but not in its state (${INTERRUPTED}): the next \`up\` takes it over if declaration ${mark.resource} still creates exactly this; otherwise delete it`
+            : `created by resource ${mark.resource} of this stack, which holds configuration ${held}: left behind by ${INTERRUPTED}; delete it`);
+        return { id: c.id, name: c.name, provider: c.provider, ...(hint ? { hint } : {}) };
+      });
+  const managedElsewhere = live.flatMap((c): ManagedElsewhere[] => {
+    const owner = unclaimed(c) ? elsewhere(c) : undefined;
+    return owner ? [{ id: c.id, name: c.name, provider: c.provider, stack: owner.stack, resource: owner.resource }] : [];
+  });
 
   const count = (status: ConfigurationDrift["status"]) => configurations.filter((c) => c.status === status).length;
   const summary = {
@@ -125,13 +201,15 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     removed: removed.length,
     unmanaged: unmanaged.length,
     ignored: notClaimed.length - unmanaged.length,
+    managedElsewhere: managedElsewhere.length,
   };
   return {
-    version: 2,
+    version: 3,
     inSync: summary.changed + summary.missing + summary.removed + summary.unmanaged === 0,
     summary,
     configurations,
     removed,
     unmanaged,
+    managedElsewhere,
   };
 }

@@ -1,6 +1,7 @@
 import { formatProblem, type SecretReference } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
 import { clientFor, resolveSettings } from "../client/settings.js";
+import { stackId } from "../provider/ownership.js";
 import { compare } from "./compare.js";
 import type { DriftReport } from "./report.js";
 import { declarationPaths, projectValue, readStack, stackValues, type StackInfo } from "./stack.js";
@@ -43,7 +44,7 @@ export async function driftReport(paths: string[], options: DriftOptions): Promi
   try {
     const live = await client.list();
     return compare(declarations, live, {
-      ...(stack ? { stateIds: stack.stateIds } : {}),
+      ...(stack ? { stack: { id: stackId(stack.project, stack.name), stateIds: stack.stateIds } } : {}),
       secretValue,
       onlyManaged: options.onlyManaged ?? false,
       ignore: options.ignore ?? [],

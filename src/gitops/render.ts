@@ -1,12 +1,14 @@
 // Renderers of the drift report: plain text for terminals, Markdown for CI job summaries and PR
 // comments. JSON is the report itself. Pure.
-import type { ConfigurationDrift, DriftReport, FieldChange, RemovedConfiguration } from "./report.js";
+import type { ConfigurationDrift, DriftReport, FieldChange, RemovedConfiguration, UnmanagedConfiguration } from "./report.js";
 
 export interface TextStyle {
   color: boolean;
 }
 
 const show = (value: unknown) => JSON.stringify(value);
+// Marks and hints carry text anyone with the API could write: no control character reaches a terminal.
+const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 const changeText = (c: FieldChange) => `${c.field}: ${show(c.live)} (live) → ${show(c.declared)} (declared)`;
 const secretChanges = (c: ConfigurationDrift) =>
   (["apiKey", "apiSecret"] as const).filter((s) => c.secrets[s] === "changed").map((s) => `${s}: changed (secret)`);
@@ -14,12 +16,23 @@ const secretChanges = (c: ConfigurationDrift) =>
 function summaryLine(report: DriftReport): string {
   const s = report.summary;
   const ignored = s.ignored ? ` (${s.ignored} left out)` : "";
-  return `${s.declared} declared: ${s.inSync} in sync, ${s.changed} changed, ${s.missing} missing; ${s.removed} removed; ${s.unmanaged} unmanaged${ignored}`;
+  const elsewhere = s.managedElsewhere ? `; ${s.managedElsewhere} managed elsewhere` : "";
+  return `${s.declared} declared: ${s.inSync} in sync, ${s.changed} changed, ${s.missing} missing; ${s.removed} removed; ${s.unmanaged} unmanaged${ignored}${elsewhere}`;
 }
 
-const missingText = (c: ConfigurationDrift) => `no live configuration matches${c.hint ? ` (${c.hint})` : ""}`;
+/** Briefly, one line per stack: they are not drift, and there may be hundreds. */
+function elsewhereLines(report: DriftReport): string[] {
+  const perStack = new Map<string, number>();
+  for (const m of report.managedElsewhere) perStack.set(m.stack, (perStack.get(m.stack) ?? 0) + 1);
+  return [...perStack].sort(([a], [b]) => a.localeCompare(b)).map(([stack, n]) => `${n} configuration${n === 1 ? "" : "s"} managed by stack ${printable(stack)} (not drift)`);
+}
+
+const missingText = (c: ConfigurationDrift) => `no live configuration matches${c.hint ? ` (${printable(c.hint)})` : ""}`;
 const removedText = (r: RemovedConfiguration) =>
-  `in the stack, no longer declared: \`pulumi up\` deletes it${r.live ? "" : " (already gone live: up only drops it from the state)"}`;
+  r.heldBy !== null
+    ? `in the stack, no longer declared, and also held by ${r.heldBy}: \`pulumi up\` removes it from the state, and does not delete the configuration`
+    : `in the stack, no longer declared: \`pulumi up\` deletes it${r.live ? "" : " (already gone live: up only drops it from the state)"}`;
+const unmanagedText = (u: UnmanagedConfiguration) => (u.hint ? printable(u.hint) : "neither declared nor in the stack");
 
 export function renderText(report: DriftReport, style: TextStyle = { color: false }): string {
   const paint = (code: number, text: string) => (style.color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -35,7 +48,8 @@ export function renderText(report: DriftReport, style: TextStyle = { color: fals
     }
   }
   for (const r of report.removed) lines.push(`${paint(35, "removed")}  ${r.key} #${r.id}${r.name === null ? "" : ` ${show(r.name)}`}: ${removedText(r)}`);
-  for (const u of report.unmanaged) lines.push(`${paint(36, "unmanaged")} #${u.id} ${show(u.name)} (provider ${u.provider}): neither declared nor in the stack`);
+  for (const u of report.unmanaged) lines.push(`${paint(36, "unmanaged")} #${u.id} ${show(u.name)} (provider ${u.provider}): ${unmanagedText(u)}`);
+  lines.push(...elsewhereLines(report));
   const notCompared = report.configurations.filter((c) => c.status !== "missing" && Object.values(c.secrets).includes("not-compared"));
   if (notCompared.length) lines.push(`note: secrets not compared for ${notCompared.map((c) => c.key).join(", ")} (their values are not available here)`);
   lines.push(report.inSync ? paint(32, `In sync. ${summaryLine(report)}`) : paint(33, `Drift. ${summaryLine(report)}`));
@@ -62,8 +76,9 @@ export function renderMarkdown(report: DriftReport): string {
   }
   if (report.unmanaged.length) {
     lines.push("Unmanaged (neither declared nor in the stack):", "");
-    for (const u of report.unmanaged) lines.push(`- #${u.id} ${cell(u.name)} (provider ${u.provider})`);
+    for (const u of report.unmanaged) lines.push(`- #${u.id} ${cell(u.name)} (provider ${u.provider})${u.hint ? `: ${cell(unmanagedText(u))}` : ""}`);
     lines.push("");
   }
+  if (report.managedElsewhere.length) lines.push("Managed elsewhere:", "", ...elsewhereLines(report).map((line) => `- ${cell(line)}`), "");
   return lines.join("\n");
 }

@@ -28,7 +28,10 @@ export interface ConfigurationDrift {
   hint?: string;
 }
 
-/** In the stack's state, no longer declared: `pulumi up` deletes it. */
+/**
+ * In the stack's state, no longer declared: `pulumi up` deletes it, unless another resource of the
+ * stack holds it or takes it over (`heldBy`): then `up` only removes this one from the state.
+ */
 export interface RemovedConfiguration {
   key: string;
   id: number;
@@ -36,6 +39,8 @@ export interface RemovedConfiguration {
   name: string | null;
   provider: number | null;
   live: boolean;
+  /** The key of the declaration or stack resource that also holds (or imports) the configuration. */
+  heldBy: string | null;
 }
 
 /** Live, neither declared nor in the stack. */
@@ -43,16 +48,40 @@ export interface UnmanagedConfiguration {
   id: number;
   name: string;
   provider: number;
+  /** Set when this stack's create marked it but its state does not hold it (an interrupted `up`). */
+  hint?: string;
+}
+
+/** Live, and its ownership mark names another stack (any stack, when none was given): not drift here. */
+export interface ManagedElsewhere {
+  id: number;
+  name: string;
+  provider: number;
+  /** `project/stack`, as the mark names it. */
+  stack: string;
+  /** The resource's key in that stack. */
+  resource: string;
 }
 
 export interface DriftReport {
-  version: 2;
+  /** 3: `managedElsewhere` (list and count), `removed[].heldBy`, `unmanaged[].hint`. */
+  version: 3;
   /** True only when nothing differs: no configuration changed, missing, removed or unmanaged. */
   inSync: boolean;
-  summary: { declared: number; inSync: number; changed: number; missing: number; removed: number; unmanaged: number; ignored: number };
+  summary: {
+    declared: number;
+    inSync: number;
+    changed: number;
+    missing: number;
+    removed: number;
+    unmanaged: number;
+    ignored: number;
+    managedElsewhere: number;
+  };
   configurations: ConfigurationDrift[];
   removed: RemovedConfiguration[];
   unmanaged: UnmanagedConfiguration[];
+  managedElsewhere: ManagedElsewhere[];
 }
 
 /** The `terraform plan -detailed-exitcode` convention: 0 in sync, 2 drift (1 is left to errors). */

@@ -37,6 +37,17 @@ export function validateDeclarations(paths: string[], env: Record<string, string
     if (sameName) warn(d, `same name ${JSON.stringify(d.name)} and provider ${d.provider} as ${sameName.key} (${sameName.file}:${sameName.line}); drift matches by name`);
     else byNameAndProvider.set(nameAndProvider, d);
   }
+  // One id, one holder: an import of what another resource of the stack holds. Under the declaration's
+  // own key or a former key, it is the same resource.
+  const named = new Set(declarations.flatMap((d) => [d.key, ...d.formerKeys]));
+  for (const [key, id] of stack?.stateIds ?? []) {
+    for (const d of declarations) {
+      if (d.importId !== id || d.key === key || d.formerKeys.includes(key)) continue;
+      const rename = named.has(key) ? "" : ` (renamed from ${key}? declare formerKeys: [${key}] instead of import)`;
+      const message = `configurations.${d.key}: import ${id} is held by ${key} in the stack's state; two resources would manage one configuration${rename}`;
+      problems.push({ file: d.file, line: d.line, col: 3, severity: "error", message });
+    }
+  }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
   return { declarations, problems, valid: !problems.some((p) => p.severity === "error") };
 }

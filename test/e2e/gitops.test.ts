@@ -8,6 +8,7 @@ import { TOKEN } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
 import { REPO } from "../helpers/project.js";
 import { CLI } from "../helpers/serve.js";
+import { markEntry } from "../../src/provider/ownership.js";
 import { telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 const example = readFileSync(join(REPO, "examples/yaml/telephony.yaml"), "utf8");
@@ -67,11 +68,15 @@ describe("GitOps commands on a real stack", () => {
     const up = await s.stack.up();
     const twilio = (up.outputs.configurations?.value as Record<string, { id: number }>)["twilio-support"]!.id;
 
+    // Another stack of the project manages a configuration in the same organization: not this one's drift.
+    const staging = await s.api.client.create({ name: "Twilio Support", provider: 3, meta_json: [markEntry({ stack: "telephony-config/staging", resource: "twilio-support", create: "n1" })] });
     const clean = await cli(["drift", "telephony.yaml", "--stack", "test"]);
-    expect(clean.stdout).toMatch(/In sync\. 3 declared: 3 in sync/);
+    expect(clean.stdout).toMatch(/In sync\. 3 declared: 3 in sync, .*; 0 unmanaged; 1 managed elsewhere/);
+    expect(clean.stdout).toContain("1 configuration managed by stack telephony-config/staging (not drift)");
     expect(clean.code).toBe(0);
-    const inSync = await cli(["reconcile", "--stack", "test"]);
+    const inSync = await cli(["reconcile", "--stack", "test", "--json"]);
     expect(inSync.code).toBe(0);
+    expect(JSON.parse(inSync.stdout).managedElsewhere).toEqual([{ id: staging.id, name: "Twilio Support", provider: 3, stack: "telephony-config/staging", resource: "twilio-support" }]);
 
     // By hand: a rename, and the name of another configuration taken, so that only the state id matches.
     await s.api.client.update(twilio, { name: "Airtel Backup" });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
 import { CLI } from "../helpers/serve.js";
+import { markEntry } from "../../src/provider/ownership.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gitops-cli-"));
 const file = (name: string, text: string) => {
@@ -94,10 +95,28 @@ describe("telephony-config drift", () => {
     const json = await runCli(["drift", "--json", declarations], { env: apiEnv(api) });
     expect(json.code).toBe(2);
     const report = JSON.parse(json.stdout);
-    expect(report).toMatchObject({ version: 2, inSync: false, summary: { declared: 2, inSync: 0, changed: 1, missing: 1, removed: 0, unmanaged: 0 } });
+    expect(report).toMatchObject({ version: 3, inSync: false, summary: { declared: 2, inSync: 0, changed: 1, missing: 1, removed: 0, unmanaged: 0, managedElsewhere: 0 }, managedElsewhere: [] });
     expect(report.configurations[0]).toMatchObject({ key: "twilio", id: 1, matchedBy: "name", status: "changed", secrets: { apiKey: "not-compared", apiSecret: "not-declared" } });
     const md = await runCli(["drift", "--markdown", declarations], { env: apiEnv(api) });
     expect(md.stdout).toMatch(/^### Telephony configurations: ⚠️ drift/);
+  });
+
+  it("without --stack, leaves what a stack created to that stack: never matched by name, not unmanaged, not drift", async () => {
+    api = await startApi();
+    await api.client.create({ name: "Twilio", provider: 3, sip_url: "sip:a.example.com", api_key: "live-key-3" });
+    const owned = { meta_json: [markEntry({ stack: "voice/prod", resource: "jio", create: "n1" })] };
+    await api.client.create({ name: "Jio", provider: 2, ...owned });
+    await api.client.create({ name: "Other", provider: 6, ...owned });
+    const env = apiEnv(api, { TWILIO_KEY: "live-key-3" });
+    const result = await runCli(["drift", declarations], { env });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain(
+      `missing  jio (${declarations}:7): no live configuration matches (configuration 2 with this name is managed by resource "jio" of stack voice/prod (compare with \`drift --stack\`))`,
+    );
+    expect(result.stdout).toContain("2 configurations managed by stack voice/prod (not drift)");
+    expect(result.stdout).not.toContain("unmanaged #");
+    const report = JSON.parse((await runCli(["drift", "--json", declarations], { env })).stdout);
+    expect(report).toMatchObject({ summary: { unmanaged: 0, managedElsewhere: 2 }, managedElsewhere: [{ id: 2, stack: "voice/prod", resource: "jio" }, { id: 3 }] });
   });
 
   it("shows a progress line on a terminal when it takes over a second, and none on a pipe", async () => {

@@ -8,6 +8,7 @@ import type { Declaration } from "../../src/declarations/declaration.js";
 import { parseDeclarations } from "../../src/declarations/parse.js";
 import { adoptionYaml } from "../../src/gitops/adopt.js";
 import { compare } from "../../src/gitops/compare.js";
+import { OWNER_META_KEY, markValue } from "../../src/provider/ownership.js";
 import { parseDuration } from "../../src/gitops/duration.js";
 import { renderMarkdown, renderText } from "../../src/gitops/render.js";
 import { exitCodeFor } from "../../src/gitops/report.js";
@@ -37,6 +38,9 @@ const declared = (over: Partial<Declaration> & { key: string }): Declaration => 
   ...over,
 });
 const noSecrets = { secretValue: () => undefined };
+const THIS_STACK = "voice/prod";
+/** Compared as stack voice/prod, whose state holds these keys → ids. */
+const inStack = (state: Array<[string, number]>) => ({ stack: { id: THIS_STACK, stateIds: new Map(state) } });
 
 describe("compare", () => {
   it("is in sync when every declared field matches, null and empty alike, meta in any order", () => {
@@ -68,7 +72,7 @@ describe("compare", () => {
     const report = compare(
       [declared({ key: "by-name", name: "N" }), declared({ key: "by-state", name: "X" }), declared({ key: "by-import", importId: 5 }), declared({ key: "gone" })],
       [live({ id: 4, name: "X" }), live({ id: 5, name: "by-import" }), live({ id: 6, name: "N" }), live({ id: 7, name: "X" }), live({ id: 8, name: "other" }), live({ id: 9, name: "old" })],
-      { stateIds: new Map([["by-state", 7], ["removed-key", 9], ["removed-gone", 10]]), ...noSecrets },
+      { ...inStack([["by-state", 7], ["removed-key", 9], ["removed-gone", 10]]), ...noSecrets },
     );
     expect(report.configurations.map((c) => [c.key, c.id, c.matchedBy, c.status, c.hint])).toEqual([
       ["by-name", null, null, "missing", "a configuration with this name exists: adopt it with `import: 6`"],
@@ -77,11 +81,11 @@ describe("compare", () => {
       ["gone", null, null, "missing", undefined],
     ]);
     expect(report.removed).toEqual([
-      { key: "removed-key", id: 9, name: "old", provider: 3, live: true },
-      { key: "removed-gone", id: 10, name: null, provider: null, live: false },
+      { key: "removed-key", id: 9, name: "old", provider: 3, live: true, heldBy: null },
+      { key: "removed-gone", id: 10, name: null, provider: null, live: false, heldBy: null },
     ]);
     expect(report.unmanaged.map((u) => u.id)).toEqual([4, 6, 8]);
-    expect(report.summary).toEqual({ declared: 4, inSync: 1, changed: 0, missing: 3, removed: 2, unmanaged: 3, ignored: 0 });
+    expect(report.summary).toEqual({ declared: 4, inSync: 1, changed: 0, missing: 3, removed: 2, unmanaged: 3, ignored: 0, managedElsewhere: 0 });
   });
 
   it("without a stack: import ids, then names among the configurations not claimed, whatever the order", () => {
@@ -109,7 +113,7 @@ describe("compare", () => {
   });
 
   it("a key renamed with formerKeys is the state's resource under its former key: neither missing nor removed", () => {
-    const report = compare([declared({ key: "new", name: "X", formerKeys: ["old"] })], [live({ id: 4, name: "X" })], { stateIds: new Map([["old", 4]]), ...noSecrets });
+    const report = compare([declared({ key: "new", name: "X", formerKeys: ["old"] })], [live({ id: 4, name: "X" })], { ...inStack([["old", 4]]), ...noSecrets });
     expect(report.configurations.map((c) => [c.key, c.id, c.matchedBy, c.status])).toEqual([["new", 4, "state", "in-sync"]]);
     expect(report.removed).toEqual([]);
     expect(report.inSync).toBe(true);
@@ -119,14 +123,14 @@ describe("compare", () => {
     const report = compare(
       [declared({ key: "a", importId: 7 }), declared({ key: "b", importId: 7 }), declared({ key: "c", name: "x" })],
       [live({ id: 7, name: "x" })],
-      { stateIds: new Map([["c", 7], ["d", 7]]), ...noSecrets },
+      { ...inStack([["c", 7], ["d", 7]]), ...noSecrets },
     );
     expect(report.configurations.map((c) => [c.key, c.id, c.hint])).toEqual([
       ["a", null, "import 7 is held by c"],
       ["b", null, "import 7 is held by c"],
       ["c", 7, undefined],
     ]);
-    const twice = compare([declared({ key: "c", name: "x" }), declared({ key: "d", name: "x", provider: 4 })], [live({ id: 7, name: "x" })], { stateIds: new Map([["c", 7], ["d", 7]]), ...noSecrets });
+    const twice = compare([declared({ key: "c", name: "x" }), declared({ key: "d", name: "x", provider: 4 })], [live({ id: 7, name: "x" })], { ...inStack([["c", 7], ["d", 7]]), ...noSecrets });
     expect(twice.configurations.map((c) => [c.key, c.id, c.hint])).toEqual([
       ["c", 7, undefined],
       ["d", null, "configuration 7 of the stack is also held by c"],
@@ -162,6 +166,162 @@ describe("compare", () => {
   });
 });
 
+const OTHER_STACK = "voice/staging";
+const markedBy = (stack: string, resource: string) => [{ meta_key: OWNER_META_KEY, meta_value: markValue({ stack, resource, create: "nonce-1" }) }];
+const INTERRUPTED = "an interrupted or failed `pulumi up`";
+
+describe("compare, with ownership marks", () => {
+  it.each<[string, Declaration[], ProviderConfiguration[], Array<[string, number]> | undefined, Record<string, unknown>]>([
+    [
+      "another stack's configuration is managed there: neither unmanaged nor drift",
+      [],
+      [live({ id: 4, name: "Staging Trunk", meta_json: markedBy(OTHER_STACK, "trunk") })],
+      [],
+      {
+        inSync: true,
+        unmanaged: [],
+        managedElsewhere: [{ id: 4, name: "Staging Trunk", provider: 3, stack: OTHER_STACK, resource: "trunk" }],
+        summary: { unmanaged: 0, ignored: 0, managedElsewhere: 1 },
+      },
+    ],
+    [
+      "this stack's mark, not in its state: unmanaged, saying what to do",
+      [],
+      [live({ id: 5, name: "Half Made", meta_json: markedBy(THIS_STACK, "half") })],
+      [],
+      {
+        inSync: false,
+        managedElsewhere: [],
+        unmanaged: [{ id: 5, hint: `created by resource half of this stack but not in its state (${INTERRUPTED}): the next \`up\` takes it over if declaration half still creates exactly this; otherwise delete it` }],
+      },
+    ],
+    [
+      "this stack's mark for a resource that holds another configuration: left behind",
+      [declared({ key: "half" })],
+      [live({ id: 6, name: "half" }), live({ id: 5, name: "half", meta_json: markedBy(THIS_STACK, "half") })],
+      [["half", 6]],
+      {
+        configurations: [{ key: "half", id: 6, status: "in-sync" }],
+        unmanaged: [{ id: 5, hint: `created by resource half of this stack, which holds configuration 6: left behind by ${INTERRUPTED}; delete it` }],
+      },
+    ],
+    [
+      "a declaration whose create was interrupted: the next up takes it over",
+      [declared({ key: "half", name: "Renamed Since" })],
+      [live({ id: 5, name: "Half", meta_json: markedBy(THIS_STACK, "half") })],
+      [],
+      { configurations: [{ key: "half", id: null, status: "missing", hint: `configuration 5 was created for it by ${INTERRUPTED}: the next \`up\` takes it over if it is still exactly what the declaration creates` }] },
+    ],
+    [
+      "an import of another stack's configuration is missing, naming the owner",
+      [declared({ key: "a", importId: 4 })],
+      [live({ id: 4, name: "a", meta_json: markedBy(OTHER_STACK, "x") })],
+      [],
+      { configurations: [{ key: "a", id: null, status: "missing", hint: 'import 4 is managed by resource "x" of stack voice/staging' }], managedElsewhere: [{ id: 4 }] },
+    ],
+    [
+      "an import of what this stack created for another resource is not adopted",
+      [declared({ key: "a", importId: 5 })],
+      [live({ id: 5, name: "a", meta_json: markedBy(THIS_STACK, "b") })],
+      [],
+      { configurations: [{ key: "a", status: "missing", hint: "import 5 was created by resource b of this stack (its ownership mark), and `pulumi up` adopts it for b only" }] },
+    ],
+    [
+      "an import of what this stack created for this very resource is adopted",
+      [declared({ key: "a", importId: 5 })],
+      [live({ id: 5, name: "a", meta_json: markedBy(THIS_STACK, "a") })],
+      [],
+      { configurations: [{ key: "a", id: 5, matchedBy: "import", status: "missing", hint: "not in the stack yet: `pulumi up` adopts configuration 5" }] },
+    ],
+    [
+      "an import of a configuration whose mark names no stack is not adopted",
+      [declared({ key: "a", importId: 5 })],
+      [live({ id: 5, name: "a", meta_json: [{ meta_key: OWNER_META_KEY, meta_value: "mine" }] })],
+      [],
+      { configurations: [{ key: "a", status: "missing", hint: "import 5 carries an ownership mark that is not this project's: `pulumi up` does not adopt it" }], unmanaged: [{ id: 5 }] },
+    ],
+    [
+      "a namesake of another stack is not offered to adopt",
+      [declared({ key: "a", name: "Trunk" })],
+      [live({ id: 4, name: "Trunk", meta_json: markedBy(OTHER_STACK, "x") })],
+      [],
+      { configurations: [{ key: "a", status: "missing", hint: 'configuration 4 with this name is managed by resource "x" of stack voice/staging' }] },
+    ],
+    [
+      "a namesake this stack created for another resource is not offered to adopt (up would refuse it)",
+      [declared({ key: "a", name: "Trunk" })],
+      [live({ id: 5, name: "Trunk", meta_json: markedBy(THIS_STACK, "b") })],
+      [],
+      { configurations: [expect.not.objectContaining({ hint: expect.anything() })], summary: { missing: 1 }, unmanaged: [{ id: 5 }] },
+    ],
+    [
+      "without a stack, a namesake whose mark names no stack is not matched",
+      [declared({ key: "a", name: "Trunk" })],
+      [live({ id: 5, name: "Trunk", meta_json: [{ meta_key: OWNER_META_KEY, meta_value: "{}" }] })],
+      undefined,
+      { configurations: [expect.not.objectContaining({ hint: expect.anything() })], summary: { missing: 1 }, unmanaged: [{ id: 5 }], managedElsewhere: [] },
+    ],
+    [
+      "the state wins over a mark (a renamed stack's), and the mark is no meta change",
+      [declared({ key: "a" })],
+      [live({ id: 4, name: "a", meta_json: markedBy("voice/old-name", "a") })],
+      [["a", 4]],
+      { inSync: true, configurations: [{ key: "a", id: 4, matchedBy: "state", status: "in-sync" }], managedElsewhere: [] },
+    ],
+    [
+      "without a stack, a name never matches a marked configuration: listed by its stack, the declaration missing",
+      [declared({ key: "a", name: "Trunk" })],
+      [live({ id: 4, name: "Trunk", meta_json: markedBy(THIS_STACK, "a") })],
+      undefined,
+      {
+        inSync: false,
+        configurations: [{ key: "a", status: "missing", hint: 'configuration 4 with this name is managed by resource "a" of stack voice/prod (compare with `drift --stack`)' }],
+        unmanaged: [],
+        managedElsewhere: [{ id: 4, stack: THIS_STACK, resource: "a" }],
+      },
+    ],
+    [
+      "without a stack, an unmarked namesake still matches",
+      [declared({ key: "a", name: "Trunk" })],
+      [live({ id: 4, name: "Trunk", meta_json: markedBy(OTHER_STACK, "a") }), live({ id: 5, name: "Trunk" })],
+      undefined,
+      { inSync: true, configurations: [{ key: "a", id: 5, matchedBy: "name" }], managedElsewhere: [{ id: 4 }] },
+    ],
+    [
+      "without a stack, an import of a marked configuration is missing",
+      [declared({ key: "a", importId: 4 })],
+      [live({ id: 4, name: "a", meta_json: markedBy(THIS_STACK, "a") })],
+      undefined,
+      { configurations: [{ key: "a", status: "missing", hint: 'import 4 is managed by resource "a" of stack voice/prod (compare with `drift --stack`)' }] },
+    ],
+  ])("%s", (_name, declarations, configs, state, expected) => {
+    const report = compare(declarations, configs, { ...(state ? inStack(state) : {}), ...noSecrets });
+    expect(report).toMatchObject(expected);
+    expect(exitCodeFor(report)).toBe(expected.inSync === true ? 0 : 2);
+  });
+});
+
+describe("compare: one id, one holder", () => {
+  it.each<[string, Declaration[], Array<[string, number]>, string[], Array<[string, string | null]>]>([
+    ["nobody else holds it: up deletes it", [], [["old", 9]], [], [["old", null]]],
+    ["two removed keys on one id: up deletes it", [], [["old", 9], ["older", 9]], [], [["old", null], ["older", null]]],
+    ["a declared resource holds the id too", [declared({ key: "c" })], [["c", 9], ["old", 9]], [], [["old", "c"]]],
+    ["a declaration imports the id", [declared({ key: "new", importId: 9 })], [["old", 9]], [], [["old", "new"]]],
+    ["a resource declared in code holds the id", [], [["code", 9], ["old", 9]], ["code"], [["old", "code"]]],
+  ])("a removed key: %s", (_name, declarations, state, ignore, expected) => {
+    const report = compare(declarations, [live({ id: 9, name: "x" })], { ...inStack(state), ...noSecrets, ignore });
+    expect(report.removed.map((r) => [r.key, r.heldBy])).toEqual(expected);
+  });
+
+  it.each<[string, Declaration, Array<[string, number]>, string[], string]>([
+    ["a key no longer declared: a rename", declared({ key: "new", importId: 9 }), [["old", 9]], [], "import 9 is held by resource old of the stack, no longer declared: to rename old, declare `formerKeys: [old]` instead of `import`"],
+    ["a resource declared in code", declared({ key: "new", importId: 9 }), [["code", 9]], ["code"], "import 9 is held by resource code of the stack"],
+  ])("an import of what the state holds under %s is missing, naming the key", (_name, d, state, ignore, hint) => {
+    const report = compare([d], [live({ id: 9, name: "x" })], { ...inStack(state), ...noSecrets, ignore });
+    expect(report.configurations[0]).toMatchObject({ key: "new", id: null, status: "missing", hint });
+  });
+});
+
 describe("renderers", () => {
   const report = compare([declared({ key: "a", importId: 1 }), declared({ key: "gone" })], [live({ id: 1, name: "a", active: false }), live({ id: 9, name: "x|y" })], noSecrets);
 
@@ -177,6 +337,35 @@ describe("renderers", () => {
       ].join("\n"),
     );
     expect(renderText(report, { color: true })).toContain("\x1b[33mchanged\x1b[0m");
+  });
+
+  it("names configurations managed elsewhere briefly, per stack; a removed key held by another says it is not deleted", () => {
+    const withMarks = compare(
+      [declared({ key: "new", name: "New", importId: 9 })],
+      [
+        live({ id: 9, name: "Old" }),
+        live({ id: 4, name: "s1", meta_json: markedBy(OTHER_STACK, "s1") }),
+        live({ id: 5, name: "s2", meta_json: markedBy(OTHER_STACK, "s2") }),
+        live({ id: 6, name: "h", meta_json: markedBy(THIS_STACK, "h") }),
+        live({ id: 7, name: "e", meta_json: markedBy("evil\x1b[2J\nstack", "e") }),
+      ],
+      { ...inStack([["old", 9]]), ...noSecrets },
+    );
+    expect(renderText(withMarks)).toBe(
+      [
+        "missing  new (t.yaml:2): no live configuration matches (import 9 is held by resource old of the stack, no longer declared: to rename old, declare `formerKeys: [old]` instead of `import`)",
+        'removed  old #9 "Old": in the stack, no longer declared, and also held by new: `pulumi up` removes it from the state, and does not delete the configuration',
+        `unmanaged #6 "h" (provider 3): created by resource h of this stack but not in its state (${INTERRUPTED}): the next \`up\` takes it over if declaration h still creates exactly this; otherwise delete it`,
+        "1 configuration managed by stack evil?[2J?stack (not drift)",
+        "2 configurations managed by stack voice/staging (not drift)",
+        "Drift. 1 declared: 0 in sync, 0 changed, 1 missing; 1 removed; 1 unmanaged; 3 managed elsewhere",
+        "",
+      ].join("\n"),
+    );
+    const md = renderMarkdown(withMarks);
+    expect(md).toContain("Managed elsewhere:\n\n- 1 configuration managed by stack evil?[2J?stack (not drift)\n- 2 configurations managed by stack voice/staging (not drift)\n");
+    expect(md).toContain("- `old` #9: in the stack, no longer declared, and also held by new: `pulumi up` removes it from the state, and does not delete the configuration");
+    expect(md).toContain(`- #6 h (provider 3): created by resource h of this stack`);
   });
 
   it("markdown: a table fit for a job summary, pipes escaped", () => {
@@ -252,6 +441,22 @@ describe("adoptionYaml", () => {
     expect(yaml).toContain('# Not adopted: configuration 2 "Twin"');
   });
 
+  it("leaves out, naming its owner, what a stack created, and never declares the mark's key", () => {
+    const { yaml, count, skipped } = adoptionYaml([
+      live({ id: 1, name: "Made By Stack", meta_json: markedBy(OTHER_STACK, "made") }),
+      live({ id: 2, name: "Odd Mark", meta_json: [{ meta_key: OWNER_META_KEY, meta_value: "not a mark" }, { meta_key: "team", meta_value: "a" }] }),
+      live({ id: 3, name: "Injected", meta_json: markedBy("x\nevil: 1", "y") }),
+    ]);
+    expect(count).toBe(1);
+    expect(skipped.map((s) => [s.id, s.reason])).toEqual([
+      [1, 'it is managed by resource "made" of stack "voice/staging", which created it'],
+      [3, 'it is managed by resource "y" of stack "x\\nevil: 1", which created it'],
+    ]);
+    // The reasons are comments: a newline in a mark adds no YAML.
+    expect(parse(yaml)).toEqual({ configurations: { "odd-mark": { name: "Odd Mark", provider: 3, meta: { team: "a" }, import: 2 } } });
+    expect(yaml).toContain('# Not adopted: configuration 1 "Made By Stack": it is managed by resource "made" of stack "voice/staging", which created it');
+  });
+
   it("always writes what validate accepts, one declaration per live configuration (generated names)", () => {
     // A small seeded generator: the same cases on every run, many shapes of name.
     let seed = 42;
@@ -298,6 +503,29 @@ describe("validateDeclarations", () => {
       "b.yaml:8 warning configurations.three.apiKey: ${env:UNSET_FOR_SURE_123}: environment variable UNSET_FOR_SURE_123 is not set",
       "b.yaml:9 warning configurations.three.apiSecret: ${env:EMPTY_IN_CI}: environment variable EMPTY_IN_CI is empty; a declared secret needs a value (leave apiSecret out to leave the live one alone)",
     ]);
+  });
+  it.each<[string, string, Array<[string, number]>, string[]]>([
+    [
+      "an import of what another declared resource holds",
+      "  new:\n    name: N\n    provider: 3\n    import: 9\n  c:\n    name: C\n    provider: 3\n",
+      [["c", 9]],
+      ["configurations.new: import 9 is held by c in the stack's state; two resources would manage one configuration"],
+    ],
+    [
+      "an import of what a key no longer declared holds: a rename",
+      "  new:\n    name: N\n    provider: 3\n    import: 9\n",
+      [["old", 9]],
+      ["configurations.new: import 9 is held by old in the stack's state; two resources would manage one configuration (renamed from old? declare formerKeys: [old] instead of import)"],
+    ],
+    ["an import the state holds under the declaration's own key", "  new:\n    name: N\n    provider: 3\n    import: 9\n", [["new", 9]], []],
+    ["an import the state holds under a former key", "  new:\n    name: N\n    provider: 3\n    import: 9\n    formerKeys: [old]\n", [["old", 9]], []],
+  ])("with a stack, one id has one holder: %s", (_name, yaml, state, errors) => {
+    const dir = mkdtempSync(join(tmpdir(), "validate-"));
+    writeFileSync(join(dir, "t.yaml"), `configurations:\n${yaml}`);
+    const stack: StackInfo = { name: "prod", dir, config: {}, secretKeys: new Set(), project: "voice", stateIds: new Map(state) };
+    const result = validateDeclarations([dir], {}, stack);
+    expect(result.problems.filter((p) => p.severity === "error").map((p) => p.message)).toEqual(errors);
+    expect(result.valid).toBe(errors.length === 0);
   });
 });
 
