@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { withoutMark } from "../../src/provider/ownership.js";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
 import { leaks } from "../helpers/leaks.js";
@@ -53,7 +54,7 @@ describe("examples/environments: one folder of declarations, a stack per environ
     };
     const live = async (org: string) =>
       (await api!.clientWith({ orgHandle: org }).list())
-        .map((c) => ({ name: c.name, provider: c.provider, active: c.active, sip: c.sip_url, base: c.base_url, meta: c.meta_json.map((m) => `${m.meta_key}=${m.meta_value}`) }))
+        .map((c) => ({ name: c.name, provider: c.provider, active: c.active, sip: c.sip_url, base: c.base_url, meta: withoutMark(c.meta_json).map((m) => `${m.meta_key}=${m.meta_value}`) }))
         .sort((a, b) => a.name.localeCompare(b.name));
     const expected = (stack: string, domain: string) => [
       { name: `Airtel Backup (${stack})`, provider: 1, active: false, sip: `sips:backup@${domain}`, base: null, meta: [] },

@@ -3,6 +3,7 @@
 // rate-limits. Repeating the command until it succeeds converges to exactly what is declared.
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProviderConfiguration } from "../../src/client/index.js";
+import { markOf } from "../../src/provider/ownership.js";
 import { SECRETS, telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 const COUNT = 100;
@@ -15,10 +16,10 @@ afterEach(async () => {
   s = undefined;
 });
 
-const declarations = (suffix: string) =>
+const declarations = (suffix: string, count = COUNT) =>
   [
     "configurations:",
-    ...Array.from({ length: COUNT }, (_, i) =>
+    ...Array.from({ length: count }, (_, i) =>
       [
         `  cfg-${i}:`,
         `    name: Config ${i}${suffix}`,
@@ -99,6 +100,32 @@ describe("ProviderConfiguration through the real Pulumi CLI: lost answers", () =
     expect(await s.api.client.list()).toEqual([]);
     expect((await stateIds(s)).size).toBe(0);
     console.log(`fault convergence (${JSON.stringify(FAULTS)}):\n  ${figures.join("\n  ")}`);
+  });
+
+  it("two stacks with identical declarations in one organization, at once, through lost answers: each creates its own, once", { timeout: 600_000 }, async () => {
+    const count = 30;
+    s = await telephonyStack({ stackName: "a" });
+    const b = await telephonyStack({ alongside: s, stackName: "b" });
+    await s.declare(declarations("", count));
+    s.api.server.faults.rates = FAULTS;
+    const [runsA, runsB] = await Promise.all([untilSuccess(s, ["up", "--yes", "--skip-preview"]), untilSuccess(b, ["up", "--yes", "--skip-preview"])]);
+    s.api.server.faults.rates = {};
+    const live = await s.api.client.list();
+    expect(live).toHaveLength(2 * count);
+    for (const stack of [s, b]) {
+      // Exactly the configurations its own creates marked, one per key: none of the other stack's.
+      const own = live.filter((c) => markOf(c.meta_json)?.stack === `telephony-config/${stack.t.stack.name}`);
+      const ids = await stateIds(stack);
+      expect(new Map(own.map((c) => [markOf(c.meta_json)!.resource, c.id]))).toEqual(ids);
+      await stack.t.cli(["preview", "--refresh", "--expect-no-changes"]);
+    }
+    expect(runsA.output + runsB.output).toMatch(/took over configuration \d+/);
+
+    s.api.server.faults.rates = FAULTS;
+    await untilSuccess(b, ["destroy", "--yes", "--skip-preview"]);
+    s.api.server.faults.rates = {};
+    expect((await s.api.client.list()).map((c) => c.id).sort()).toEqual([...(await stateIds(s)).values()].sort());
+    console.log(`two stacks through faults: a ${runsA.runs} runs, b ${runsB.runs} runs`);
   });
 
   it("adoption of 20 configurations through lost answers and 502 pages keeps their ids and their undeclared secrets", { timeout: 600_000 }, async () => {
