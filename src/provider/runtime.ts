@@ -47,6 +47,8 @@ const hold = (id: number, instance: string | undefined) => {
   set.add(instance);
   holders.set(id, set);
 };
+/** The key of the resource whose diff showed it holds each id: an import of one is refused at check. */
+const heldBy = new Map<number, string>();
 /**
  * The configuration each resource with state holds, by owner, as its diff showed it. The engine creates
  * a resource that has state only to replace it: then `import` is not read, and the secrets the
@@ -215,9 +217,9 @@ const undeclaredSecrets = (inputs: Partial<ConfigurationInputs>) => SECRET_INPUT
 // Pulumi's marker for a value not known until apply (preview of a value computed from another resource).
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const { __provider: _provider, ...args } = news;
-  if (validateResourceArgs(args)) return { inputs: news };
+  if (validateResourceArgs(args)) return { inputs: news, ...importHeld(olds, args as unknown as ConfigurationInputs) };
   // Names and reasons only: a failing value may be a secret. A value not yet known is judged at apply.
   const failures = (validateResourceArgs.errors ?? [])
     .map((e) => ({
@@ -228,9 +230,25 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
   return failures.length ? { inputs: news, failures } : { inputs: news };
 }
 
+/**
+ * One id, one holder: an import (read only by a resource that has no state yet) of an id another
+ * resource of the stack holds is refused, naming both. The stack program registers imports after the
+ * other resources, so their diffs have run by then; renaming a key is what formerKeys are for.
+ */
+function importHeld(olds: Record<string, unknown>, inputs: ConfigurationInputs): { failures: pulumi.dynamic.CheckFailure[] } | undefined {
+  if (Object.keys(olds).length || inputs.importId === undefined || !inputs.owner) return undefined;
+  const holder = heldBy.get(inputs.importId);
+  if (holder === undefined || holder === inputs.owner.resource) return undefined;
+  const reason = `configuration ${inputs.importId} is held by resource "${holder}" of this stack, and one configuration has one resource: to rename "${holder}" to "${inputs.owner.resource}", declare formerKeys: [${holder}] instead of import`;
+  return { failures: [{ property: "importId", reason }] };
+}
+
 export async function diff(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): Promise<pulumi.dynamic.DiffResult> {
   hold(Number(id), olds.instance);
-  if (news.owner) existing.set(ownerKey(news.owner), { id, state: olds });
+  if (news.owner) {
+    existing.set(ownerKey(news.owner), { id, state: olds });
+    heldBy.set(Number(id), news.owner.resource);
+  }
   const replaces: string[] = replacementsFor(olds, news);
   let moved = false;
   if (settings) {

@@ -47,7 +47,10 @@ export function declareConfigurations(sources: string | string[]): pulumi.Output
     );
   }
 
-  const resources = declarations.map((d: Declaration) => {
+  // An adoption waits until every other configuration has been diffed, so that the provider knows
+  // which ids the stack already holds: an import of one of them is refused at check, naming its holder.
+  const registered: ProviderConfiguration[] = [];
+  const resources = [...declarations.filter((d) => d.importId === undefined), ...declarations.filter((d) => d.importId !== undefined)].map((d: Declaration) => {
     const resource = new ProviderConfiguration(
       d.key,
       {
@@ -61,14 +64,15 @@ export function declareConfigurations(sources: string | string[]): pulumi.Output
         meta: d.meta,
         importId: d.importId,
       },
-      { protect: d.protect, aliases: d.formerKeys.map((name) => ({ name })) },
+      { protect: d.protect, aliases: d.formerKeys.map((name) => ({ name })), ...(d.importId === undefined ? {} : { dependsOn: [...registered] }) },
     );
+    if (d.importId === undefined) registered.push(resource);
     return [d.key, resource] as const;
   });
 
   return pulumi.output(
     Object.fromEntries(
-      resources.map(([key, r]) => [
+      declarations.map(({ key }) => [key, new Map(resources).get(key)!] as const).map(([key, r]) => [
         key,
         pulumi.all([r.id, r.name, r.provider, r.active]).apply(([id, name, provider, active]) => ({ id: Number(id), name, provider, active })),
       ]),

@@ -123,6 +123,21 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     await s.stack.preview({ expectNoChanges: true, refresh: true });
   });
 
+  it("one id, one holder: an import of an id another resource holds is refused in preview and up, naming both", async () => {
+    s = await telephonyStack();
+    const hand = await s.api.client.create({ name: "Sales", provider: 3, api_key: "sales-key-2f8a" });
+    // Adopted, then `import` dropped from the declaration (it is read only once): nothing marks it.
+    await s.declare(`configurations:\n  twilio-sales:\n    name: Sales\n    provider: 3\n    import: ${hand.id}\n`);
+    await s.stack.up();
+    const sales = `configurations:\n  twilio-sales:\n    name: Sales\n    provider: 3\n`;
+    await s.declare(`${sales}  twilio-sales-prod:\n    name: Sales\n    provider: 3\n    apiKey: \${env:TWILIO_API_KEY}\n    import: ${hand.id}\n`);
+    const state = await exported(s);
+    const refused = `configuration ${hand.id} is held by resource "twilio-sales" of this stack, and one configuration has one resource: to rename "twilio-sales" to "twilio-sales-prod", declare formerKeys: [twilio-sales] instead of import`;
+    for (const operation of [() => s!.stack.preview(), () => s!.stack.up()]) expect(failure(await caught(operation()))).toContain(refused);
+    expect(JSON.parse(await exported(s)).deployment.resources).toEqual(JSON.parse(state).deployment.resources);
+    expect(await s.api.client.list()).toEqual([hand]);
+  });
+
   it("two stacks with identical declarations in one organization each hold their own, and never take the other's", async () => {
     s = await telephonyStack({ stackName: "a" });
     const b = await telephonyStack({ alongside: s, stackName: "b" });
