@@ -39,6 +39,8 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     const before = await bothApis();
 
     await s.stack.setConfig("telephony:apiUrl", { value: other.server.url });
+    // Until an up runs with it, refresh uses the settings of the last up: A's, where Mine lives.
+    await s.stack.refresh();
     await s.declare(trunk("Mine, renamed"));
     const refused = `lives at the API at ${s.api.server.url} (recorded in the stack's state), but telephony:apiUrl is now ${other.server.url}: nothing was sent to either`;
     for (const operation of [() => s!.stack.preview(), () => s!.stack.up(), () => s!.stack.up({ refresh: true })]) {
