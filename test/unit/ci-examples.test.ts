@@ -38,6 +38,8 @@ describe("examples/ci", () => {
       } else {
         // pulumi preview/up run through the Automation API (stack.preview(), stack.up()) or the CLI.
         expect(testSources.includes(`stack.${sub}(`) || testSources.includes(`["${sub}"`), whole).toBe(true);
+        // The engine's verbose logs print the token and every secret in plain text.
+        expect(rest ?? "", whole).not.toMatch(/(^|\s)(-v|--verbose|--logtostderr|--logflow)\b/);
       }
     }
   });
