@@ -55,6 +55,12 @@ const heldBy = new Map<number, string>();
  * declaration leaves out are carried over from the configuration being replaced.
  */
 const existing = new Map<string, { id: string; state: ConfigurationOutputs }>();
+/**
+ * The resources whose check showed old inputs: they have state. One that is created with no diff
+ * is a replacement the engine forced (`pulumi up --replace`), which it does not diff, so the
+ * provider is not told which configuration it replaces.
+ */
+const withState = new Set<string>();
 const ownerKey = (owner: Owner) => JSON.stringify([owner.stack, owner.resource]);
 /** Ids this operation has proved gone: the API's own 404, confirmed by the organization's list. */
 const gone = new Set<number>();
@@ -219,6 +225,8 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const { __provider: _provider, ...args } = news;
+  const owner = news.owner as Owner | undefined;
+  if (owner && Object.keys(olds).length) withState.add(ownerKey(owner));
   if (validateResourceArgs(args)) return { inputs: news, ...importHeld(olds, args as unknown as ConfigurationInputs) };
   // Names and reasons only: a failing value may be a secret. A value not yet known is judged at apply.
   const failures = (validateResourceArgs.errors ?? [])
@@ -280,9 +288,17 @@ export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynami
     const owner = inputs.owner;
     if (!owner) throw new Error(`"${inputs.name}" has no owner: declare it with telephony-config's ProviderConfiguration`);
     const replaced = existing.get(ownerKey(owner));
+    const forced = !replaced && withState.has(ownerKey(owner));
+    if (forced && undeclaredSecrets(inputs).length) {
+      throw new Error(
+        `cannot replace "${inputs.name}" with pulumi up --replace: the engine does not tell the provider which configuration ` +
+          `it replaces, so its live ${undeclaredSecrets(inputs).join(" and ")}, which the declaration leaves out, could not be carried over. ` +
+          "Nothing was created or deleted. Declare them, then replace it again.",
+      );
+    }
     // `import` is read only when the resource has no state: a replacement creates a new configuration,
     // and so does a re-creation after this operation's refresh found the configuration deleted.
-    if (inputs.importId !== undefined && !replaced) {
+    if (inputs.importId !== undefined && !replaced && !forced) {
       const adopted = await adopt(inputs.importId, inputs, owner);
       if (adopted) return { id: String(inputs.importId), outs: adopted };
       notice(

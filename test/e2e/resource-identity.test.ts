@@ -123,6 +123,15 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     expect(again).toMatchObject({ provider: 4, api_key: "prod-key-6a1d", api_secret: "prod-secret-0b7e" });
     expect(await exported(s)).not.toMatch(/prod-key-6a1d|prod-secret-0b7e/);
     await s.stack.preview({ expectNoChanges: true, refresh: true });
+
+    // A replacement the engine forces is not diffed, so the provider cannot know what it replaces: refused.
+    const urn = (JSON.parse(await exported(s)).deployment.resources as Array<{ urn: string }>).find((r) => r.urn.endsWith("::prod"))!.urn;
+    const forcedFrom = s.api.server.requests.length;
+    expect(failure(await caught(s.stack.up({ replace: [urn] })))).toContain(
+      `cannot replace "Prod Twilio" with pulumi up --replace: the engine does not tell the provider which configuration it replaces`,
+    );
+    expect(writes(s.api, forcedFrom)).toEqual([]);
+    expect(await s.api.client.list()).toEqual([again]);
   });
 
   it("one id, one holder: an import of an id another resource holds is refused in preview and up, naming both", async () => {
