@@ -126,18 +126,23 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
 `);
     await s.stack.up();
     const original = await s.api.client.list();
+    // A secret set by hand and not declared: the move carries it over.
+    await s.api.client.update(original.find((c) => c.name === "Vapi")!.id, { api_key: "hand-vapi-key-81d2" });
     await s.stack.setConfig("telephony:orgHandle", { value: "other-org" });
 
     // A refresh with the new settings reads each configuration where it lives: nothing is dropped,
-    // and each one is to be replaced by one in the new organization.
-    expect((await s.stack.preview({ refresh: true })).changeSummary).toEqual({ replace: 2, same: 1 });
+    // and each one is to be replaced by one in the new organization, as preview says.
+    const preview = collect();
+    expect((await s.stack.preview({ refresh: true, onOutput: preview.onOutput })).changeSummary).toEqual({ replace: 2, same: 1 });
+    expect(preview.text()).toContain("Vapi: telephony:orgHandle is now other-org: configuration");
+    expect(preview.text()).toMatch(/is replaced by a new one there, then deleted in dev-org/);
     const moving = await s.stack.up({ refresh: true });
     expect(moving.summary.resourceChanges).toEqual({ replace: 2, same: 1 });
     expect(await s.api.client.list()).toEqual([]);
     const moved = await s.api.client.inOrganization("other-org").list();
     expect(moved.map((c) => [c.name, c.org_handle, c.api_key]).sort()).toEqual([
       ["Twilio Support", "other-org", SECRETS.TWILIO_API_KEY],
-      ["Vapi", "other-org", ""],
+      ["Vapi", "other-org", "hand-vapi-key-81d2"],
     ]);
     expect(moved.map((c) => c.id)).not.toContain(original[0]!.id);
     await s.stack.preview({ expectNoChanges: true, refresh: true });
