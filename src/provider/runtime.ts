@@ -22,7 +22,7 @@ import {
   type ConfigurationInputs,
   type ConfigurationOutputs,
 } from "./mapping.js";
-import { describeOwner, markValueOf, parseMark, type Owner } from "./ownership.js";
+import { describeOwner, markValueOf, OWNER_META_KEY, parseMark, type Owner } from "./ownership.js";
 
 // Pulumi's marker for a secret value in a property map (sdk/go/common/resource/sig).
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -227,7 +227,7 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   const { __provider: _provider, ...args } = news;
   const owner = news.owner as Owner | undefined;
   if (owner && Object.keys(olds).length) withState.add(ownerKey(owner));
-  if (validateResourceArgs(args)) return { inputs: news, ...importHeld(olds, args as unknown as ConfigurationInputs) };
+  if (validateResourceArgs(args)) return { inputs: news, ...(reservedMeta(args as unknown as ConfigurationInputs) ?? importHeld(olds, args as unknown as ConfigurationInputs)) };
   // Names and reasons only: a failing value may be a secret. A value not yet known is judged at apply.
   const failures = (validateResourceArgs.errors ?? [])
     .map((e) => ({
@@ -236,6 +236,12 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
     }))
     .filter((f) => args[f.property] !== UNKNOWN);
   return failures.length ? { inputs: news, failures } : { inputs: news };
+}
+
+/** The mark's key is the create's to write: a declaration (in code; YAML keys cannot hold a colon) cannot. */
+function reservedMeta(inputs: ConfigurationInputs): { failures: pulumi.dynamic.CheckFailure[] } | undefined {
+  if (!inputs.meta || !Object.hasOwn(inputs.meta, OWNER_META_KEY)) return undefined;
+  return { failures: [{ property: "meta", reason: `the key ${OWNER_META_KEY} is reserved for the ownership mark a create writes` }] };
 }
 
 /**

@@ -120,6 +120,12 @@ describe("the dynamic provider's check and diff", () => {
     expect(JSON.stringify(bad.failures)).not.toContain("12345678");
   });
 
+  it("refuses the ownership mark's meta key in a declaration", async () => {
+    expect((await check({}, { name: "A", provider: 3, meta: { "telephony-config:owner": "{}" } })).failures).toEqual([
+      { property: "meta", reason: "the key telephony-config:owner is reserved for the ownership mark a create writes" },
+    ]);
+  });
+
   it("leaves values not known until apply to be judged then", async () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     expect(await check({}, { name: unknown, provider: unknown })).toEqual({ inputs: { name: unknown, provider: unknown } });
