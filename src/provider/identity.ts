@@ -2,7 +2,7 @@
 // and, at its id, the object it created or adopted. Pure: the runtime asks before anything is written.
 import type { ProviderConfiguration } from "../client/contract.js";
 import { normaliseApiUrl, type ApiSettings } from "../client/settings.js";
-import { metaMap, type ConfigurationOutputs } from "./mapping.js";
+import { metaMap, toOutputs, type ConfigurationOutputs } from "./mapping.js";
 import { describeOwner, markValueOf, parseMark, withoutMark } from "./ownership.js";
 
 /**
@@ -26,6 +26,13 @@ export function otherApiMessage(id: string, state: Partial<ConfigurationOutputs>
   );
 }
 
+export function unrecordedApiMessage(id: string, state: Partial<ConfigurationOutputs>): string {
+  return (
+    `configuration ${id} ("${state.name}") was recorded by an earlier release of telephony-config, which did not record the API it lives at: ` +
+    "run pulumi refresh once (it uses the settings of the last up, so it records the right API), then this command again. Nothing was sent."
+  );
+}
+
 const whose = (value: string): string => {
   const mark = parseMark(value);
   return mark ? `the ownership mark of ${describeOwner(mark)}` : "an ownership mark that is not this project's";
@@ -34,9 +41,11 @@ const whose = (value: string): string => {
 /**
  * Why `live` is not the configuration `state` holds, or undefined when it is. A created one carries
  * the mark its create wrote; an adopted one, or one of an earlier release, carries none, and its
- * provider and meta, which no PATCH can change, must still be the ones recorded.
+ * provider and meta, which no PATCH can change, must still be the ones recorded. `strict` (a new
+ * address of the API, where any look-alike may sit at the id) wants every field last seen on one
+ * without a mark.
  */
-export function strangerReason(state: Partial<ConfigurationOutputs>, live: ProviderConfiguration): string | undefined {
+export function strangerReason(state: Partial<ConfigurationOutputs>, live: ProviderConfiguration, strict = false): string | undefined {
   const found = markValueOf(live.meta_json);
   if (state.mark !== undefined) {
     if (found === state.mark) return undefined;
@@ -45,5 +54,8 @@ export function strangerReason(state: Partial<ConfigurationOutputs>, live: Provi
   if (found !== undefined) return `it carries ${whose(found)}, and the configuration this resource holds carries none`;
   if (live.provider !== state.provider) return `its provider is ${live.provider}, not ${state.provider}, and a provider never changes in place`;
   if (JSON.stringify(metaMap(withoutMark(live.meta_json))) !== JSON.stringify(metaMap(state.meta))) return "its meta differs from the recorded one, and meta never changes in place";
-  return undefined;
+  if (!strict) return undefined;
+  const seen = toOutputs(live);
+  const differing = (["name", "active", "baseUrl", "sipUrl"] as const).filter((field) => seen[field] !== (state[field] ?? (field === "active" ? true : "")));
+  return differing.length ? `it carries no mark, and its ${differing.join(", ")} differ from what was last seen at the old address` : undefined;
 }

@@ -40,6 +40,13 @@ export const PROVIDER_MODULE = `exports.handler = () => {
 };
 `;
 
+/**
+ * The resource's name in its stack, as a mark records it: its key at the top level (a YAML
+ * declaration's), else qualified by its parent's URN, since a name is unique only under one parent.
+ */
+const ownedName = (name: string, parent: pulumi.Resource | undefined): pulumi.Input<string> =>
+  parent ? parent.urn.apply((urn) => `${urn}::${name}`) : name;
+
 export interface ProviderConfigurationArgs {
   /** Name shown in the platform (not guaranteed unique by the API). */
   name: pulumi.Input<string>;
@@ -105,7 +112,7 @@ export class ProviderConfiguration extends pulumi.CustomResource {
         meta: args.meta ?? {},
         importId: args.importId,
         // Written into every configuration it creates (meta_json), so that any stack can tell whose it is.
-        owner: { stack: stackId(pulumi.getProject(), pulumi.getStack()), resource: name },
+        owner: { stack: stackId(pulumi.getProject(), pulumi.getStack()), resource: ownedName(name, opts?.parent) },
         providerDetails: undefined,
         orgHandle: undefined,
         apiUrl: undefined,

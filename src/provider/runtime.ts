@@ -11,9 +11,10 @@ import { redact } from "../client/redact.js";
 import { clientFor, normaliseApiUrl, resolveSettings, type ApiSettings } from "../client/settings.js";
 import { validateResourceArgs } from "../schemas.js";
 import { createOnce } from "./create-once.js";
-import { apiRelation, otherApiMessage, strangerReason } from "./identity.js";
+import { apiRelation, otherApiMessage, strangerReason, unrecordedApiMessage } from "./identity.js";
 import {
   changedFields,
+  isCreatedFrom,
   patchFor,
   replacementsFor,
   SECRET_INPUTS,
@@ -22,7 +23,7 @@ import {
   type ConfigurationInputs,
   type ConfigurationOutputs,
 } from "./mapping.js";
-import { describeOwner, markValueOf, OWNER_META_KEY, parseMark, type Owner } from "./ownership.js";
+import { describeOwner, isMarkedBy, markValueOf, OWNER_META_KEY, parseMark, type Owner } from "./ownership.js";
 
 // Pulumi's marker for a secret value in a property map (sdk/go/common/resource/sig).
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -55,13 +56,11 @@ const heldBy = new Map<number, string>();
  * declaration leaves out are carried over from the configuration being replaced.
  */
 const existing = new Map<string, { id: string; state: ConfigurationOutputs }>();
-/**
- * The resources whose check showed old inputs: they have state. One that is created with no diff
- * is a replacement the engine forced (`pulumi up --replace`), which it does not diff, so the
- * provider is not told which configuration it replaces.
- */
-const withState = new Set<string>();
 const ownerKey = (owner: Owner) => JSON.stringify([owner.stack, owner.resource]);
+/** Resources whose diff said replace, by owner: until their create runs, a delete of theirs comes first. */
+const replacing = new Set<string>();
+/** Resources that created a configuration in this operation, by owner. */
+const createdFor = new Set<string>();
 /** Ids this operation has proved gone: the API's own 404, confirmed by the organization's list. */
 const gone = new Set<number>();
 
@@ -172,8 +171,8 @@ async function confirmedGone(client: TelephonyClient, id: number, error: unknown
 }
 
 /** Refuses a live configuration at `id` that is not the one `state` holds: nothing is written to it. */
-function refuseStranger(id: string, state: Partial<ConfigurationOutputs>, live: ProviderConfiguration): void {
-  const why = strangerReason(state, live);
+function refuseStranger(id: string, state: Partial<ConfigurationOutputs>, live: ProviderConfiguration, strict = false): void {
+  const why = strangerReason(state, live, strict);
   if (!why) return;
   throw new Error(
     `configuration ${id} in organization ${orgOf(state)} at ${here()} is not the one "${state.name}" holds: ${why}. Nothing was written to it. ` +
@@ -185,10 +184,11 @@ function refuseStranger(id: string, state: Partial<ConfigurationOutputs>, live: 
  * The live configuration at `id`, proved to be the one `state` holds before anything is written to it;
  * undefined when the API proves it gone. The operation's list serves every write in an organization,
  * so writes cost one request more per organization and operation, not one per configuration; an id
- * the list does not hold (or, `fresh`, any id) is fetched.
+ * the list does not hold is fetched. `strict` (a new address of the API being recorded) also wants the
+ * fields last seen on a configuration without a mark.
  */
-async function ownedLive(client: TelephonyClient, id: string, state: Partial<ConfigurationOutputs>, fresh = false): Promise<ProviderConfiguration | undefined> {
-  let live = fresh ? undefined : (await listed(orgOf(state))).find((c) => c.id === Number(id));
+async function ownedLive(client: TelephonyClient, id: string, state: Partial<ConfigurationOutputs>, strict = false): Promise<ProviderConfiguration | undefined> {
+  let live = (await listed(orgOf(state))).find((c) => c.id === Number(id));
   if (!live) {
     try {
       live = await client.get(Number(id));
@@ -196,6 +196,19 @@ async function ownedLive(client: TelephonyClient, id: string, state: Partial<Con
       if (await confirmedGone(client, Number(id), error)) return undefined;
       throw error;
     }
+  }
+  refuseStranger(id, state, live, strict);
+  return live;
+}
+
+/** The configuration at `id` read afresh (its secrets as they are now), proved to be `state`'s; undefined when gone. */
+async function liveSecretsOf(client: TelephonyClient, id: string, state: Partial<ConfigurationOutputs>): Promise<ProviderConfiguration | undefined> {
+  let live: ProviderConfiguration;
+  try {
+    live = await client.get(Number(id));
+  } catch (error) {
+    if (await confirmedGone(client, Number(id), error)) return undefined;
+    throw error;
   }
   refuseStranger(id, state, live);
   return live;
@@ -225,9 +238,10 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const { __provider: _provider, ...args } = news;
-  const owner = news.owner as Owner | undefined;
-  if (owner && Object.keys(olds).length) withState.add(ownerKey(owner));
-  if (validateResourceArgs(args)) return { inputs: news, ...(reservedMeta(args as unknown as ConfigurationInputs) ?? importHeld(olds, args as unknown as ConfigurationInputs)) };
+  if (validateResourceArgs(args)) {
+    const inputs = args as unknown as ConfigurationInputs;
+    return { inputs: news, ...(blankSecret(inputs) ?? reservedMeta(inputs) ?? importHeld(olds, inputs)) };
+  }
   // Names and reasons only: a failing value may be a secret. A value not yet known is judged at apply.
   const failures = (validateResourceArgs.errors ?? [])
     .map((e) => ({
@@ -236,6 +250,12 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
     }))
     .filter((f) => args[f.property] !== UNKNOWN);
   return failures.length ? { inputs: news, failures } : { inputs: news };
+}
+
+/** A secret of only spaces would overwrite the live one with nothing: leave it out to leave that alone. */
+function blankSecret(inputs: ConfigurationInputs): { failures: pulumi.dynamic.CheckFailure[] } | undefined {
+  const blank = SECRET_INPUTS.filter((field) => inputs[field] !== undefined && inputs[field] !== UNKNOWN && !inputs[field]!.trim());
+  return blank.length ? { failures: blank.map((property) => ({ property, reason: "is only whitespace: leave it out to leave the live value alone" })) } : undefined;
 }
 
 /** The mark's key is the create's to write: a declaration (in code; YAML keys cannot hold a colon) cannot. */
@@ -266,6 +286,9 @@ export async function diff(id: string, olds: ConfigurationOutputs, news: Configu
   const replaces: string[] = replacementsFor(olds, news);
   let moved = false;
   if (settings) {
+    // State of a release that did not record the API: only a refresh, which runs with the settings of
+    // the last up, knows where the configuration lives; acting with today's settings might not.
+    if (olds.apiUrl === undefined) throw new Error(unrecordedApiMessage(id, olds));
     // Another API is never written to: refused here, before preview shows any step.
     const relation = apiRelation(olds.apiUrl, settings);
     if (relation === "other") throw new Error(otherApiMessage(id, olds, settings.apiUrl));
@@ -277,6 +300,7 @@ export async function diff(id: string, olds: ConfigurationOutputs, news: Configu
       notice(`${news.name}: telephony:orgHandle is now ${settings.orgHandle}: configuration ${id} is replaced by a new one there, then deleted in ${olds.orgHandle}`);
     }
   }
+  if (replaces.length && news.owner) replacing.add(ownerKey(news.owner));
   const carried = undeclaredSecrets(news);
   if (replaces.length && carried.length) {
     notice(`${news.name}: the replacement of configuration ${id} carries its live ${carried.join(" and ")} over (not declared; read at the replacement, never stored)`);
@@ -294,17 +318,24 @@ export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynami
     const owner = inputs.owner;
     if (!owner) throw new Error(`"${inputs.name}" has no owner: declare it with telephony-config's ProviderConfiguration`);
     const replaced = existing.get(ownerKey(owner));
-    const forced = !replaced && withState.has(ownerKey(owner));
-    if (forced && undeclaredSecrets(inputs).length) {
+    // Configurations this resource's creates marked, held by no resource: one left by an interrupted
+    // run, or the one `pulumi up --replace` replaces (the engine does not diff those, so the provider is
+    // not told which configuration it replaces, nor that it is a replacement).
+    const marked = replaced ? [] : (await listed(configured().orgHandle)).filter((c) => isMarkedBy(c, owner) && !holders.has(c.id));
+    const undeclared = undeclaredSecrets(inputs);
+    const strangers = marked.filter((c) => c.id !== inputs.importId && !isCreatedFrom(toCreateBody(inputs), c));
+    if (strangers.length && undeclared.length) {
       throw new Error(
-        `cannot replace "${inputs.name}" with pulumi up --replace: the engine does not tell the provider which configuration ` +
-          `it replaces, so its live ${undeclaredSecrets(inputs).join(" and ")}, which the declaration leaves out, could not be carried over. ` +
-          "Nothing was created or deleted. Declare them, then replace it again.",
+        `configuration ${strangers.map((c) => c.id).join(", ")} carries the mark of "${owner.resource}" and is not what it would create now: ` +
+          `either pulumi up --replace is replacing it, and its live ${undeclared.join(" and ")}, which the declaration leaves out, cannot be carried over ` +
+          "(the engine does not tell the provider what a forced replacement replaces), or an interrupted run left it behind before the declaration changed. " +
+          "Nothing was created. Declare the secrets to replace it (or change its meta: a replacement the provider sees carries them over); " +
+          "delete one left behind.",
       );
     }
     // `import` is read only when the resource has no state: a replacement creates a new configuration,
     // and so does a re-creation after this operation's refresh found the configuration deleted.
-    if (inputs.importId !== undefined && !replaced && !forced) {
+    if (inputs.importId !== undefined && !replaced && marked.every((c) => c.id === inputs.importId)) {
       const adopted = await adopt(inputs.importId, inputs, owner);
       if (adopted) return { id: String(inputs.importId), outs: adopted };
       notice(
@@ -323,6 +354,7 @@ export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynami
       claim: (id) => hold(id, instance),
       notice,
     });
+    createdFor.add(ownerKey(owner));
     // Carried secrets are not declared, so not the resource's: they stay out of its outputs.
     return { id: String(created.id), outs: identified(toOutputs(created, inputs), configured().orgHandle, instance) };
   });
@@ -338,7 +370,7 @@ async function carriedSecrets(id: string, state: ConfigurationOutputs, inputs: C
   if (!fields.length) return {};
   let live: ProviderConfiguration | undefined;
   try {
-    live = await ownedLive(apiFor(id, state), id, state, true);
+    live = await liveSecretsOf(apiFor(id, state), id, state);
   } catch (error) {
     throw new Error(
       `cannot replace configuration ${id}: its live ${fields.join(" and ")}, which the declaration leaves out, could not be read ` +
@@ -346,8 +378,11 @@ async function carriedSecrets(id: string, state: ConfigurationOutputs, inputs: C
     );
   }
   if (!live) {
-    notice(`${inputs.name}: configuration ${id}, being replaced, was deleted: no ${fields.join(" or ")} to carry over`);
-    return {};
+    throw new Error(
+      `cannot replace configuration ${id}: it was deleted before its replacement could read its live ${fields.join(" and ")}, ` +
+        "which the declaration leaves out, so the new configuration would have none: nothing was created. " +
+        "Declare them, or run pulumi up --refresh if it was deleted by hand.",
+    );
   }
   const values = { apiKey: live.api_key, apiSecret: live.api_secret };
   return Object.fromEntries(fields.filter((f) => values[f]).map((f) => [f, values[f]!]));
@@ -433,10 +468,13 @@ export async function update(id: string, olds: ConfigurationOutputs, news: Confi
     hold(Number(id), olds.instance);
     const client = apiFor(id, olds);
     const patch = patchFor(olds, news);
-    if (!Object.keys(patch).length) return { outs: { ...managedOnly(olds, news), apiUrl: here() } };
-    if (!(await ownedLive(client, id, olds))) {
+    // Recording a new address of the API: the configuration there must be the one recorded at the old one.
+    const moved = apiRelation(olds.apiUrl, configured()) === "moved";
+    if (!Object.keys(patch).length && !moved) return { outs: managedOnly(olds, news) };
+    if (!(await ownedLive(client, id, olds, moved))) {
       throw new Error(`configuration ${id} ("${olds.name}") was deleted out of band: run pulumi up --refresh to create it again`);
     }
+    if (!Object.keys(patch).length) return { outs: { ...managedOnly(olds, news), apiUrl: here() } };
     return { outs: identified(toOutputs(await client.update(Number(id), patch), news), orgOf(olds), olds.instance) };
   });
 }
@@ -452,13 +490,32 @@ export async function remove(id: string, props: ConfigurationOutputs): Promise<v
     }
     const client = apiFor(id, props);
     // Already gone, as the API itself says and its list confirms: nothing to delete.
-    if (!(await ownedLive(client, id, props))) return;
+    const live = await ownedLive(client, id, props);
+    if (!live) return;
+    refuseDeleteBeforeReplace(id, props, live);
     try {
       await client.delete(Number(id));
     } catch (error) {
       if (!(await confirmedGone(client, Number(id), error))) throw error;
     }
   });
+}
+
+/**
+ * A replacement deletes the old configuration after creating the new one, which carries the live
+ * secrets the declaration leaves out. With `deleteBeforeReplace` the delete comes first, and those
+ * secrets would be lost with it: refused, while the configuration still has them.
+ */
+function refuseDeleteBeforeReplace(id: string, state: ConfigurationOutputs, live: ProviderConfiguration): void {
+  const entry = [...existing].find(([, e]) => e.id === id);
+  if (!entry || !replacing.has(entry[0]) || createdFor.has(entry[0])) return;
+  const values = { apiKey: live.api_key, apiSecret: live.api_secret };
+  const lost = SECRET_INPUTS.filter((field) => state[field] === undefined && values[field]);
+  if (!lost.length) return;
+  throw new Error(
+    `configuration ${id} ("${state.name}") was not deleted: it is replaced with deleteBeforeReplace, and deleting it first would lose its live ` +
+      `${lost.join(" and ")}, which the declaration leaves out. Declare them, or drop deleteBeforeReplace so that the replacement carries them over.`,
+  );
 }
 
 /** What the module kept in state hands to Pulumi's dynamic provider host. */

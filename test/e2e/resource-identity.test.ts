@@ -1,6 +1,8 @@
 // A resource writes only to what it owns, through the real Pulumi CLI: its API (two local servers that
 // share ids), its stack (two stacks of one project in one organization), its object (the mark at the
 // id), and the secrets a replacement must not lose.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { markOf } from "../../src/provider/ownership.js";
 import { startApi, type Api } from "../helpers/api.js";
@@ -88,6 +90,52 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     expect(writes(other, untouched)).toEqual([]);
   });
 
+  it("state of an earlier release, which did not record the API: preview and up refuse until a refresh records it", async () => {
+    s = await telephonyStack();
+    other = await startApi();
+    // Made by an earlier release: no mark on the configuration, no apiUrl in the state.
+    const legacy = await s.api.client.create({ name: "Legacy", provider: 3 });
+    const theirs = await other.client.create({ name: "Other team prod", provider: 3, api_key: "other-key-91c4" });
+    await s.declare(`configurations:\n  legacy:\n    name: Legacy\n    provider: 3\n    import: ${legacy.id}\n`);
+    await s.stack.up();
+    const deployment = JSON.parse(await exported(s));
+    for (const r of deployment.deployment.resources) delete r.outputs?.apiUrl;
+    const file = join(s.project.dir, "earlier.json");
+    writeFileSync(file, JSON.stringify(deployment));
+    await s.t.cli(["stack", "import", "--file", file]);
+
+    const untouched = other.server.requests.length;
+    await s.stack.setConfig("telephony:apiUrl", { value: other.server.url });
+    await s.declare(`configurations:\n  legacy:\n    name: Legacy, renamed\n    provider: 3\n`);
+    for (const operation of [() => s!.stack.preview(), () => s!.stack.up()]) {
+      expect(failure(await caught(operation()))).toContain(`configuration ${legacy.id} ("Legacy") was recorded by an earlier release of telephony-config, which did not record the API it lives at: run pulumi refresh once`);
+    }
+    // The refresh runs with the settings of the last up, so it records the API the configuration lives at.
+    await s.stack.refresh();
+    expect(await exported(s)).toContain(`"apiUrl": "${s.api.server.url}"`);
+    expect(failure(await caught(s.stack.up()))).toContain(`lives at the API at ${s.api.server.url} (recorded in the stack's state)`);
+    expect(await other.client.list()).toEqual([theirs]);
+    expect(writes(other, untouched)).toEqual([]);
+    expect(await s.api.client.list()).toEqual([legacy]);
+  });
+
+  it("a former address that is not the same API: an unmarked configuration at the id must be the one last seen, or nothing is written", async () => {
+    s = await telephonyStack();
+    other = await startApi();
+    const ours = await s.api.client.create({ name: "Ours", provider: 3, sip_url: "sip:ours.example.com" });
+    const theirs = await other.client.create({ name: "Theirs", provider: 3, api_key: "their-key-0c1e" });
+    await s.declare(`configurations:\n  ours:\n    name: Ours\n    provider: 3\n    sipUrl: sip:ours.example.com\n    import: ${ours.id}\n`);
+    await s.stack.up();
+    const untouched = other.server.requests.length;
+    await s.stack.setAllConfig({ "telephony:apiUrl": { value: other.server.url }, "telephony:formerApiUrls": { value: s.api.server.url } });
+    await s.declare(`configurations:\n  ours:\n    name: Ours\n    provider: 3\n    sipUrl: sip:ours.example.com\n    apiKey: \${env:TWILIO_API_KEY}\n`);
+    expect(failure(await caught(s.stack.up()))).toContain(
+      `configuration ${theirs.id} in organization dev-org at ${other.server.url} is not the one "Ours" holds: it carries no mark, and its name, sipUrl differ from what was last seen at the old address`,
+    );
+    expect(await other.client.list()).toEqual([theirs]);
+    expect(writes(other, untouched)).toEqual([]);
+  });
+
   it("a replacement carries the live secrets the declaration leaves out; if it cannot read them, nothing changes", async () => {
     s = await telephonyStack();
     const hand = await s.api.client.create({ name: "Prod Twilio", provider: 3, api_key: "prod-key-6a1d", api_secret: "prod-secret-0b7e" });
@@ -128,7 +176,7 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     const urn = (JSON.parse(await exported(s)).deployment.resources as Array<{ urn: string }>).find((r) => r.urn.endsWith("::prod"))!.urn;
     const forcedFrom = s.api.server.requests.length;
     expect(failure(await caught(s.stack.up({ replace: [urn] })))).toContain(
-      `cannot replace "Prod Twilio" with pulumi up --replace: the engine does not tell the provider which configuration it replaces`,
+      `configuration ${again!.id} carries the mark of "prod" and is not what it would create now: either pulumi up --replace is replacing it, and its live apiKey and apiSecret`,
     );
     expect(writes(s.api, forcedFrom)).toEqual([]);
     expect(await s.api.client.list()).toEqual([again]);
@@ -142,10 +190,14 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     await s.stack.up();
     const sales = `configurations:\n  twilio-sales:\n    name: Sales\n    provider: 3\n`;
     await s.declare(`${sales}  twilio-sales-prod:\n    name: Sales\n    provider: 3\n    apiKey: \${env:TWILIO_API_KEY}\n    import: ${hand.id}\n`);
-    const state = await exported(s);
+    const held = async () =>
+      (JSON.parse(await exported(s!)).deployment.resources as Array<{ type: string; urn: string; id: string; outputs: unknown }>)
+        .filter((r) => r.type.endsWith(":ProviderConfiguration"))
+        .map(({ urn, id, outputs }) => ({ urn, id, outputs }));
+    const state = await held();
     const refused = `configuration ${hand.id} is held by resource "twilio-sales" of this stack, and one configuration has one resource: to rename "twilio-sales" to "twilio-sales-prod", declare formerKeys: [twilio-sales] instead of import`;
     for (const operation of [() => s!.stack.preview(), () => s!.stack.up()]) expect(failure(await caught(operation()))).toContain(refused);
-    expect(JSON.parse(await exported(s)).deployment.resources).toEqual(JSON.parse(state).deployment.resources);
+    expect(await held()).toEqual(state);
     expect(await s.api.client.list()).toEqual([hand]);
   });
 

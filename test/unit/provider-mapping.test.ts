@@ -108,6 +108,8 @@ describe("mapping between the resource and the API", () => {
 });
 
 describe("the dynamic provider's check and diff", () => {
+  // As state of this release records it, at the API the tests configure.
+  const live = { ...toOutputs(api), apiUrl: "http://127.0.0.1:1" };
   it("accepts valid inputs and rejects invalid ones by property, never echoing values", async () => {
     expect(await check({}, { __provider: "x", name: "A", provider: 3 })).toEqual({ inputs: { __provider: "x", name: "A", provider: 3 } });
     const bad = await check({}, { name: "A", provider: "3", apiKey: 12345678, sipUrl: "http://x", extra: 1 });
@@ -131,8 +133,11 @@ describe("the dynamic provider's check and diff", () => {
     expect(await check({}, { name: unknown, provider: unknown })).toEqual({ inputs: { name: unknown, provider: unknown } });
   });
 
-  it("rejects an empty secret: leaving it out is how a live one is left alone", async () => {
+  it("rejects an empty secret, or one of only spaces: leaving it out is how a live one is left alone", async () => {
     expect((await check({}, { name: "A", provider: 3, apiKey: "" })).failures).toEqual([{ property: "apiKey", reason: "must NOT have fewer than 1 characters" }]);
+    expect((await check({}, { name: "A", provider: 3, apiSecret: " \t" })).failures).toEqual([
+      { property: "apiSecret", reason: "is only whitespace: leave it out to leave the live value alone" },
+    ]);
   });
 
   it("replaces a configuration of another organization than the configured one", async () => {
@@ -142,6 +147,11 @@ describe("the dynamic provider's check and diff", () => {
     settings["telephony:orgHandle"] = "dev-org";
     configure({ config: { get: (k: string) => settings[k] } } as never);
     expect(await diff("9", live, declared)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("refuses state of a release that did not record the API, until a refresh records it", async () => {
+    const { apiUrl: _recorded, ...earlier } = live;
+    await expect(diff("9", earlier, declared)).rejects.toThrow(/recorded by an earlier release of telephony-config, which did not record the API it lives at: run pulumi refresh once/);
   });
 
   it("a secret left out of the declaration leaves the state: a change with nothing to send", async () => {
