@@ -67,6 +67,9 @@ const gone = new Set<number>();
 /** Stack config reaches a dynamic provider only here (@pulumi/pulumi >= 3.139). */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
   stopWithTheEngine();
+  // The engine configures a provider process once, before its operation: what the operation learns starts here.
+  client = undefined;
+  for (const known of [lists, holders, heldBy, existing, replacing, createdFor, gone]) known.clear();
   try {
     settings = resolveSettings((key) => req.config.get(key), process.env);
   } catch (error) {
@@ -82,7 +85,9 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
  */
 let watching = false;
 function stopWithTheEngine(): void {
-  if (watching || !isPipe(0)) return;
+  // Only in the process the engine launched to serve the dynamic provider (its host script), never in
+  // a program or test that loads this module.
+  if (watching || !/[\\/]cmd[\\/]dynamic-provider([\\/]index\.js)?$/.test(process.argv[1] ?? "") || !isPipe(0)) return;
   watching = true;
   process.stdin.on("end", () => process.exit(1)).on("error", () => process.exit(1)).resume();
 }

@@ -104,3 +104,18 @@ describe("strangerReason", () => {
     else expect(why).toMatch(reason);
   });
 });
+
+describe("strangerReason at a new address of the API (strict)", () => {
+  const seen = { provider: 3, meta: { region: "eu" }, name: "Mine", active: true, baseUrl: "", sipUrl: "" };
+  it.each([
+    ["every field as last seen", seen, undefined],
+    ["another name", { ...seen, name: "Theirs" }, /its name differ from what was last seen/],
+    ["another sipUrl and active", { ...seen, sipUrl: "sip:x.example.com", active: false }, /its active, sipUrl differ/],
+  ])("unmarked, %s", (_, state, reason) => {
+    const why = strangerReason(state, live, true);
+    if (reason === undefined) expect(why).toBeUndefined();
+    else expect(why).toMatch(reason);
+    // Without strict, the fields a PATCH may change are not identity: a change by hand is drift, not a stranger.
+    expect(strangerReason(state, live)).toBeUndefined();
+  });
+});
