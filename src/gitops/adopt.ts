@@ -3,7 +3,7 @@ import type { ProviderConfiguration } from "../client/contract.js";
 import { configurationFingerprint } from "../declarations/load.js";
 import { parseDeclarations } from "../declarations/parse.js";
 import { metaMap } from "../provider/mapping.js";
-import { markOf, withoutMark } from "../provider/ownership.js";
+import { markOf, markValueOf, OWNER_META_KEY, withoutMark } from "../provider/ownership.js";
 
 export interface Adoption {
   yaml: string;
@@ -61,6 +61,11 @@ export function adoptionYaml(live: ProviderConfiguration[], schemaPath = "schema
     const owner = markOf(c.meta_json);
     if (owner) {
       skipped.push({ id: c.id, name: c.name, reason: `it is managed by resource ${JSON.stringify(owner.resource)} of stack ${JSON.stringify(owner.stack)}, which created it` });
+      continue;
+    }
+    // `up` refuses to adopt what carries the mark's key with anything else in it: so does adopt.
+    if (markValueOf(c.meta_json) !== undefined) {
+      skipped.push({ id: c.id, name: c.name, reason: `its ${OWNER_META_KEY} entry is not an ownership mark of this project, and pulumi up does not adopt it` });
       continue;
     }
     const key = uniqueKey(baseKey(c), c.id, taken);
