@@ -26,13 +26,6 @@ export function otherApiMessage(id: string, state: Partial<ConfigurationOutputs>
   );
 }
 
-export function unrecordedApiMessage(id: string, state: Partial<ConfigurationOutputs>): string {
-  return (
-    `configuration ${id} ("${state.name}") was recorded by an earlier release of telephony-config, which did not record the API it lives at: ` +
-    "run pulumi refresh once (it uses the settings of the last up, so it records the right API), then this command again. Nothing was sent."
-  );
-}
-
 const whose = (value: string): string => {
   const mark = parseMark(value);
   return mark ? `the ownership mark of ${describeOwner(mark)}` : "an ownership mark that is not this project's";
@@ -42,8 +35,8 @@ const whose = (value: string): string => {
  * Why `live` is not the configuration `state` holds, or undefined when it is. A created one carries
  * the mark its create wrote; an adopted one, or one of an earlier release, carries none, and its
  * provider and meta, which no PATCH can change, must still be the ones recorded. `strict` (a new
- * address of the API, where any look-alike may sit at the id) wants every field last seen on one
- * without a mark.
+ * address of the API, or state that never recorded one, where any look-alike may sit at the id) wants
+ * every field last seen on one without a mark.
  */
 export function strangerReason(state: Partial<ConfigurationOutputs>, live: ProviderConfiguration, strict = false): string | undefined {
   const found = markValueOf(live.meta_json);
@@ -57,5 +50,5 @@ export function strangerReason(state: Partial<ConfigurationOutputs>, live: Provi
   if (!strict) return undefined;
   const seen = toOutputs(live);
   const differing = (["name", "active", "baseUrl", "sipUrl"] as const).filter((field) => seen[field] !== (state[field] ?? (field === "active" ? true : "")));
-  return differing.length ? `it carries no mark, and its ${differing.join(", ")} differ from what was last seen at the old address` : undefined;
+  return differing.length ? `it carries no mark, and its ${differing.join(", ")} differ from what the stack's state last saw` : undefined;
 }

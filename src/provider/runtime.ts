@@ -11,7 +11,7 @@ import { redact } from "../client/redact.js";
 import { clientFor, normaliseApiUrl, resolveSettings, type ApiSettings } from "../client/settings.js";
 import { validateResourceArgs } from "../schemas.js";
 import { createOnce } from "./create-once.js";
-import { apiRelation, otherApiMessage, strangerReason, unrecordedApiMessage } from "./identity.js";
+import { apiRelation, otherApiMessage, strangerReason } from "./identity.js";
 import {
   changedFields,
   isCreatedFrom,
@@ -179,10 +179,12 @@ async function confirmedGone(client: TelephonyClient, id: number, error: unknown
 function refuseStranger(id: string, state: Partial<ConfigurationOutputs>, live: ProviderConfiguration, strict = false): void {
   const why = strangerReason(state, live, strict);
   if (!why) return;
-  throw new Error(
-    `configuration ${id} in organization ${orgOf(state)} at ${here()} is not the one "${state.name}" holds: ${why}. Nothing was written to it. ` +
-      "If the configuration this resource held was deleted and its id now names another, drop the resource from the state (pulumi state delete) and run pulumi up.",
-  );
+  const earlier =
+    state.apiUrl === undefined
+      ? "Its state comes from an earlier release, which did not record the API it lives at: if telephony:apiUrl changed since that release's last up, set it back; " +
+        "if the configuration was changed by hand since, drop the resource from the state (pulumi state delete) and adopt it again with `import`."
+      : "If the configuration this resource held was deleted and its id now names another, drop the resource from the state (pulumi state delete) and run pulumi up.";
+  throw new Error(`configuration ${id} in organization ${orgOf(state)} at ${here()} is not the one "${state.name}" holds: ${why}. Nothing was written to it. ${earlier}`);
 }
 
 /**
@@ -291,13 +293,12 @@ export async function diff(id: string, olds: ConfigurationOutputs, news: Configu
   const replaces: string[] = replacementsFor(olds, news);
   let moved = false;
   if (settings) {
-    // State of a release that did not record the API: only a refresh, which runs with the settings of
-    // the last up, knows where the configuration lives; acting with today's settings might not.
-    if (olds.apiUrl === undefined) throw new Error(unrecordedApiMessage(id, olds));
     // Another API is never written to: refused here, before preview shows any step.
     const relation = apiRelation(olds.apiUrl, settings);
     if (relation === "other") throw new Error(otherApiMessage(id, olds, settings.apiUrl));
-    moved = relation === "moved";
+    // A new address of the API, or state of a release that did not record one: the update records it,
+    // once the configuration there is proved to be this one (no write).
+    moved = relation === "moved" || olds.apiUrl === undefined;
     // The organization is part of a configuration's identity: a new one means a new configuration there
     // (created first), and the old one deleted where it lives.
     if (olds.orgHandle && olds.orgHandle !== settings.orgHandle) {
@@ -453,8 +454,9 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
       if (await confirmedGone(client, Number(id), error)) return { id: undefined, props: {} } as unknown as pulumi.dynamic.ReadResult;
       throw error;
     }
-    // Another configuration at this id is not this resource's: its fields never enter the state.
-    refuseStranger(id, props, live);
+    // Another configuration at this id is not this resource's: its fields never enter the state. State
+    // of a release that did not record the API may be read through another one: it wants every field.
+    refuseStranger(id, props, live, props.apiUrl === undefined);
     // Only the secrets the state holds are managed; the others are not read into it.
     const outs = identified(toOutputs(live, props), orgOf(props), props.instance);
     // Inputs that mirror what is live, so that the next diff shows drift field by field. Empty
@@ -473,8 +475,8 @@ export async function update(id: string, olds: ConfigurationOutputs, news: Confi
     hold(Number(id), olds.instance);
     const client = apiFor(id, olds);
     const patch = patchFor(olds, news);
-    // Recording a new address of the API: the configuration there must be the one recorded at the old one.
-    const moved = apiRelation(olds.apiUrl, configured()) === "moved";
+    // Recording the API's address: the configuration there must be the one last seen.
+    const moved = olds.apiUrl === undefined || apiRelation(olds.apiUrl, configured()) === "moved";
     if (!Object.keys(patch).length && !moved) return { outs: managedOnly(olds, news) };
     if (!(await ownedLive(client, id, olds, moved))) {
       throw new Error(`configuration ${id} ("${olds.name}") was deleted out of band: run pulumi up --refresh to create it again`);

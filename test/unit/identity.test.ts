@@ -109,7 +109,7 @@ describe("strangerReason at a new address of the API (strict)", () => {
   const seen = { provider: 3, meta: { region: "eu" }, name: "Mine", active: true, baseUrl: "", sipUrl: "" };
   it.each([
     ["every field as last seen", seen, undefined],
-    ["another name", { ...seen, name: "Theirs" }, /its name differ from what was last seen/],
+    ["another name", { ...seen, name: "Theirs" }, /its name differ from what the stack's state last saw/],
     ["another sipUrl and active", { ...seen, sipUrl: "sip:x.example.com", active: false }, /its active, sipUrl differ/],
   ])("unmarked, %s", (_, state, reason) => {
     const why = strangerReason(state, live, true);

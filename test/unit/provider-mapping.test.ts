@@ -149,9 +149,9 @@ describe("the dynamic provider's check and diff", () => {
     expect(await diff("9", live, declared)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
-  it("refuses state of a release that did not record the API, until a refresh records it", async () => {
+  it("state of a release that did not record the API is updated, so that the API is recorded once proved", async () => {
     const { apiUrl: _recorded, ...earlier } = live;
-    await expect(diff("9", earlier, declared)).rejects.toThrow(/recorded by an earlier release of telephony-config, which did not record the API it lives at: run pulumi refresh once/);
+    expect(await diff("9", earlier, declared)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
   it("a secret left out of the declaration leaves the state: a change with nothing to send", async () => {
