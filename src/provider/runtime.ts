@@ -177,7 +177,8 @@ async function confirmedGone(client: TelephonyClient, id: number, error: unknown
 
 /** Refuses a live configuration at `id` that is not the one `state` holds: nothing is written to it. */
 function refuseStranger(id: string, state: Partial<ConfigurationOutputs>, live: ProviderConfiguration, strict = false): void {
-  const why = strangerReason(state, live, strict);
+  // State of a release that did not record the API may be reached through another one: every field counts.
+  const why = strangerReason(state, live, strict || state.apiUrl === undefined);
   if (!why) return;
   const earlier =
     state.apiUrl === undefined
@@ -454,9 +455,8 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
       if (await confirmedGone(client, Number(id), error)) return { id: undefined, props: {} } as unknown as pulumi.dynamic.ReadResult;
       throw error;
     }
-    // Another configuration at this id is not this resource's: its fields never enter the state. State
-    // of a release that did not record the API may be read through another one: it wants every field.
-    refuseStranger(id, props, live, props.apiUrl === undefined);
+    // Another configuration at this id is not this resource's: its fields never enter the state.
+    refuseStranger(id, props, live);
     // Only the secrets the state holds are managed; the others are not read into it.
     const outs = identified(toOutputs(live, props), orgOf(props), props.instance);
     // Inputs that mirror what is live, so that the next diff shows drift field by field. Empty
@@ -475,7 +475,7 @@ export async function update(id: string, olds: ConfigurationOutputs, news: Confi
     hold(Number(id), olds.instance);
     const client = apiFor(id, olds);
     const patch = patchFor(olds, news);
-    // Recording the API's address: the configuration there must be the one last seen.
+    // Recording the API's address (a new one, or the first): the configuration there must be the one last seen.
     const moved = olds.apiUrl === undefined || apiRelation(olds.apiUrl, configured()) === "moved";
     if (!Object.keys(patch).length && !moved) return { outs: managedOnly(olds, news) };
     if (!(await ownedLive(client, id, olds, moved))) {
