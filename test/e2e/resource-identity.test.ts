@@ -137,7 +137,7 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     await s.stack.setAllConfig({ "telephony:apiUrl": { value: other.server.url }, "telephony:formerApiUrls": { value: s.api.server.url } });
     await s.declare(`configurations:\n  ours:\n    name: Ours\n    provider: 3\n    sipUrl: sip:ours.example.com\n    apiKey: \${env:TWILIO_API_KEY}\n`);
     expect(failure(await caught(s.stack.up()))).toContain(
-      `configuration ${theirs.id} in organization dev-org at ${other.server.url} is not the one "Ours" holds: it carries no mark, and its name, sipUrl differ from what was last seen at the old address`,
+      `configuration ${theirs.id} in organization dev-org at ${other.server.url} is not the one "Ours" holds: it carries no mark, and its name, sipUrl differ from what the stack's state last saw`,
     );
     expect(await other.client.list()).toEqual([theirs]);
     expect(writes(other, untouched)).toEqual([]);
