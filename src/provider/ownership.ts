@@ -10,6 +10,8 @@ export const OWNER_META_KEY = "telephony-config:owner";
 export interface Owner {
   stack: string;
   resource: string;
+  /** Names the resource had before (its aliases): its configuration may carry one of them. */
+  formerly?: string[];
 }
 
 /** An owner and the one create that made the configuration (a random nonce). */
@@ -48,7 +50,7 @@ export const withoutMark = (meta: MetaEntry[] | undefined): MetaEntry[] => (meta
 /** Whether a configuration carries a mark of this owner's creates (any of them). */
 export const isMarkedBy = (c: { meta_json: MetaEntry[] }, owner: Owner): boolean => {
   const mark = markOf(c.meta_json);
-  return mark?.stack === owner.stack && mark.resource === owner.resource;
+  return mark?.stack === owner.stack && [owner.resource, ...(owner.formerly ?? [])].includes(mark.resource);
 };
 
 /** `project/stack`, as a mark names a stack. */

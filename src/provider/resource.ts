@@ -47,6 +47,12 @@ export const PROVIDER_MODULE = `exports.handler = () => {
 const ownedName = (name: string, parent: pulumi.Resource | undefined): pulumi.Input<string> =>
   parent ? parent.urn.apply((urn) => `${urn}::${name}`) : name;
 
+/** The names an alias gives (a key renamed with formerKeys): the configuration may carry one in its mark. */
+function formerNames(aliases: pulumi.CustomResourceOptions["aliases"]): { formerly?: string[] } {
+  const names = (aliases ?? []).flatMap((alias) => (typeof alias === "object" && typeof (alias as pulumi.Alias).name === "string" ? [(alias as pulumi.Alias).name as string] : []));
+  return names.length ? { formerly: names } : {};
+}
+
 export interface ProviderConfigurationArgs {
   /** Name shown in the platform (not guaranteed unique by the API). */
   name: pulumi.Input<string>;
@@ -94,6 +100,9 @@ export class ProviderConfiguration extends pulumi.CustomResource {
   declare readonly meta: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: ProviderConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
+    // Deleting first would leave the organization without the configuration, and lose the secrets its
+    // replacement carries over; the engine does not say a forced replacement is one, so it is refused here.
+    if (opts?.deleteBeforeReplace) throw new Error(`${name}: deleteBeforeReplace is not supported: a replacement creates the new configuration first, then deletes the old one`);
     const secret = (value: pulumi.Input<string> | undefined) => (value === undefined ? undefined : pulumi.secret(value));
     super(
       RESOURCE_TYPE,
@@ -112,7 +121,7 @@ export class ProviderConfiguration extends pulumi.CustomResource {
         meta: args.meta ?? {},
         importId: args.importId,
         // Written into every configuration it creates (meta_json), so that any stack can tell whose it is.
-        owner: { stack: stackId(pulumi.getProject(), pulumi.getStack()), resource: ownedName(name, opts?.parent) },
+        owner: { stack: stackId(pulumi.getProject(), pulumi.getStack()), resource: ownedName(name, opts?.parent), ...formerNames(opts?.aliases) },
         providerDetails: undefined,
         orgHandle: undefined,
         apiUrl: undefined,

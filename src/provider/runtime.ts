@@ -57,10 +57,6 @@ const heldBy = new Map<number, string>();
  */
 const existing = new Map<string, { id: string; state: ConfigurationOutputs }>();
 const ownerKey = (owner: Owner) => JSON.stringify([owner.stack, owner.resource]);
-/** Resources whose diff said replace, by owner: until their create runs, a delete of theirs comes first. */
-const replacing = new Set<string>();
-/** Resources that created a configuration in this operation, by owner. */
-const createdFor = new Set<string>();
 /** Ids this operation has proved gone: the API's own 404, confirmed by the organization's list. */
 const gone = new Set<number>();
 
@@ -69,7 +65,7 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
   stopWithTheEngine();
   // The engine configures a provider process once, before its operation: what the operation learns starts here.
   client = undefined;
-  for (const known of [lists, holders, heldBy, existing, replacing, createdFor, gone]) known.clear();
+  for (const known of [lists, holders, heldBy, existing, gone]) known.clear();
   try {
     settings = resolveSettings((key) => req.config.get(key), process.env);
   } catch (error) {
@@ -307,7 +303,6 @@ export async function diff(id: string, olds: ConfigurationOutputs, news: Configu
       notice(`${news.name}: telephony:orgHandle is now ${settings.orgHandle}: configuration ${id} is replaced by a new one there, then deleted in ${olds.orgHandle}`);
     }
   }
-  if (replaces.length && news.owner) replacing.add(ownerKey(news.owner));
   const carried = undeclaredSecrets(news);
   if (replaces.length && carried.length) {
     notice(`${news.name}: the replacement of configuration ${id} carries its live ${carried.join(" and ")} over (not declared; read at the replacement, never stored)`);
@@ -328,7 +323,7 @@ export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynami
     // Configurations this resource's creates marked, held by no resource: one left by an interrupted
     // run, or the one `pulumi up --replace` replaces (the engine does not diff those, so the provider is
     // not told which configuration it replaces, nor that it is a replacement).
-    const marked = replaced ? [] : (await listed(configured().orgHandle)).filter((c) => isMarkedBy(c, owner) && !holders.has(c.id));
+    const marked = replaced ? [] : (await listed(configured().orgHandle)).filter((c) => isMarkedBy(c, owner) && !holders.has(c.id) && !gone.has(c.id));
     const undeclared = undeclaredSecrets(inputs);
     const strangers = marked.filter((c) => c.id !== inputs.importId && !isCreatedFrom(toCreateBody(inputs), c));
     if (strangers.length && undeclared.length) {
@@ -342,7 +337,7 @@ export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynami
     }
     // `import` is read only when the resource has no state: a replacement creates a new configuration,
     // and so does a re-creation after this operation's refresh found the configuration deleted.
-    if (inputs.importId !== undefined && !replaced && marked.every((c) => c.id === inputs.importId)) {
+    if (inputs.importId !== undefined && !replaced) {
       const adopted = await adopt(inputs.importId, inputs, owner);
       if (adopted) return { id: String(inputs.importId), outs: adopted };
       notice(
@@ -357,11 +352,10 @@ export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynami
     const created = await createOnce(toCreateBody({ ...inputs, ...carried }, mark), mark, {
       client: api(),
       before: () => listed(configured().orgHandle),
-      isKnown: (id) => holders.has(id),
+      isKnown: (id) => holders.has(id) || gone.has(id),
       claim: (id) => hold(id, instance),
       notice,
     });
-    createdFor.add(ownerKey(owner));
     // Carried secrets are not declared, so not the resource's: they stay out of its outputs.
     return { id: String(created.id), outs: identified(toOutputs(created, inputs), configured().orgHandle, instance) };
   });
@@ -385,11 +379,9 @@ async function carriedSecrets(id: string, state: ConfigurationOutputs, inputs: C
     );
   }
   if (!live) {
-    throw new Error(
-      `cannot replace configuration ${id}: it was deleted before its replacement could read its live ${fields.join(" and ")}, ` +
-        "which the declaration leaves out, so the new configuration would have none: nothing was created. " +
-        "Declare them, or run pulumi up --refresh if it was deleted by hand.",
-    );
+    // Deleted out of band: what it held is gone already, and nothing here can bring it back.
+    notice(`${inputs.name}: configuration ${id}, being replaced, no longer exists: no ${fields.join(" or ")} to carry over`);
+    return {};
   }
   const values = { apiKey: live.api_key, apiSecret: live.api_secret };
   return Object.fromEntries(fields.filter((f) => values[f]).map((f) => [f, values[f]!]));
@@ -497,32 +489,15 @@ export async function remove(id: string, props: ConfigurationOutputs): Promise<v
     }
     const client = apiFor(id, props);
     // Already gone, as the API itself says and its list confirms: nothing to delete.
-    const live = await ownedLive(client, id, props);
-    if (!live) return;
-    refuseDeleteBeforeReplace(id, props, live);
+    if (!(await ownedLive(client, id, props))) return;
     try {
       await client.delete(Number(id));
     } catch (error) {
       if (!(await confirmedGone(client, Number(id), error))) throw error;
     }
+    // Gone for the rest of the operation: a create that lists later must not take it for its own.
+    gone.add(Number(id));
   });
-}
-
-/**
- * A replacement deletes the old configuration after creating the new one, which carries the live
- * secrets the declaration leaves out. With `deleteBeforeReplace` the delete comes first, and those
- * secrets would be lost with it: refused, while the configuration still has them.
- */
-function refuseDeleteBeforeReplace(id: string, state: ConfigurationOutputs, live: ProviderConfiguration): void {
-  const entry = [...existing].find(([, e]) => e.id === id);
-  if (!entry || !replacing.has(entry[0]) || createdFor.has(entry[0])) return;
-  const values = { apiKey: live.api_key, apiSecret: live.api_secret };
-  const lost = SECRET_INPUTS.filter((field) => state[field] === undefined && values[field]);
-  if (!lost.length) return;
-  throw new Error(
-    `configuration ${id} ("${state.name}") was not deleted: it is replaced with deleteBeforeReplace, and deleting it first would lose its live ` +
-      `${lost.join(" and ")}, which the declaration leaves out. Declare them, or drop deleteBeforeReplace so that the replacement carries them over.`,
-  );
 }
 
 /** What the module kept in state hands to Pulumi's dynamic provider host. */

@@ -86,6 +86,11 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     const renamed = await s.stack.up({ refresh: true });
     expect(renamed.summary.resourceChanges).toEqual({ same: 2 });
     expect(await s.api.client.list()).toEqual([{ ...original, api_key: "hand-set-key-3f1a" }]);
+
+    // A replacement the engine forces is not diffed; its mark still names the former key: refused.
+    const urn = (JSON.parse(await exported(s)).deployment.resources as Array<{ urn: string }>).find((r) => r.urn.endsWith("::vapi-main"))!.urn;
+    expect(String(await caught(s.stack.up({ replace: [urn] })))).toContain(`configuration ${original!.id} carries the mark of "vapi-main" and is not what it would create now`);
+    expect(await s.api.client.list()).toEqual([{ ...original, api_key: "hand-set-key-3f1a" }]);
   });
 
   it("a key renamed without formerKeys is a new resource: it creates its own configuration, never takes the old key's", async () => {

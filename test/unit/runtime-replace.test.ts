@@ -1,10 +1,11 @@
-// The runtime's replacement paths over real HTTP, driven as the engine drives them: diff, then create
-// and delete in either order. Secrets the declaration leaves out survive every order, or nothing is done.
+// The runtime's replacement path over real HTTP, driven as the engine drives it: diff, create, then
+// delete. Secrets the declaration leaves out survive; the other order is refused before anything runs.
+import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConfigurationInputs, ConfigurationOutputs } from "../../src/provider/mapping.js";
+import { ProviderConfiguration } from "../../src/provider/resource.js";
 import { configure, create, diff, remove } from "../../src/provider/runtime.js";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
-import { caught } from "../helpers/caught.js";
 
 let api: Api | undefined;
 afterEach(async () => {
@@ -27,15 +28,6 @@ async function made(): Promise<{ id: string; outs: ConfigurationOutputs }> {
 }
 
 describe("a replacement of a configuration whose secrets are not declared", () => {
-  it("delete-before-replace: the delete that would come first is refused, and the configuration keeps its secrets", async () => {
-    const old = await made();
-    expect((await diff(old.id, old.outs, declared({ v: "2" }))).replaces).toEqual(["meta"]);
-    const error = await caught(remove(old.id, old.outs));
-    expect(error.message).toContain(`configuration ${old.id} ("Prod") was not deleted: it is replaced with deleteBeforeReplace, and deleting it first would lose its live apiKey and apiSecret`);
-    expect(error.message).not.toContain("live-key-4e2a");
-    expect(await api!.client.get(Number(old.id))).toMatchObject({ api_key: "live-key-4e2a", api_secret: "live-secret-8b0f" });
-  });
-
   it("create before delete: the new configuration carries them, then the old one is deleted", async () => {
     const old = await made();
     await diff(old.id, old.outs, declared({ v: "2" }));
@@ -44,5 +36,32 @@ describe("a replacement of a configuration whose secrets are not declared", () =
     expect(await api!.client.get(Number(next.id))).toMatchObject({ api_key: "live-key-4e2a", api_secret: "live-secret-8b0f" });
     await remove(old.id, old.outs);
     expect((await api!.client.list()).map((c) => c.id)).toEqual([Number(next.id)]);
+  });
+});
+
+describe("creates that meet this resource's own marks", () => {
+  it("never take over a configuration this operation deleted (its list was taken before the delete)", async () => {
+    const old = await made();
+    await remove(old.id, old.outs); // lists the organization, then deletes
+    const again = await create({ ...declared({ v: "1" }), apiKey: "live-key-4e2a", apiSecret: "live-secret-8b0f" });
+    expect(again.id).not.toBe(old.id);
+    expect((await api!.client.list()).map((c) => String(c.id))).toEqual([again.id]);
+  });
+
+  it("an import is adopted even when a configuration this resource left behind exists", async () => {
+    await made();
+    const target = await api!.client.create({ name: "Target", provider: 3 });
+    const adopted = await create({ ...declared({ v: "1" }), name: "Target", meta: {}, apiKey: "k", apiSecret: "s", importId: target.id });
+    expect(adopted.id).toBe(String(target.id));
+    expect((await api!.client.list()).length).toBe(2);
+  });
+});
+
+describe("ProviderConfiguration refuses deleteBeforeReplace", () => {
+  it("before registering anything: the old configuration would go first, with the secrets its replacement carries over", async () => {
+    await pulumi.runtime.setMocks({ newResource: () => ({ id: "1", state: {} }), call: () => ({}) }, "telephony-config", "test");
+    expect(() => new ProviderConfiguration("prod", { name: "Prod", provider: 3 }, { deleteBeforeReplace: true })).toThrow(
+      "prod: deleteBeforeReplace is not supported: a replacement creates the new configuration first, then deletes the old one",
+    );
   });
 });
