@@ -174,8 +174,9 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     const staging = `${s.api.server.url}/staging`;
     await s.stack.setConfig("telephony:formerApiUrls", { value: JSON.stringify([s.api.server.url, wrongUrl, staging]) });
     await s.stack.setConfig("telephony:apiUrl", { value: wrongUrl });
-    // An `up` with nothing to change needs no API call: it records the new URL for refresh and destroy.
-    await s.stack.up();
+    // Recording the new address first proves each configuration is there: the proxy's page proves
+    // nothing, so nothing is recorded (and the failed up keeps the new URL for refresh and destroy).
+    expect(String(await caught(s.stack.up()))).toContain("this answer is not from the Provider Configurations API");
     const state = await configurations();
 
     for (const operation of [() => s!.stack.refresh(), () => s!.stack.preview({ refresh: true }), () => s!.stack.destroy()]) {
@@ -200,7 +201,7 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
 
     // A wrong base path that the API's own framework answers with its 404 envelope: not "deleted" either.
     await s.stack.setConfig("telephony:apiUrl", { value: staging });
-    await s.stack.up();
+    expect(String(await caught(s.stack.up()))).toMatch(/404 Not Found.*\/staging\/api\/v2\/platform\/telephony\/providers-configurations\//);
     const atStaging = await configurations();
     // The refresh's 404 is not confirmed by the list; the destroy's check of what it deletes fails first.
     expect(String(await caught(s.stack.refresh()))).toContain("the list that would confirm it is gone failed too, so it is not taken as deleted");
