@@ -66,7 +66,7 @@ async function expectExactly(stack: TelephonyStack, suffix: string): Promise<voi
 }
 
 describe("ProviderConfiguration through the real Pulumi CLI: lost answers", () => {
-  // The runs it takes vary with the dice (4 to 12 ups seen here, each about 30 s): a generous bound.
+  // The runs it takes vary with the dice (4 and 9 ups seen in one session, each 30 to 40 s): a generous bound.
   it("up, update and destroy of 100 configurations converge exactly once through lost answers, 502 pages, drops and 429s", { timeout: 1_200_000 }, async () => {
     s = await telephonyStack();
     const figures: string[] = [];
