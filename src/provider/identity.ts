@@ -2,7 +2,7 @@
 // and, at its id, the object it created or adopted. Pure: the runtime asks before anything is written.
 import type { ProviderConfiguration } from "../client/contract.js";
 import { normaliseApiUrl, type ApiSettings } from "../client/settings.js";
-import { metaMap, toOutputs, type ConfigurationOutputs } from "./mapping.js";
+import { changedFields, metaMap, toOutputs, type ConfigurationOutputs } from "./mapping.js";
 import { describeOwner, markValueOf, parseMark, withoutMark } from "./ownership.js";
 
 /**
@@ -48,7 +48,7 @@ export function strangerReason(state: Partial<ConfigurationOutputs>, live: Provi
   if (live.provider !== state.provider) return `its provider is ${live.provider}, not ${state.provider}, and a provider never changes in place`;
   if (JSON.stringify(metaMap(withoutMark(live.meta_json))) !== JSON.stringify(metaMap(state.meta))) return "its meta differs from the recorded one, and meta never changes in place";
   if (!strict) return undefined;
-  const seen = toOutputs(live);
-  const differing = (["name", "active", "baseUrl", "sipUrl"] as const).filter((field) => seen[field] !== (state[field] ?? (field === "active" ? true : "")));
+  // What a PATCH may change, compared as diff compares it; secrets are not the state's to know.
+  const differing = changedFields(state, toOutputs(live, {}));
   return differing.length ? `it carries no mark, and its ${differing.join(", ")} differ from what the stack's state last saw` : undefined;
 }

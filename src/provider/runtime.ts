@@ -184,37 +184,31 @@ function refuseStranger(id: string, state: Partial<ConfigurationOutputs>, live: 
   throw new Error(`configuration ${id} in organization ${orgOf(state)} at ${here()} is not the one "${state.name}" holds: ${why}. Nothing was written to it. ${earlier}`);
 }
 
-/**
- * The live configuration at `id`, proved to be the one `state` holds before anything is written to it;
- * undefined when the API proves it gone. The operation's list serves every write in an organization,
- * so writes cost one request more per organization and operation, not one per configuration; an id
- * the list does not hold is fetched. `strict` (a new address of the API being recorded) also wants the
- * fields last seen on a configuration without a mark.
- */
-async function ownedLive(client: TelephonyClient, id: string, state: Partial<ConfigurationOutputs>, strict = false): Promise<ProviderConfiguration | undefined> {
-  let live = (await listed(orgOf(state))).find((c) => c.id === Number(id));
-  if (!live) {
-    try {
-      live = await client.get(Number(id));
-    } catch (error) {
-      if (await confirmedGone(client, Number(id), error)) return undefined;
-      throw error;
-    }
-  }
-  refuseStranger(id, state, live, strict);
-  return live;
-}
-
-/** The configuration at `id` read afresh (its secrets as they are now), proved to be `state`'s; undefined when gone. */
-async function liveSecretsOf(client: TelephonyClient, id: string, state: Partial<ConfigurationOutputs>): Promise<ProviderConfiguration | undefined> {
-  let live: ProviderConfiguration;
+/** The configuration at `id`; undefined when the API proves it gone (its own 404, confirmed by its list). */
+async function fetched(client: TelephonyClient, id: string): Promise<ProviderConfiguration | undefined> {
   try {
-    live = await client.get(Number(id));
+    return await client.get(Number(id));
   } catch (error) {
     if (await confirmedGone(client, Number(id), error)) return undefined;
     throw error;
   }
-  refuseStranger(id, state, live);
+}
+
+/**
+ * The live configuration at `id`, proved to be the one `state` holds before anything is written to it;
+ * undefined when the API proves it gone. The operation's list serves every write in an organization,
+ * so writes cost one request more per organization and operation, not one per configuration; an id
+ * the list does not hold, or any when `fresh` (its secrets as they are now), is fetched. `strict` (a new
+ * address of the API being recorded) also wants the fields last seen on a configuration without a mark.
+ */
+async function ownedLive(
+  client: TelephonyClient,
+  id: string,
+  state: Partial<ConfigurationOutputs>,
+  { strict = false, fresh = false } = {},
+): Promise<ProviderConfiguration | undefined> {
+  const live = (fresh ? undefined : (await listed(orgOf(state))).find((c) => c.id === Number(id))) ?? (await fetched(client, id));
+  if (live) refuseStranger(id, state, live, strict);
   return live;
 }
 
@@ -325,7 +319,8 @@ export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynami
     // not told which configuration it replaces, nor that it is a replacement).
     const marked = replaced ? [] : (await listed(configured().orgHandle)).filter((c) => isMarkedBy(c, owner) && !holders.has(c.id) && !gone.has(c.id));
     const undeclared = undeclaredSecrets(inputs);
-    const strangers = marked.filter((c) => c.id !== inputs.importId && !isCreatedFrom(toCreateBody(inputs), c));
+    const declared = toCreateBody(inputs);
+    const strangers = marked.filter((c) => c.id !== inputs.importId && !isCreatedFrom(declared, c));
     if (strangers.length && undeclared.length) {
       throw new Error(
         `configuration ${strangers.map((c) => c.id).join(", ")} carries the mark of "${owner.resource}" and is not what it would create now: ` +
@@ -371,7 +366,7 @@ async function carriedSecrets(id: string, state: ConfigurationOutputs, inputs: C
   if (!fields.length) return {};
   let live: ProviderConfiguration | undefined;
   try {
-    live = await liveSecretsOf(apiFor(id, state), id, state);
+    live = await ownedLive(apiFor(id, state), id, state, { fresh: true });
   } catch (error) {
     throw new Error(
       `cannot replace configuration ${id}: its live ${fields.join(" and ")}, which the declaration leaves out, could not be read ` +
@@ -436,17 +431,11 @@ async function adopt(id: number, inputs: ConfigurationInputs, owner: Owner): Pro
 export async function read(id: string, props: ConfigurationOutputs): Promise<pulumi.dynamic.ReadResult> {
   return guarded(secretsOf(props), async () => {
     hold(Number(id), props.instance);
-    const client = apiFor(id, props);
-    let live;
-    try {
-      live = await client.get(Number(id));
-    } catch (error) {
-      // Deleted out of band, as the API itself says and its list confirms: an empty id tells the engine
-      // the resource is gone. Any other answer (a proxy's page, a wrong base path) is an error, and the
-      // state stays.
-      if (await confirmedGone(client, Number(id), error)) return { id: undefined, props: {} } as unknown as pulumi.dynamic.ReadResult;
-      throw error;
-    }
+    // Deleted out of band, as the API itself says and its list confirms: an empty id tells the engine
+    // the resource is gone. Any other answer (a proxy's page, a wrong base path) is an error, and the
+    // state stays.
+    const live = await fetched(apiFor(id, props), id);
+    if (!live) return { id: undefined, props: {} } as unknown as pulumi.dynamic.ReadResult;
     // Another configuration at this id is not this resource's: its fields never enter the state.
     refuseStranger(id, props, live);
     // Only the secrets the state holds are managed; the others are not read into it.
@@ -470,7 +459,7 @@ export async function update(id: string, olds: ConfigurationOutputs, news: Confi
     // Recording the API's address (a new one, or the first): the configuration there must be the one last seen.
     const moved = olds.apiUrl === undefined || apiRelation(olds.apiUrl, configured()) === "moved";
     if (!Object.keys(patch).length && !moved) return { outs: managedOnly(olds, news) };
-    if (!(await ownedLive(client, id, olds, moved))) {
+    if (!(await ownedLive(client, id, olds, { strict: moved }))) {
       throw new Error(`configuration ${id} ("${olds.name}") was deleted out of band: run pulumi up --refresh to create it again`);
     }
     if (!Object.keys(patch).length) return { outs: { ...managedOnly(olds, news), apiUrl: here() } };
