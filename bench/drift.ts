@@ -13,13 +13,20 @@ try {
   const dir = scratch.telephonyProject(COUNT, server.url, "bench-token", "bench-org");
   const setup = scratch.pulumi(dir, ["up", "--yes", "--skip-preview"]);
   const cli = join(root, "bin/telephony-config.js");
-  const apiEnv = { TELEPHONY_API_URL: server.url, TELEPHONY_API_TOKEN: "bench-token", TELEPHONY_ORG_HANDLE: "bench-org", TELEPHONY_PRODUCT_ID: "1" };
+  const apiEnv = {
+    TELEPHONY_API_URL: server.url,
+    TELEPHONY_API_TOKEN: "bench-token",
+    TELEPHONY_ORG_HANDLE: "bench-org",
+    TELEPHONY_PRODUCT_ID: "1",
+  };
 
   // Each command must exit 0 (in sync): Scratch.run throws otherwise.
   const commands: Record<string, () => number> = {
     "telephony-config drift": () => scratch.run(dir, process.execPath, [cli, "drift", "telephony"], apiEnv),
-    "telephony-config drift --stack": () => scratch.run(dir, process.execPath, [cli, "drift", "telephony", "--stack", "bench"]),
-    "telephony-config reconcile (one pass)": () => scratch.run(dir, process.execPath, [cli, "reconcile", "--stack", "bench"]),
+    "telephony-config drift --stack": () =>
+      scratch.run(dir, process.execPath, [cli, "drift", "telephony", "--stack", "bench"]),
+    "telephony-config reconcile (one pass)": () =>
+      scratch.run(dir, process.execPath, [cli, "reconcile", "--stack", "bench"]),
     "pulumi preview --refresh": () => scratch.pulumi(dir, ["preview", "--refresh", "--expect-no-changes"]),
   };
   const seconds: Record<string, number[]> = {};
@@ -37,11 +44,15 @@ try {
   const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
   const refresh = median(seconds["pulumi preview --refresh"]!);
 
-  console.log(`bench:drift — ${COUNT} declared configurations in sync, local API server, ${ROUNDS} rounds (setup: pulumi up ${setup.toFixed(1)} s)`);
+  console.log(
+    `bench:drift — ${COUNT} declared configurations in sync, local API server, ${ROUNDS} rounds (setup: pulumi up ${setup.toFixed(1)} s)`,
+  );
   for (const name of Object.keys(commands)) {
     const s = seconds[name]!;
     const ratio = name.startsWith("pulumi") ? "" : `  preview --refresh / this: ${(refresh / median(s)).toFixed(1)}×`;
-    console.log(`  ${name.padEnd(40)} median ${median(s).toFixed(2).padStart(6)} s (${spread(s)})  ${String(median(requests[name]!)).padStart(5)} API requests${ratio}`);
+    console.log(
+      `  ${name.padEnd(40)} median ${median(s).toFixed(2).padStart(6)} s (${spread(s)})  ${String(median(requests[name]!)).padStart(5)} API requests${ratio}`,
+    );
   }
   console.log("  goals: drift, drift --stack and a reconcile pass each 1 request and <= 3 s");
 } finally {

@@ -20,7 +20,10 @@ interface Run {
 }
 
 const scratch = new Scratch();
-const noop = scratch.project("noop", "name: bench-noop\nruntime: { name: nodejs, options: { typescript: false } }\nmain: dist/bench/noop-program.js\n");
+const noop = scratch.project(
+  "noop",
+  "name: bench-noop\nruntime: { name: nodejs, options: { typescript: false } }\nmain: dist/bench/noop-program.js\n",
+);
 scratch.pulumi(noop, ["stack", "init"]);
 scratch.pulumi(noop, ["config", "set", "count", String(COUNT)]);
 
@@ -30,7 +33,11 @@ const engines: number[] = [];
 try {
   for (const rate of LIMITS) {
     const server = await startServerThread({ rate, burst: rate * 2 });
-    servers.push({ rate, server, dir: scratch.telephonyProject(COUNT, server.url, "bench-token", "bench-org", `real-${rate}`) });
+    servers.push({
+      rate,
+      server,
+      dir: scratch.telephonyProject(COUNT, server.url, "bench-token", "bench-org", `real-${rate}`),
+    });
   }
   for (let round = 1; round <= ROUNDS; round++) {
     const engine = scratch.pulumi(noop, ["up", "--yes", "--skip-preview"]);
@@ -42,10 +49,18 @@ try {
         const env = mode === "off" ? { TELEPHONY_RATE_LIMITER: "off" } : {};
         for (const op of OPS) {
           const [requests, refused] = [await server.ask<number>("requests"), await server.ask<number>("refused")];
-          const run = scratch.attempt(dir, "pulumi", [op, "--yes", "--skip-preview", "--stack", "bench", "--non-interactive"], env);
+          const run = scratch.attempt(
+            dir,
+            "pulumi",
+            [op, "--yes", "--skip-preview", "--stack", "bench", "--non-interactive"],
+            env,
+          );
           const sent = (await server.ask<number>("requests")) - requests;
           const key = `${rate} ${mode} ${op}`;
-          runs.set(key, [...(runs.get(key) ?? []), { ok: run.ok, ratio: run.seconds / floor, refused: (await server.ask<number>("refused")) - refused, sent }]);
+          runs.set(key, [
+            ...(runs.get(key) ?? []),
+            { ok: run.ok, ratio: run.seconds / floor, refused: (await server.ask<number>("refused")) - refused, sent },
+          ]);
         }
         // Whatever a failed run left behind goes, with the pace on, before the next mode starts.
         scratch.run(dir, "pulumi", ["destroy", "--yes", "--skip-preview", "--stack", "bench", "--non-interactive"]);
@@ -55,9 +70,15 @@ try {
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
-  console.log(`bench:rate — ${COUNT} configurations, real Pulumi CLI, local API server with a rate limit (bursts of 2× the rate), ${ROUNDS} alternating rounds`);
-  console.log(`  engine's own time per round (no-op dynamic provider, up of ${COUNT}): ${engines.map((e) => `${e.toFixed(1)} s`).join(", ")}`);
-  console.log(`  floor = ${COUNT} / rate + that round's engine time; wall / floor as the median (spread); 429s as a share of requests sent`);
+  console.log(
+    `bench:rate — ${COUNT} configurations, real Pulumi CLI, local API server with a rate limit (bursts of 2× the rate), ${ROUNDS} alternating rounds`,
+  );
+  console.log(
+    `  engine's own time per round (no-op dynamic provider, up of ${COUNT}): ${engines.map((e) => `${e.toFixed(1)} s`).join(", ")}`,
+  );
+  console.log(
+    `  floor = ${COUNT} / rate + that round's engine time; wall / floor as the median (spread); 429s as a share of requests sent`,
+  );
   for (const rate of LIMITS) {
     for (const mode of MODES) {
       for (const op of OPS) {

@@ -32,9 +32,15 @@ export class Scratch {
 
   /** The repo's stack program in a project of its own, with `count` declarations and a stack on `apiUrl`. */
   telephonyProject(count: number, apiUrl: string, token: string, org: string, name = "real"): string {
-    const dir = this.project(name, `name: bench-${name}\nruntime: { name: nodejs, options: { typescript: false } }\nmain: dist/src/stack/index.js\n`);
+    const dir = this.project(
+      name,
+      `name: bench-${name}\nruntime: { name: nodejs, options: { typescript: false } }\nmain: dist/src/stack/index.js\n`,
+    );
     const declarations = ["configurations:"];
-    for (let i = 0; i < count; i++) declarations.push(`  cfg-${i}:\n    name: Config ${i}\n    provider: ${(i % 6) + 1}\n    sipUrl: sip:cfg-${i}.example.com`);
+    for (let i = 0; i < count; i++)
+      declarations.push(
+        `  cfg-${i}:\n    name: Config ${i}\n    provider: ${(i % 6) + 1}\n    sipUrl: sip:cfg-${i}.example.com`,
+      );
     mkdirSync(join(dir, "telephony"));
     writeFileSync(join(dir, "telephony", "configurations.yaml"), `${declarations.join("\n")}\n`);
     this.pulumi(dir, ["stack", "init"]);
@@ -53,10 +59,24 @@ export class Scratch {
   }
 
   /** Runs a command to completion, failing or not: its wall time, whether it succeeded, what it printed. */
-  attempt(dir: string, command: string, args: string[], env: Record<string, string | undefined> = {}): { seconds: number; ok: boolean; output: string } {
+  attempt(
+    dir: string,
+    command: string,
+    args: string[],
+    env: Record<string, string | undefined> = {},
+  ): { seconds: number; ok: boolean; output: string } {
     const started = performance.now();
-    const result = spawnSync(command, args, { cwd: dir, env: { ...this.env, ...env }, encoding: "utf8", maxBuffer: 256 << 20 });
-    return { seconds: (performance.now() - started) / 1000, ok: result.status === 0, output: `${result.stdout}\n${result.stderr}` };
+    const result = spawnSync(command, args, {
+      cwd: dir,
+      env: { ...this.env, ...env },
+      encoding: "utf8",
+      maxBuffer: 256 << 20,
+    });
+    return {
+      seconds: (performance.now() - started) / 1000,
+      ok: result.status === 0,
+      output: `${result.stdout}\n${result.stderr}`,
+    };
   }
 
   pulumi(dir: string, args: string[], env: Record<string, string | undefined> = {}): number {

@@ -8,7 +8,8 @@ const server = await startServer({ tokens: { "bench-token": ["bench-org"] }, ...
 parentPort!.on("message", (message: string) => {
   if (message === "connections") parentPort!.postMessage({ connections: server.connections() });
   if (message === "requests") parentPort!.postMessage({ requests: server.requests.length });
-  if (message === "refused") parentPort!.postMessage({ refused: server.requests.filter((r) => r.status === 429).length });
+  if (message === "refused")
+    parentPort!.postMessage({ refused: server.requests.filter((r) => r.status === 429).length });
   if (message === "close") void server.close().then(() => process.exit(0));
 });
 parentPort!.postMessage({ url: server.url });

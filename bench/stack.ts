@@ -10,7 +10,10 @@ const scratch = new Scratch();
 const server = await startServerThread();
 try {
   const real = scratch.telephonyProject(COUNT, server.url, "bench-token", "bench-org");
-  const noop = scratch.project("noop", "name: bench-noop\nruntime: { name: nodejs, options: { typescript: false } }\nmain: dist/bench/noop-program.js\n");
+  const noop = scratch.project(
+    "noop",
+    "name: bench-noop\nruntime: { name: nodejs, options: { typescript: false } }\nmain: dist/bench/noop-program.js\n",
+  );
   scratch.pulumi(noop, ["stack", "init"]);
   scratch.pulumi(noop, ["config", "set", "count", String(COUNT)]);
 
@@ -25,7 +28,11 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     const up = { real: 0, noop: 0 };
     for (const which of round % 2 ? (["real", "noop"] as const) : (["noop", "real"] as const)) {
-      up[which] = await measure(`round ${round}: pulumi up, ${which === "real" ? "create" : "no-op dynamic provider"}`, which === "real" ? real : noop, ["up", "--yes", "--skip-preview"]);
+      up[which] = await measure(
+        `round ${round}: pulumi up, ${which === "real" ? "create" : "no-op dynamic provider"}`,
+        which === "real" ? real : noop,
+        ["up", "--yes", "--skip-preview"],
+      );
     }
     if (round === 1) {
       await measure("pulumi preview (no changes)", real, ["preview", "--expect-no-changes"]);
@@ -39,11 +46,18 @@ try {
   const sorted = [...ratios].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
 
-  console.log(`bench:stack — ${COUNT} declared configurations, real Pulumi CLI, local API server, ${ROUNDS} alternating rounds`);
-  for (const [label, seconds, calls] of rows) console.log(`  ${label.padEnd(52)} ${seconds.toFixed(2).padStart(7)} s  ${String(calls).padStart(5)} API calls`);
+  console.log(
+    `bench:stack — ${COUNT} declared configurations, real Pulumi CLI, local API server, ${ROUNDS} alternating rounds`,
+  );
+  for (const [label, seconds, calls] of rows)
+    console.log(`  ${label.padEnd(52)} ${seconds.toFixed(2).padStart(7)} s  ${String(calls).padStart(5)} API calls`);
   console.log(`  up / engine floor, per round           ${ratios.map((r) => `${r.toFixed(2)}×`).join(", ")}`);
-  console.log(`  up / engine floor, median              ${median.toFixed(2)}× (spread ${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)}; goal <= 1.20)`);
-  console.log(`  TCP connections to the API, all runs   ${connections} (for ${rows.reduce((n, [, , c]) => n + c, 0)} calls)`);
+  console.log(
+    `  up / engine floor, median              ${median.toFixed(2)}× (spread ${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)}; goal <= 1.20)`,
+  );
+  console.log(
+    `  TCP connections to the API, all runs   ${connections} (for ${rows.reduce((n, [, , c]) => n + c, 0)} calls)`,
+  );
 } finally {
   await server.close();
   scratch.remove();

@@ -32,7 +32,9 @@ function pulumi(args: string[], options: SpawnSyncOptions = {}): void {
 }
 
 say("Starting the local API server (telephony-config serve)");
-const server = spawn(process.execPath, [join(root, "bin/telephony-config.js"), "serve", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+const server = spawn(process.execPath, [join(root, "bin/telephony-config.js"), "serve", "--port", "0"], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const [url] = (await once(createInterface({ input: server.stdout }), "line")) as [string];
 console.log(`listening on ${url}, token dev-token, organization dev-org`);
 const client = new TelephonyClient({ baseUrl: url, token: "dev-token", orgHandle: "dev-org", productId: 1 });
@@ -42,12 +44,21 @@ try {
   say(`Creating the local stack '${stack}' (file backend in ${backend})`);
   pulumi(["stack", "init", "--secrets-provider", "passphrase"]);
   pulumi(["config", "set", "telephony:apiUrl", url]);
-  pulumi(["config", "set", "--secret", "telephony:apiToken"], { input: "dev-token", stdio: ["pipe", "inherit", "inherit"] });
+  pulumi(["config", "set", "--secret", "telephony:apiToken"], {
+    input: "dev-token",
+    stdio: ["pipe", "inherit", "inherit"],
+  });
   pulumi(["config", "set", "telephony:orgHandle", "dev-org"]);
   pulumi(["config", "set", "telephony:productId", "1"]);
   pulumi(["config", "set", "telephony:declarations", "examples/yaml/telephony.yaml"]);
-  pulumi(["config", "set", "--secret", "twilioApiSecret"], { input: "demo-twilio-secret", stdio: ["pipe", "inherit", "inherit"] });
-  pulumi(["config", "set", "--secret", "livekitApiSecret"], { input: "demo-livekit-secret", stdio: ["pipe", "inherit", "inherit"] });
+  pulumi(["config", "set", "--secret", "twilioApiSecret"], {
+    input: "demo-twilio-secret",
+    stdio: ["pipe", "inherit", "inherit"],
+  });
+  pulumi(["config", "set", "--secret", "livekitApiSecret"], {
+    input: "demo-livekit-secret",
+    stdio: ["pipe", "inherit", "inherit"],
+  });
 
   say("pulumi up: creating the configurations declared in examples/yaml/telephony.yaml");
   pulumi(["up", "--yes"]);

@@ -14,6 +14,8 @@ export default class SummaryReporter implements Reporter {
       }
       if (failedTests === 0 && module.state() === "failed") count.failed++;
     }
-    process.stdout.write(`\ntests: ${count.passed} passed, ${count.failed} failed, ${count.skipped + count.pending} skipped\n`);
+    process.stdout.write(
+      `\ntests: ${count.passed} passed, ${count.failed} failed, ${count.skipped + count.pending} skipped\n`,
+    );
   }
 }

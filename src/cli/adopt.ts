@@ -28,7 +28,10 @@ const refuse = (path: string): never => {
 };
 
 export async function adopt(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: "string" }, force: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { out: { type: "string" }, force: { type: "boolean", default: false } },
+  });
   // Checked first to save a request; the write itself is exclusive, so a file made meanwhile is kept too.
   if (values.out && existsSync(values.out) && !values.force) refuse(values.out);
   const settings = resolveSettings(() => undefined, process.env);
@@ -40,7 +43,8 @@ export async function adopt(argv: string[]): Promise<number> {
     await client.close();
   }
   const { yaml, variables, count, skipped } = adoptionYaml(live);
-  for (const s of skipped) console.error(`telephony-config: not adopted: configuration ${s.id} ${JSON.stringify(s.name)}: ${s.reason}`);
+  for (const s of skipped)
+    console.error(`telephony-config: not adopted: configuration ${s.id} ${JSON.stringify(s.name)}: ${s.reason}`);
   if (!values.out) {
     process.stdout.write(yaml);
     return 0;

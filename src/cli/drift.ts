@@ -46,10 +46,17 @@ export async function drift(argv: string[]): Promise<number> {
     },
     allowPositionals: true,
   });
-  if (!positionals.length && !values.stack) throw new UsageError(`drift needs a file or directory, or --stack\n\n${DRIFT_HELP}`);
+  if (!positionals.length && !values.stack)
+    throw new UsageError(`drift needs a file or directory, or --stack\n\n${DRIFT_HELP}`);
   if (values.json && values.markdown) throw new UsageError("--json and --markdown exclude each other");
   const report = await withProgress("comparing with the live configurations", () =>
-    driftReport(positionals, { stack: values.stack, cwd: process.cwd(), env: process.env, onlyManaged: values["only-managed"], ignore: values.ignore }),
+    driftReport(positionals, {
+      stack: values.stack,
+      cwd: process.cwd(),
+      env: process.env,
+      onlyManaged: values["only-managed"],
+      ignore: values.ignore,
+    }),
   );
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (values.markdown) process.stdout.write(renderMarkdown(report));

@@ -58,9 +58,11 @@ export function init(argv: string[]): number {
     allowPositionals: true,
   });
   if (positionals.length > 1) throw new UsageError(`init takes one directory\n\n${INIT_HELP}`);
-  if (values.ci !== "github" && values.ci !== "gitlab") throw new UsageError(`--ci ${values.ci}: expected github or gitlab`);
+  if (values.ci !== "github" && values.ci !== "gitlab")
+    throw new UsageError(`--ci ${values.ci}: expected github or gitlab`);
   const dir = resolve(positionals[0] ?? ".");
-  if (values["api-url"] !== undefined && !URL.canParse(values["api-url"])) throw new UsageError(`--api-url ${values["api-url"]}: not a URL`);
+  if (values["api-url"] !== undefined && !URL.canParse(values["api-url"]))
+    throw new UsageError(`--api-url ${values["api-url"]}: not a URL`);
   const plan = initPlan({ name: basename(dir), ci: values.ci, orgHandle: values.org, apiUrl: values["api-url"] });
 
   // Everything is checked before anything is written: a refusal leaves no half-made project.
@@ -81,18 +83,24 @@ export function init(argv: string[]): number {
     else if (path.startsWith("telephony/")) kept.push(path);
   }
   if (conflicts.length) {
-    throw new UsageError(`${conflicts.join(", ")} exist${conflicts.length === 1 ? "s" : ""}${values.force ? " and are not plain files" : ""}; ${values.force ? "move them away" : "pass --force to overwrite (declarations in telephony/ are never overwritten)"}`);
+    throw new UsageError(
+      `${conflicts.join(", ")} exist${conflicts.length === 1 ? "s" : ""}${values.force ? " and are not plain files" : ""}; ${values.force ? "move them away" : "pass --force to overwrite (declarations in telephony/ are never overwritten)"}`,
+    );
   }
   for (const [path, content] of plan.files) {
     if (kept.includes(path)) continue;
     const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });
-    const written = path === "package.json" && existing.has(path) ? mergedPackageJson(readFileSync(target, "utf8"), content) : content;
+    const written =
+      path === "package.json" && existing.has(path)
+        ? mergedPackageJson(readFileSync(target, "utf8"), content)
+        : content;
     // Exclusive unless --force: a file made since the check above is kept too.
     writeFileSync(target, written, { flag: values.force ? "w" : "wx" });
   }
   console.log(`Wrote a telephony-config stack repository in ${dir}:`);
-  for (const [path] of plan.files) console.log(`  ${path}${kept.includes(path) ? " (kept as it was: your declarations)" : ""}`);
+  for (const [path] of plan.files)
+    console.log(`  ${path}${kept.includes(path) ? " (kept as it was: your declarations)" : ""}`);
   console.log("\nNext, in that directory:");
   for (const command of plan.next) console.log(`  ${command}`);
   return 0;

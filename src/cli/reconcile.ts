@@ -46,16 +46,34 @@ export async function reconcile(argv: string[]): Promise<number> {
   });
   if (!values.stack) throw new UsageError(`reconcile needs --stack\n\n${RECONCILE_HELP}`);
   const interval = values.interval === undefined ? undefined : parseDuration(values.interval);
-  if (values.interval !== undefined && !interval) throw new UsageError(`--interval ${values.interval}: expected a duration such as 30s, 5m or 1h`);
+  if (values.interval !== undefined && !interval)
+    throw new UsageError(`--interval ${values.interval}: expected a duration such as 30s, 5m or 1h`);
 
   const pass = async (): Promise<number> => {
     const result = await withProgress("reconciling", () =>
-      reconcilePass({ stack: values.stack!, cwd: process.cwd(), apply: values.apply, env: process.env, onlyManaged: values["only-managed"], ignore: values.ignore }),
+      reconcilePass({
+        stack: values.stack!,
+        cwd: process.cwd(),
+        apply: values.apply,
+        env: process.env,
+        onlyManaged: values["only-managed"],
+        ignore: values.ignore,
+      }),
     );
-    if (values.json) process.stdout.write(`${JSON.stringify({ ...result.report, applied: result.applied ?? null }, null, 2)}\n`);
+    if (values.json)
+      process.stdout.write(`${JSON.stringify({ ...result.report, applied: result.applied ?? null }, null, 2)}\n`);
     else {
-      process.stdout.write(values.markdown ? renderMarkdown(result.report) : renderText(result.report, { color: colorFor(process.stdout) }));
-      if (result.applied) console.log(`applied: ${Object.entries(result.applied).map(([op, n]) => `${n} ${op}`).join(", ")}`);
+      process.stdout.write(
+        values.markdown
+          ? renderMarkdown(result.report)
+          : renderText(result.report, { color: colorFor(process.stdout) }),
+      );
+      if (result.applied)
+        console.log(
+          `applied: ${Object.entries(result.applied)
+            .map(([op, n]) => `${n} ${op}`)
+            .join(", ")}`,
+        );
     }
     return exitCodeFor(result.report);
   };

@@ -58,7 +58,9 @@ export async function serve(argv: string[]): Promise<RunningServer> {
     const [kind, fraction] = spec.split("=");
     const rate = Number(fraction);
     if (!FAULT_KINDS.includes(kind as FaultKind) || !(rate >= 0 && rate <= 1)) {
-      throw new UsageError(`--fault ${spec}: expected KIND=FRACTION with KIND one of ${FAULT_KINDS.join(", ")} and 0 <= FRACTION <= 1`);
+      throw new UsageError(
+        `--fault ${spec}: expected KIND=FRACTION with KIND one of ${FAULT_KINDS.join(", ")} and 0 <= FRACTION <= 1`,
+      );
     }
     rates[kind as FaultKind] = rate;
   }
@@ -66,7 +68,10 @@ export async function serve(argv: string[]): Promise<RunningServer> {
   if (values["rate-limit"] !== undefined) {
     const match = /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(values["rate-limit"]);
     const rate = Number(match?.[1]);
-    if (!match || !(rate > 0)) throw new UsageError(`--rate-limit ${values["rate-limit"]}: expected N or N:BURST, requests per second and a burst, e.g. 5:10`);
+    if (!match || !(rate > 0))
+      throw new UsageError(
+        `--rate-limit ${values["rate-limit"]}: expected N or N:BURST, requests per second and a burst, e.g. 5:10`,
+      );
     rateLimit = { rate, burst: match[2] ? Math.max(1, Number(match[2])) : Math.max(1, Math.ceil(rate * 2)) };
   }
   const logFile = values["request-log"];
@@ -75,7 +80,9 @@ export async function serve(argv: string[]): Promise<RunningServer> {
     try {
       appendFileSync(logFile, "");
     } catch (error) {
-      throw new UsageError(`--request-log ${logFile}: cannot write to it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new UsageError(
+        `--request-log ${logFile}: cannot write to it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   }
   const token = apiToken(values["token-file"], values.token, process.env);
@@ -99,19 +106,24 @@ function apiToken(file: string | undefined, flag: string | undefined, env: Recor
     try {
       token = readFileSync(file, "utf8").trim();
     } catch (error) {
-      throw new UsageError(`--token-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new UsageError(
+        `--token-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
     if (!token || /\s/.test(token)) throw new UsageError(`--token-file ${file}: expected one token on its first line`);
     return token;
   }
   if (flag !== undefined) {
-    console.error("telephony-config serve: warning: --token is visible to every user in ps; use --token-file or TELEPHONY_API_TOKEN");
+    console.error(
+      "telephony-config serve: warning: --token is visible to every user in ps; use --token-file or TELEPHONY_API_TOKEN",
+    );
     return flag;
   }
   return env.TELEPHONY_API_TOKEN?.trim() || "dev-token";
 }
 
 function integer(flag: string, value: string): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a non-negative integer, not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`${flag} must be a non-negative integer, not ${JSON.stringify(value)}`);
   return Number(value);
 }

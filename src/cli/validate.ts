@@ -31,7 +31,8 @@ export async function validate(argv: string[]): Promise<number> {
     options: { json: { type: "boolean", default: false }, stack: { type: "string" } },
     allowPositionals: true,
   });
-  if (!positionals.length && !values.stack) throw new UsageError(`validate needs a file or directory, or --stack\n\n${VALIDATE_HELP}`);
+  if (!positionals.length && !values.stack)
+    throw new UsageError(`validate needs a file or directory, or --stack\n\n${VALIDATE_HELP}`);
   const stack = values.stack === undefined ? undefined : await readStack(values.stack, process.cwd());
   const paths = positionals.length ? positionals : declarationPaths(stack!);
   const result = validateDeclarations(paths, process.env, stack);
@@ -41,7 +42,11 @@ export async function validate(argv: string[]): Promise<number> {
     for (const p of result.problems) console.log(formatProblem(p, true));
     const errors = result.problems.filter((p) => p.severity === "error").length;
     const warnings = result.problems.length - errors;
-    console.log(result.valid ? `valid: ${count(result.declarations.length, "configuration")}, ${count(warnings, "warning")}` : `invalid: ${count(errors, "error")}`);
+    console.log(
+      result.valid
+        ? `valid: ${count(result.declarations.length, "configuration")}, ${count(warnings, "warning")}`
+        : `invalid: ${count(errors, "error")}`,
+    );
   }
   return result.valid ? 0 : 1;
 }

@@ -87,14 +87,26 @@ export class TelephonyClient {
     const first = validateConfiguration.errors?.[0];
     const where = `${at}${first?.instancePath ?? ""}`;
     // Secrets of a malformed object may still be in it: mask them before they reach a message.
-    const secrets = [this.#options.token, ...SECRET_FIELDS.map((f) => (data as Partial<ProviderConfiguration> | null)?.[f])];
+    const secrets = [
+      this.#options.token,
+      ...SECRET_FIELDS.map((f) => (data as Partial<ProviderConfiguration> | null)?.[f]),
+    ];
     throw new TelephonyApiError(
-      { method, path, status: 200, attempts: 1, serverMessage: `the answer breaks the contract: ${where} ${first?.message ?? "is invalid"}` },
+      {
+        method,
+        path,
+        status: 200,
+        attempts: 1,
+        serverMessage: `the answer breaks the contract: ${where} ${first?.message ?? "is invalid"}`,
+      },
       secrets,
     );
   }
 
   #broken(method: string, path: string, reason: string): TelephonyApiError {
-    return new TelephonyApiError({ method, path, status: 200, attempts: 1, serverMessage: `the answer breaks the contract: ${reason}` }, [this.#options.token]);
+    return new TelephonyApiError(
+      { method, path, status: 200, attempts: 1, serverMessage: `the answer breaks the contract: ${reason}` },
+      [this.#options.token],
+    );
   }
 }

@@ -111,7 +111,10 @@ export class TelephonyNetworkError extends Error {
   /** True for a create that may have taken effect although no answer came back. */
   readonly mayHaveSucceeded: boolean;
 
-  constructor(info: RequestInfo & { timedOut: boolean; sent: boolean; reason: string }, secrets: Iterable<string | null | undefined>) {
+  constructor(
+    info: RequestInfo & { timedOut: boolean; sent: boolean; reason: string },
+    secrets: Iterable<string | null | undefined>,
+  ) {
     const mayHaveSucceeded = info.method === "POST" && info.sent;
     let message = `${info.method} ${info.path}: ${info.timedOut ? "timed out" : "no answer"} (${redact(info.reason, secrets)})`;
     if (info.attempts > 1) message += ` after ${info.attempts} attempts`;

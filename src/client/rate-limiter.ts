@@ -117,7 +117,8 @@ export class RateLimiter {
     record(this.#answered, now);
     const pause = retryAfterMs !== undefined && retryAfterMs >= 0 ? Math.min(retryAfterMs, MAX_PAUSE_MS) : undefined;
     if (pause !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, now + pause);
-    if (retryAfterMs !== undefined && retryAfterMs > MAX_PAUSE_MS) this.#refusingUntil = Math.max(this.#refusingUntil, now + retryAfterMs);
+    if (retryAfterMs !== undefined && retryAfterMs > MAX_PAUSE_MS)
+      this.#refusingUntil = Math.max(this.#refusingUntil, now + retryAfterMs);
     if (this.#emptyAt === undefined || now - this.#emptyAt >= COUNTED_INTERVAL_MS) {
       this.#base = this.#nextBase(now);
       this.#lastPauseMs = pause ?? 0;
@@ -170,9 +171,15 @@ export class RateLimiter {
     const seconds = this.#holding ? 0 : Math.max(0, now - this.#growingSince) / 1000;
     const back = Math.min(
       BACK_TO_MEASURE_MAX_S,
-      Math.max(BACK_TO_MEASURE_S, BACK_TO_MEASURE_REQUESTS / this.#base, (this.#lastPauseMs / 1000) * BACK_TO_MEASURE_PAUSES),
+      Math.max(
+        BACK_TO_MEASURE_S,
+        BACK_TO_MEASURE_REQUESTS / this.#base,
+        (this.#lastPauseMs / 1000) * BACK_TO_MEASURE_PAUSES,
+      ),
     );
-    const growth = this.#guessing ? 2 ** Math.min(seconds, 64) : 1 + (1 - BELOW_MEASURED) * ((seconds - back) / back) ** 3;
+    const growth = this.#guessing
+      ? 2 ** Math.min(seconds, 64)
+      : 1 + (1 - BELOW_MEASURED) * ((seconds - back) / back) ** 3;
     const pace = Math.max(MIN_RATE, Math.min(this.#base * growth, Math.max(this.#base, 2 * this.#sent(now))));
     this.rate = Math.min(this.#ceiling ?? Infinity, pace);
     if (this.rate > (this.#epochRate ?? Infinity) * REGROWN) this.#renew(now);

@@ -36,7 +36,8 @@ function urlList(key: string, text: string | undefined): string[] {
       throw new Error(`${key} is not a JSON list of URLs: ${JSON.stringify(trimmed)}`);
     }
   }
-  if (!Array.isArray(items) || items.some((item) => typeof item !== "string")) throw new Error(`${key} must be a list of URLs`);
+  if (!Array.isArray(items) || items.some((item) => typeof item !== "string"))
+    throw new Error(`${key} must be a list of URLs`);
   return (items as string[]).map((item) => {
     try {
       return normaliseApiUrl(item);
@@ -64,13 +65,22 @@ export function resolveSettings(
     if (!value) missing.push(`${key} (or ${variable})`);
     return value ?? "";
   };
-  const settings = { apiUrl: pick("apiUrl"), apiToken: pick("apiToken"), orgHandle: pick("orgHandle"), productId: pick("productId") };
+  const settings = {
+    apiUrl: pick("apiUrl"),
+    apiToken: pick("apiToken"),
+    orgHandle: pick("orgHandle"),
+    productId: pick("productId"),
+  };
   if (missing.length) {
-    throw new Error(`the telephony API is not configured: set ${missing.join(", ")}; e.g. pulumi config set --secret telephony:apiToken …`);
+    throw new Error(
+      `the telephony API is not configured: set ${missing.join(", ")}; e.g. pulumi config set --secret telephony:apiToken …`,
+    );
   }
   // The handle is part of each configuration's identity: no spelling the API would read differently.
-  if (/\s/.test(settings.orgHandle)) throw new Error(`telephony:orgHandle must not contain spaces: ${JSON.stringify(settings.orgHandle)}`);
-  if (!/^\d+$/.test(settings.productId)) throw new Error(`telephony:productId must be an integer, not ${JSON.stringify(settings.productId)}`);
+  if (/\s/.test(settings.orgHandle))
+    throw new Error(`telephony:orgHandle must not contain spaces: ${JSON.stringify(settings.orgHandle)}`);
+  if (!/^\d+$/.test(settings.productId))
+    throw new Error(`telephony:productId must be an integer, not ${JSON.stringify(settings.productId)}`);
   try {
     new URL(settings.apiUrl);
   } catch {
@@ -79,11 +89,17 @@ export function resolveSettings(
   const resolved: ApiSettings = {
     ...settings,
     productId: Number(settings.productId),
-    formerApiUrls: urlList("telephony:formerApiUrls (or TELEPHONY_FORMER_API_URLS)", config("telephony:formerApiUrls") ?? env.TELEPHONY_FORMER_API_URLS),
+    formerApiUrls: urlList(
+      "telephony:formerApiUrls (or TELEPHONY_FORMER_API_URLS)",
+      config("telephony:formerApiUrls") ?? env.TELEPHONY_FORMER_API_URLS,
+    ),
   };
   const rps = (config("telephony:maxRequestsPerSecond") ?? env.TELEPHONY_MAX_RPS)?.trim();
   if (rps) {
-    if (!(Number(rps) > 0)) throw new Error(`telephony:maxRequestsPerSecond (or TELEPHONY_MAX_RPS) must be a positive number, not ${JSON.stringify(rps)}`);
+    if (!(Number(rps) > 0))
+      throw new Error(
+        `telephony:maxRequestsPerSecond (or TELEPHONY_MAX_RPS) must be a positive number, not ${JSON.stringify(rps)}`,
+      );
     resolved.maxRequestsPerSecond = Number(rps);
   }
   return resolved;

@@ -131,14 +131,23 @@ export class Transport {
     const timeout = Math.min(this.#options.timeoutMs, this.#options.deadlineMs);
     let throttledSince: number | undefined;
 
-    const info = (attempts: number) => ({ method: request.method, path: request.path, attempts, url: this.#origin + this.#basePath + request.path });
+    const info = (attempts: number) => ({
+      method: request.method,
+      path: request.path,
+      attempts,
+      url: this.#origin + this.#basePath + request.path,
+    });
     let note: string | undefined;
 
-    for (let attempt = 1; ; ) {
+    for (let attempt = 1; ;) {
       if (SHARED_PACE) {
         const waited = await this.#awaitSlot();
         // Not sent: the API asked everyone to wait longer than this client waits.
-        if (waited === "refused") throw new TelephonyApiError({ ...info(attempt - 1), status: 429, note: this.#tooLong(this.#limiter.refusing(clock())) }, secrets);
+        if (waited === "refused")
+          throw new TelephonyApiError(
+            { ...info(attempt - 1), status: 429, note: this.#tooLong(this.#limiter.refusing(clock())) },
+            secrets,
+          );
         deadline += waited;
       }
       let answer: Answer | undefined;
@@ -170,7 +179,8 @@ export class Transport {
           // Past its budget, or asked to wait past it, a call fails rather than wait on.
           if (now + (retryAfter ?? 0) - throttledSince < MAX_PAUSE_MS) continue;
           const refusing = this.#limiter.refusing(now);
-          note = refusing > 0 ? this.#tooLong(refusing) : `rate limited for ${Math.round(MAX_PAUSE_MS / 60_000)} minutes`;
+          note =
+            refusing > 0 ? this.#tooLong(refusing) : `rate limited for ${Math.round(MAX_PAUSE_MS / 60_000)} minutes`;
         } else if (attempt < this.#policy.maxAttempts && now + (retryAfter ?? 0) + timeout <= deadline) {
           await sleep(retryAfter ?? 0);
           attempt++;
@@ -182,7 +192,8 @@ export class Transport {
       }
 
       const outcome: AttemptOutcome = answer ? { status: answer.status } : { networkError: true, sent: failure!.sent };
-      const delay = answer && answer.status < 400 ? undefined : retryDelay(this.#policy, request.method, outcome, attempt);
+      const delay =
+        answer && answer.status < 400 ? undefined : retryDelay(this.#policy, request.method, outcome, attempt);
       // An attempt is started only with its whole timeout left before the deadline: one cut short
       // could be carried out by the API and still be reported as failed.
       if (delay !== undefined && clock() + delay + timeout <= deadline) {
@@ -248,11 +259,19 @@ interface Failure {
 }
 
 // Failures to open a connection at all: the request was never sent, so nothing can have happened.
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const NOT_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 function describeFailure(error: unknown): Failure {
   const e = error as Error & { code?: string; cause?: Error & { code?: string } };
-  if (e?.name === "TimeoutError" || e?.name === "AbortError") return { timedOut: true, sent: true, reason: "no answer in time" };
+  if (e?.name === "TimeoutError" || e?.name === "AbortError")
+    return { timedOut: true, sent: true, reason: "no answer in time" };
   const source = e?.cause ?? e;
   const code = source?.code;
   const reason = [code, source?.message ?? String(e)].filter(Boolean).join(": ");
@@ -281,8 +300,12 @@ function asEnvelope(text: string): Partial<Envelope<unknown>> | undefined {
 
 function interpret<T>(answer: Answer, info: AnswerInfo, secrets: Array<string | null | undefined>): T {
   const requestId = headerValue(answer.headers, "x-request-id");
-  const fail = (extra: { serverMessage?: string; fieldErrors?: Record<string, string[]>; bodyExcerpt?: string; foreign?: boolean }) =>
-    new TelephonyApiError({ ...info, status: answer.status, requestId, ...extra }, secrets);
+  const fail = (extra: {
+    serverMessage?: string;
+    fieldErrors?: Record<string, string[]>;
+    bodyExcerpt?: string;
+    foreign?: boolean;
+  }) => new TelephonyApiError({ ...info, status: answer.status, requestId, ...extra }, secrets);
 
   if (answer.status === 204 && answer.text.trim() === "") return undefined as T;
 
@@ -299,7 +322,10 @@ function interpret<T>(answer: Answer, info: AnswerInfo, secrets: Array<string | 
   if (!envelope || !("data" in envelope)) {
     return throwIt(
       // Never quoted: a successful answer may be a list of live configurations, secrets and all.
-      fail({ serverMessage: `the answer is not the JSON envelope the API promises (${answer.text.length} bytes, not shown)`, foreign: true }),
+      fail({
+        serverMessage: `the answer is not the JSON envelope the API promises (${answer.text.length} bytes, not shown)`,
+        foreign: true,
+      }),
     );
   }
   return envelope.data as T;

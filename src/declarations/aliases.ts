@@ -18,9 +18,7 @@ export function aliasTargets(doc: Document): Map<Alias, Node | undefined> {
 
 /** How far the aliases of a document expand it: within the budget, past it at `alias`, or without end. */
 export type Expansion =
-  | { kind: "within"; added: number }
-  | { kind: "over"; alias: Alias; size: number }
-  | { kind: "endless"; alias: Alias };
+  { kind: "within"; added: number } | { kind: "over"; alias: Alias; size: number } | { kind: "endless"; alias: Alias };
 
 /**
  * Adds up, in document order, the nodes (keys and values) that each alias (a merge's included) puts in

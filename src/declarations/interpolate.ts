@@ -15,7 +15,12 @@ export interface StackValues {
  * A stack's values as both its program and the CLI read them: `${config:KEY}` is the project's key,
  * `get` and `isSecret` take fully qualified keys.
  */
-export function projectStackValues(name: string, project: string, get: (key: string) => string | undefined, isSecret: (key: string) => boolean): StackValues {
+export function projectStackValues(
+  name: string,
+  project: string,
+  get: (key: string) => string | undefined,
+  isSecret: (key: string) => boolean,
+): StackValues {
   return {
     name,
     config(key) {
@@ -67,7 +72,11 @@ export function interpolate(template: string, field: string, stack: StackValues 
     }
     const end = template.indexOf("}", start + 2);
     if (end < 0) {
-      problems.push({ index: start, unresolved: false, message: `${field}: unterminated "\${" (write "$\${" for a literal "\${")` });
+      problems.push({
+        index: start,
+        unresolved: false,
+        message: `${field}: unterminated "\${" (write "$\${" for a literal "\${")`,
+      });
       break;
     }
     const inner = template.slice(start + 2, end);
@@ -80,7 +89,12 @@ export function interpolate(template: string, field: string, stack: StackValues 
   return { value: problems.length ? undefined : value, problems };
 }
 
-function resolve(inner: string, reference: string, field: string, stack: StackValues | undefined): string | Omit<InterpolationProblem, "index"> {
+function resolve(
+  inner: string,
+  reference: string,
+  field: string,
+  stack: StackValues | undefined,
+): string | Omit<InterpolationProblem, "index"> {
   const key = CONFIG_KEY.exec(inner)?.[1];
   if (inner !== "stack" && key === undefined) {
     const secret = /^(env|secret):/.test(inner);
@@ -91,7 +105,11 @@ function resolve(inner: string, reference: string, field: string, stack: StackVa
         : `${field}: unknown reference ${reference}: use \${config:KEY} or \${stack}, or "$\${" for a literal "\${"`,
     };
   }
-  if (!stack) return { unresolved: true, message: `${field}: ${reference} is resolved per stack: give --stack NAME to resolve it` };
+  if (!stack)
+    return {
+      unresolved: true,
+      message: `${field}: ${reference} is resolved per stack: give --stack NAME to resolve it`,
+    };
   if (key === undefined) return stack.name;
   const found = stack.config(key);
   if (found.kind === "plain") return found.value;

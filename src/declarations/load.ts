@@ -19,8 +19,12 @@ export function declarationFiles(paths: string[]): { files: string[]; problems: 
       files.push(path);
       continue;
     }
-    const found = readdirSync(path).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(path, f));
-    if (!found.length) problems.push({ file: path, line: 1, col: 1, severity: "error", message: "no *.yaml files in this directory" });
+    const found = readdirSync(path)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => join(path, f));
+    if (!found.length)
+      problems.push({ file: path, line: 1, col: 1, severity: "error", message: "no *.yaml files in this directory" });
     files.push(...found);
   }
   // A file named twice (a folder and a file in it, say) is read once.
@@ -46,14 +50,24 @@ export function configuredPaths(value: string | undefined): string[] {
   }
   if (!Array.isArray(list) || !list.length || !list.every((p) => typeof p === "string" && p.trim() !== "")) {
     // Not quoted: a value set with --secret by mistake must not be shown.
-    throw new Error("telephony:declarations must be a path or a non-empty list of paths (pulumi config set --path 'telephony:declarations[0]' PATH)");
+    throw new Error(
+      "telephony:declarations must be a path or a non-empty list of paths (pulumi config set --path 'telephony:declarations[0]' PATH)",
+    );
   }
   return list as string[];
 }
 
 /** What a declaration makes live, whatever its key, file or options: equal for two that would be twins. */
 export function configurationFingerprint(d: Declaration): string {
-  const { key: _key, file: _file, line: _line, protect: _protect, formerKeys: _formerKeys, importId: _importId, ...content } = d;
+  const {
+    key: _key,
+    file: _file,
+    line: _line,
+    protect: _protect,
+    formerKeys: _formerKeys,
+    importId: _importId,
+    ...content
+  } = d;
   const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
   return JSON.stringify(sorted({ ...content, meta: sorted(content.meta ?? {}) }));
 }
@@ -74,7 +88,13 @@ export function loadDeclarations(paths: string[], options: ParseOptions): ParseR
     for (const d of result.declarations) {
       const first = seen.get(d.key);
       if (first) {
-        problems.push({ file, line: d.line, col: 3, severity: "error", message: `configurations.${d.key}: declared again (first in ${first.file}:${first.line})` });
+        problems.push({
+          file,
+          line: d.line,
+          col: 3,
+          severity: "error",
+          message: `configurations.${d.key}: declared again (first in ${first.file}:${first.line})`,
+        });
         continue;
       }
       seen.set(d.key, d);
@@ -92,20 +112,36 @@ export function loadDeclarations(paths: string[], options: ParseOptions): ParseR
       } else imports.set(d.importId, d);
     }
   }
-  const error = (d: Declaration, message: string) => problems.push({ file: d.file, line: d.line, col: 3, severity: "error", message: `configurations.${d.key}: ${message}` });
+  const error = (d: Declaration, message: string) =>
+    problems.push({
+      file: d.file,
+      line: d.line,
+      col: 3,
+      severity: "error",
+      message: `configurations.${d.key}: ${message}`,
+    });
   const formerly = new Map<string, Declaration>();
   const identical = new Map<string, Declaration>();
   for (const d of declarations) {
     for (const former of d.formerKeys) {
       const current = seen.get(former);
       const other = formerly.get(former);
-      if (current) error(d, `former key ${former} is the key of ${current === d ? "this very declaration" : `another one (${current.file}:${current.line})`}`);
-      else if (other) error(d, `former key ${former} is also a former key of ${other.key} (${other.file}:${other.line})`);
+      if (current)
+        error(
+          d,
+          `former key ${former} is the key of ${current === d ? "this very declaration" : `another one (${current.file}:${current.line})`}`,
+        );
+      else if (other)
+        error(d, `former key ${former} is also a former key of ${other.key} (${other.file}:${other.line})`);
       else formerly.set(former, d);
     }
     const fingerprint = configurationFingerprint(d);
     const twin = identical.get(fingerprint);
-    if (twin) error(d, `declares exactly the same configuration as ${twin.key} (${twin.file}:${twin.line}); give one of them another name`);
+    if (twin)
+      error(
+        d,
+        `declares exactly the same configuration as ${twin.key} (${twin.file}:${twin.line}); give one of them another name`,
+      );
     else identical.set(fingerprint, d);
   }
   return { declarations, problems };

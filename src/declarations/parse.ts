@@ -1,5 +1,16 @@
 import type { ErrorObject } from "ajv";
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Alias, type Document, type Node } from "yaml";
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Alias,
+  type Document,
+  type Node,
+} from "yaml";
 import { validateBaseUrl, validateDeclarationsFile, validateSipUrl } from "../schemas.js";
 import { aliasExpansion, aliasTargets } from "./aliases.js";
 import { parseReference, referenceText, type Declaration, type Problem, type SecretReference } from "./declaration.js";
@@ -69,9 +80,16 @@ const TEMPLATE_FIELDS = ["name", "baseUrl", "sipUrl"] as const;
 export function parseDeclarations(text: string, file: string, options: ParseOptions): ParseResult {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
-  const nonEmpty = documents.filter((doc) => doc.errors.length || !(doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)));
+  const nonEmpty = documents.filter(
+    (doc) => doc.errors.length || !(doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)),
+  );
   if (!nonEmpty.length) {
-    return { declarations: [], problems: [{ file, line: 1, col: 1, severity: "error", message: "empty file: declare configurations in it, or remove it" }] };
+    return {
+      declarations: [],
+      problems: [
+        { file, line: 1, col: 1, severity: "error", message: "empty file: declare configurations in it, or remove it" },
+      ],
+    };
   }
   const result: ParseResult = { declarations: [], problems: [] };
   // One budget for the file's documents together: --- is no way around it.
@@ -125,7 +143,10 @@ class DocumentParser {
       return this.#result([]);
     }
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
-      this.#report(offsetOf(doc.contents), "a declarations document is a mapping with configurations: (and x- fragments)");
+      this.#report(
+        offsetOf(doc.contents),
+        "a declarations document is a mapping with configurations: (and x- fragments)",
+      );
       return this.#result([]);
     }
 
@@ -146,14 +167,21 @@ class DocumentParser {
     visit(this.doc, {
       Alias: (_, alias) => {
         if (!this.#targets.get(alias)) {
-          this.#report(offsetOf(alias), `*${alias.source}: no anchor &${alias.source} before it in this document (an anchor does not reach past ---)`);
+          this.#report(
+            offsetOf(alias),
+            `*${alias.source}: no anchor &${alias.source} before it in this document (an anchor does not reach past ---)`,
+          );
         }
       },
       Pair: (_, pair) => {
         if (!isMergeKey(pair.key)) return;
         for (const source of isSeq(pair.value) ? pair.value.items : [pair.value]) {
           const target = isAlias(source) ? this.#targets.get(source) : source;
-          if (target && !isMap(target)) this.#report(offsetOf(source as Node), "<< merges mappings only: a mapping, an alias of one, or a list of those");
+          if (target && !isMap(target))
+            this.#report(
+              offsetOf(source as Node),
+              "<< merges mappings only: a mapping, an alias of one, or a list of those",
+            );
         }
       },
     });
@@ -190,7 +218,11 @@ class DocumentParser {
       // Copies: an alias gives several configurations one and the same object, which each resolves for itself.
       const declaration = { ...(raw as Record<string, unknown>) };
       (configurations as Record<string, unknown>)[key] = declaration;
-      const fields: Array<[Record<string, unknown>, string, string[]]> = TEMPLATE_FIELDS.map((f) => [declaration, f, [f]]);
+      const fields: Array<[Record<string, unknown>, string, string[]]> = TEMPLATE_FIELDS.map((f) => [
+        declaration,
+        f,
+        [f],
+      ]);
       if (typeof declaration.meta === "object" && declaration.meta !== null && !Array.isArray(declaration.meta)) {
         const meta = { ...(declaration.meta as Record<string, unknown>) };
         declaration.meta = meta;
@@ -221,12 +253,18 @@ class DocumentParser {
   #resolvedUrlsHold(configurations: Record<string, RawDeclaration>, left: Set<string>): boolean {
     const before = this.#problems.length;
     for (const [key, raw] of Object.entries(configurations)) {
-      for (const [field, validate] of [["baseUrl", validateBaseUrl], ["sipUrl", validateSipUrl]] as const) {
+      for (const [field, validate] of [
+        ["baseUrl", validateBaseUrl],
+        ["sipUrl", validateSipUrl],
+      ] as const) {
         const value = raw[field];
         const path = ["configurations", key, field];
         if (value === undefined || left.has(pointer(path)) || validate(value)) continue;
         const at = this.#locate(path);
-        this.#report(offsetOf(at.node), withVia(`${path.join(".")}: ${FRIENDLY_PATTERN[field]}, and resolves to ${JSON.stringify(value)}`, at.via));
+        this.#report(
+          offsetOf(at.node),
+          withVia(`${path.join(".")}: ${FRIENDLY_PATTERN[field]}, and resolves to ${JSON.stringify(value)}`, at.via),
+        );
       }
     }
     return this.#problems.length === before;
@@ -285,7 +323,10 @@ class DocumentParser {
   }
 
   #schemaProblem(e: ErrorObject): void {
-    const path = e.instancePath.split("/").slice(1).map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
+    const path = e.instancePath
+      .split("/")
+      .slice(1)
+      .map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
     const dotted = (parts: string[]) => parts.join(".") || "(document)";
     const report = (at: Located, message: string) => this.#report(offsetOf(at.node), withVia(message, at.via));
 
@@ -293,7 +334,10 @@ class DocumentParser {
       const extra = String(e.params.additionalProperty);
       const key = this.#locateKey([...path, extra]);
       const at = key.node ? key : this.#locate(path);
-      return report(at, `${dotted([...path, extra])}: unknown field${path.length ? "" : " (fragments go under keys that start with x-)"}`);
+      return report(
+        at,
+        `${dotted([...path, extra])}: unknown field${path.length ? "" : " (fragments go under keys that start with x-)"}`,
+      );
     }
     if (e.keyword === "required") {
       return report(this.#locate(path), `${dotted(path)}: missing required field ${String(e.params.missingProperty)}`);
@@ -306,11 +350,18 @@ class DocumentParser {
     }
     const field = path.at(-1) ?? "";
     const at = this.#locate(path);
-    const message = e.keyword === "pattern" && FRIENDLY_PATTERN[field] ? FRIENDLY_PATTERN[field] : (e.message ?? "is invalid");
+    const message =
+      e.keyword === "pattern" && FRIENDLY_PATTERN[field] ? FRIENDLY_PATTERN[field] : (e.message ?? "is invalid");
     const resolved = this.#resolved.get(e.instancePath);
-    const plain = (TEMPLATE_FIELDS as readonly string[]).includes(field) || path[2] === "meta" || /^api(Key|Secret)$/.test(field);
+    const plain =
+      (TEMPLATE_FIELDS as readonly string[]).includes(field) || path[2] === "meta" || /^api(Key|Secret)$/.test(field);
     const template = !plain && isScalar(at.node) && typeof at.node.value === "string" && at.node.value.includes("${");
-    const why = resolved !== undefined ? `, and resolves to ${JSON.stringify(resolved)}` : template ? " (${…} is resolved in plain string fields only: name, baseUrl, sipUrl and meta values)" : "";
+    const why =
+      resolved !== undefined
+        ? `, and resolves to ${JSON.stringify(resolved)}`
+        : template
+          ? " (${…} is resolved in plain string fields only: name, baseUrl, sipUrl and meta values)"
+          : "";
     report(at, `${dotted(path)}: ${message}${why}`);
   }
 
@@ -338,7 +389,8 @@ class DocumentParser {
   #pair(map: Node, key: string, via: string[]): { key: Node; value: Node | null } | undefined {
     if (!isMap(map)) return undefined;
     for (const pair of map.items) {
-      if (isScalar(pair.key) && !isMergeKey(pair.key) && String(pair.key.value) === key) return { key: pair.key, value: pair.value as Node | null };
+      if (isScalar(pair.key) && !isMergeKey(pair.key) && String(pair.key.value) === key)
+        return { key: pair.key, value: pair.value as Node | null };
     }
     for (const pair of map.items) {
       if (!isMergeKey(pair.key)) continue;
@@ -382,7 +434,8 @@ function unusable(ref: SecretReference, state: Exclude<ReferenceState, "set">, f
   const needed = `a declared secret needs a value (leave ${field} out to leave the live one alone)`;
   if (state === "empty") return `${what} is empty; ${needed}`;
   if (state === "blank") return `${what} is only whitespace; ${needed}`;
-  if (state === "plain") return `${what} is not a secret, its value is in plain text in the stack's config file: pulumi config set --secret ${ref.name} …`;
+  if (state === "plain")
+    return `${what} is not a secret, its value is in plain text in the stack's config file: pulumi config set --secret ${ref.name} …`;
   return ref.kind === "env" ? `${what} is not set` : `${what} is not set (pulumi config set --secret ${ref.name} …)`;
 }
 
@@ -392,7 +445,8 @@ const firstLine = (message: string) => message.split("\n")[0]!;
 const offsetOf = (node: Node | null | undefined): number => node?.range?.[0] ?? 0;
 const withVia = (message: string, via: string[]): string => (via.length ? `${message} (${via.join(", ")})` : message);
 
-const pointer = (path: string[]): string => `/${path.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`;
+const pointer = (path: string[]): string =>
+  `/${path.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`;
 
 const FRIENDLY_PATTERN: Record<string, string> = {
   apiKey: "must be a secret reference such as ${env:NAME} or ${secret:KEY}, not a literal value",

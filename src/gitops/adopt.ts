@@ -49,7 +49,10 @@ const variableFor = (key: string, field: string) => `${key.toUpperCase().replace
  * Declarations for live configurations, each with its `import` id and its secrets as `${env:…}`
  * references (never their values), in the YAML format the stack program reads. Pure.
  */
-export function adoptionYaml(live: ProviderConfiguration[], schemaPath = "schemas/provider-configurations.schema.json"): Adoption {
+export function adoptionYaml(
+  live: ProviderConfiguration[],
+  schemaPath = "schemas/provider-configurations.schema.json",
+): Adoption {
   const configurations: Record<string, Record<string, unknown>> = {};
   const variables: string[] = [];
   const skipped: Adoption["skipped"] = [];
@@ -60,12 +63,20 @@ export function adoptionYaml(live: ProviderConfiguration[], schemaPath = "schema
     // mark is anyone's data (a newline in it must not start a line of YAML).
     const owner = markOf(c.meta_json);
     if (owner) {
-      skipped.push({ id: c.id, name: c.name, reason: `it is managed by resource ${JSON.stringify(owner.resource)} of stack ${JSON.stringify(owner.stack)}, which created it` });
+      skipped.push({
+        id: c.id,
+        name: c.name,
+        reason: `it is managed by resource ${JSON.stringify(owner.resource)} of stack ${JSON.stringify(owner.stack)}, which created it`,
+      });
       continue;
     }
     // `up` refuses to adopt what carries the mark's key with anything else in it: so does adopt.
     if (markValueOf(c.meta_json) !== undefined) {
-      skipped.push({ id: c.id, name: c.name, reason: `its ${OWNER_META_KEY} entry is not an ownership mark of this project, and pulumi up does not adopt it` });
+      skipped.push({
+        id: c.id,
+        name: c.name,
+        reason: `its ${OWNER_META_KEY} entry is not an ownership mark of this project, and pulumi up does not adopt it`,
+      });
       continue;
     }
     const key = uniqueKey(baseKey(c), c.id, taken);
@@ -86,23 +97,36 @@ export function adoptionYaml(live: ProviderConfiguration[], schemaPath = "schema
     // The mark's key is reserved (a declaration cannot hold it) and never compared, even when its value is no mark.
     const entries = withoutMark(c.meta_json);
     const meta = metaMap(entries);
-    if (Object.keys(meta).length) entry.meta = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, literal(v)]));
+    if (Object.keys(meta).length)
+      entry.meta = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, literal(v)]));
     if (new Set(entries.map((m) => m.meta_key)).size !== entries.length) {
       skipped.push({ id: c.id, name: c.name, reason: "its meta_json repeats a key, which a declaration cannot" });
       continue;
     }
     entry.import = c.id;
     // Each entry as the stack program will read it: what it would refuse is left out, and said.
-    const parsed = parseDeclarations(stringify({ configurations: { [key]: entry } }), "adopt", { isSet: () => "set", unsetReference: "error", unresolved: "error" });
+    const parsed = parseDeclarations(stringify({ configurations: { [key]: entry } }), "adopt", {
+      isSet: () => "set",
+      unsetReference: "error",
+      unresolved: "error",
+    });
     const problem = parsed.problems.find((p) => p.severity === "error");
     if (problem || !parsed.declarations[0]) {
-      skipped.push({ id: c.id, name: c.name, reason: (problem?.message ?? "not a valid declaration").replace(`configurations.${key}.`, "") });
+      skipped.push({
+        id: c.id,
+        name: c.name,
+        reason: (problem?.message ?? "not a valid declaration").replace(`configurations.${key}.`, ""),
+      });
       continue;
     }
     const fingerprint = configurationFingerprint(parsed.declarations[0]);
     const twin = made.get(fingerprint);
     if (twin !== undefined) {
-      skipped.push({ id: c.id, name: c.name, reason: `it is exactly configuration ${twin}; two resources would hold one configuration (give one another name)` });
+      skipped.push({
+        id: c.id,
+        name: c.name,
+        reason: `it is exactly configuration ${twin}; two resources would hold one configuration (give one another name)`,
+      });
       continue;
     }
     made.set(fingerprint, c.id);
@@ -116,5 +140,10 @@ export function adoptionYaml(live: ProviderConfiguration[], schemaPath = "schema
     ...(variables.length ? variables.map((v) => `#   ${v}`) : ["#   (none)"]),
     ...skipped.map((s) => `# Not adopted: configuration ${s.id} ${JSON.stringify(s.name)}: ${s.reason}`),
   ].join("\n");
-  return { yaml: `${header}\n${stringify({ configurations }, { lineWidth: 0 })}`, variables, count: Object.keys(configurations).length, skipped };
+  return {
+    yaml: `${header}\n${stringify({ configurations }, { lineWidth: 0 })}`,
+    variables,
+    count: Object.keys(configurations).length,
+    skipped,
+  };
 }

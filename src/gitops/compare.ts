@@ -2,7 +2,14 @@ import type { ProviderConfiguration } from "../client/contract.js";
 import type { Declaration, SecretReference } from "../declarations/declaration.js";
 import { differences, SECRET_INPUTS, toOutputs, type ConfigurationInputs } from "../provider/mapping.js";
 import { describeOwner, markOf, markValueOf, type Mark } from "../provider/ownership.js";
-import type { ConfigurationDrift, DriftReport, FieldChange, ManagedElsewhere, RemovedConfiguration, UnmanagedConfiguration } from "./report.js";
+import type {
+  ConfigurationDrift,
+  DriftReport,
+  FieldChange,
+  ManagedElsewhere,
+  RemovedConfiguration,
+  UnmanagedConfiguration,
+} from "./report.js";
 
 export interface CompareOptions {
   /** The stack, when one is known: its id as an ownership mark names it (`project/stack`), and its state. */
@@ -39,7 +46,11 @@ const INTERRUPTED = "an interrupted or failed `pulumi up`";
  * stack's: never matched, listed apart, not drift. An import or a name matches only what `up` would
  * adopt: no mark, or this very resource's. Pure.
  */
-export function compare(declarations: Declaration[], live: ProviderConfiguration[], options: CompareOptions): DriftReport {
+export function compare(
+  declarations: Declaration[],
+  live: ProviderConfiguration[],
+  options: CompareOptions,
+): DriftReport {
   const byId = new Map(live.map((c) => [c.id, c]));
   const stack = options.stack;
   const stateIds = stack?.stateIds;
@@ -66,7 +77,8 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     claimedBy.set(c.id, d.key);
     matches.set(d.key, { live: c, ...match });
   };
-  const missing = (d: Declaration, hint?: string) => matches.set(d.key, { live: undefined, matchedBy: null, ...(hint ? { hint } : {}) });
+  const missing = (d: Declaration, hint?: string) =>
+    matches.set(d.key, { live: undefined, matchedBy: null, ...(hint ? { hint } : {}) });
 
   for (const d of declarations) {
     const key = [d.key, ...d.formerKeys].find((k) => stateIds?.has(k));
@@ -76,7 +88,13 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     const c = byId.get(id);
     const holder = claimedBy.get(id);
     if (c && !holder) claim(d, c, { matchedBy: "state" });
-    else missing(d, c ? `configuration ${id} of the stack is also held by ${holder}` : `configuration ${id} of the stack no longer exists: \`pulumi up\` creates it again`);
+    else
+      missing(
+        d,
+        c
+          ? `configuration ${id} of the stack is also held by ${holder}`
+          : `configuration ${id} of the stack no longer exists: \`pulumi up\` creates it again`,
+      );
   }
   // The state key holding an id, named; one no declaration claims any more is a key renamed without formerKeys.
   const stateHolder = (id: number) => {
@@ -92,7 +110,9 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     const mark = marks.get(c.id);
     if (!mark) return "carries an ownership mark that is not this project's: `pulumi up` does not adopt it";
     if (stack && mark.stack === stack.id) {
-      return mark.resource === d.key ? undefined : `was created by resource ${mark.resource} of this stack (its ownership mark), and \`pulumi up\` adopts it for ${mark.resource} only`;
+      return mark.resource === d.key
+        ? undefined
+        : `was created by resource ${mark.resource} of this stack (its ownership mark), and \`pulumi up\` adopts it for ${mark.resource} only`;
     }
     return `is managed by ${describeOwner(mark)}${stack ? "" : " (compare with `drift --stack`)"}`;
   };
@@ -107,7 +127,12 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     if (!c) missing(d, `import ${d.importId} does not exist`);
     else if (holder) missing(d, `import ${d.importId} is held by ${holder}`);
     else if (refused) missing(d, `import ${d.importId} ${refused}`);
-    else if (stack) claim(d, c, { matchedBy: "import", toAdopt: true, hint: `not in the stack yet: \`pulumi up\` adopts configuration ${c.id}` });
+    else if (stack)
+      claim(d, c, {
+        matchedBy: "import",
+        toAdopt: true,
+        hint: `not in the stack yet: \`pulumi up\` adopts configuration ${c.id}`,
+      });
     else claim(d, c, { matchedBy: "import" });
   }
   const unclaimed = (c: ProviderConfiguration) => !claimedBy.has(c.id) && !inState.has(c.id);
@@ -117,13 +142,19 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
   for (const d of stack ? declarations : []) {
     if (matches.has(d.key)) continue;
     const made = live.find((c) => free(c) && marks.get(c.id)?.resource === d.key);
-    if (made) missing(d, `configuration ${made.id} was created for it by ${INTERRUPTED}: the next \`up\` takes it over if it is still exactly what the declaration creates`);
+    if (made)
+      missing(
+        d,
+        `configuration ${made.id} was created for it by ${INTERRUPTED}: the next \`up\` takes it over if it is still exactly what the declaration creates`,
+      );
   }
   // Same name and provider first, then the name alone: the order of the declarations does not matter.
   for (const sameProvider of [true, false]) {
     for (const d of declarations) {
       if (matches.has(d.key)) continue;
-      const sameName = live.find((c) => free(c) && !markedAgainst(d, c) && c.name === d.name && (!sameProvider || c.provider === d.provider));
+      const sameName = live.find(
+        (c) => free(c) && !markedAgainst(d, c) && c.name === d.name && (!sameProvider || c.provider === d.provider),
+      );
       if (!sameName) continue;
       if (stack) missing(d, `a configuration with this name exists: adopt it with \`import: ${sameName.id}\``);
       else claim(d, sameName, { matchedBy: "name" });
@@ -133,7 +164,11 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     if (matches.has(d.key)) continue;
     const other = live.find((c) => unclaimed(c) && elsewhere(c) && c.name === d.name);
     if (!other) missing(d);
-    else missing(d, `configuration ${other.id} with this name is managed by ${describeOwner(elsewhere(other)!)}${stack ? "" : " (compare with `drift --stack`)"}`);
+    else
+      missing(
+        d,
+        `configuration ${other.id} with this name is managed by ${describeOwner(elsewhere(other)!)}${stack ? "" : " (compare with `drift --stack`)"}`,
+      );
   }
 
   const configurations = declarations.map((d): ConfigurationDrift => {
@@ -141,7 +176,15 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
     const base = { key: d.key, file: d.file, line: d.line, name: d.name, provider: d.provider };
     if (!match || toAdopt) {
       const notCompared = { apiKey: "not-compared", apiSecret: "not-compared" } as const;
-      return { ...base, id: match?.id ?? null, matchedBy, status: "missing", changes: [], secrets: notCompared, ...(hint ? { hint } : {}) };
+      return {
+        ...base,
+        id: match?.id ?? null,
+        matchedBy,
+        status: "missing",
+        changes: [],
+        secrets: notCompared,
+        ...(hint ? { hint } : {}),
+      };
     }
     // The declaration as the resource's inputs: the same comparison as the provider's diff.
     const declared: ConfigurationInputs = { name: d.name, provider: d.provider, active: d.active, meta: d.meta ?? {} };
@@ -160,7 +203,8 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
       field === "apiKey" || field === "apiSecret" ? [] : [{ field, declared: value, live: liveValue }],
     );
     for (const field of SECRET_INPUTS) {
-      if (declared[field] !== undefined) secrets[field] = found.some((c) => c.field === field) ? "changed" : "unchanged";
+      if (declared[field] !== undefined)
+        secrets[field] = found.some((c) => c.field === field) ? "changed" : "unchanged";
     }
     return { ...base, id: match.id, matchedBy, status: found.length ? "changed" : "in-sync", changes, secrets };
   });
@@ -168,11 +212,19 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
   // In the program: a declaration (under its key or a former one), or a resource declared in code (ignored).
   const inProgram = (key: string) => stateKeysUsed.has(key) || ignore.has(key);
   // The provider does not delete a configuration another resource of the stack holds or takes over.
-  const heldBy = (key: string, id: number) => claimedBy.get(id) ?? importedBy.get(id) ?? stateKeysOf.get(id)?.find((k) => k !== key && inProgram(k)) ?? null;
+  const heldBy = (key: string, id: number) =>
+    claimedBy.get(id) ?? importedBy.get(id) ?? stateKeysOf.get(id)?.find((k) => k !== key && inProgram(k)) ?? null;
   // A stack resource declared in code rather than in these files is left out by its key.
   const removed = [...(stateIds ?? [])]
     .filter(([key]) => !declaredKeys.has(key) && !inProgram(key))
-    .map(([key, id]): RemovedConfiguration => ({ key, id, name: byId.get(id)?.name ?? null, provider: byId.get(id)?.provider ?? null, live: byId.has(id), heldBy: heldBy(key, id) }));
+    .map(([key, id]): RemovedConfiguration => ({
+      key,
+      id,
+      name: byId.get(id)?.name ?? null,
+      provider: byId.get(id)?.provider ?? null,
+      live: byId.has(id),
+      heldBy: heldBy(key, id),
+    }));
   const notClaimed = live.filter(free);
   const kept = notClaimed.filter((c) => !ignore.has(String(c.id)) && !ignore.has(c.name));
   const unmanaged = options.onlyManaged
@@ -189,7 +241,9 @@ export function compare(declarations: Declaration[], live: ProviderConfiguration
       });
   const managedElsewhere = live.flatMap((c): ManagedElsewhere[] => {
     const owner = unclaimed(c) ? elsewhere(c) : undefined;
-    return owner ? [{ id: c.id, name: c.name, provider: c.provider, stack: owner.stack, resource: owner.resource }] : [];
+    return owner
+      ? [{ id: c.id, name: c.name, provider: c.provider, stack: owner.stack, resource: owner.resource }]
+      : [];
   });
 
   const count = (status: ConfigurationDrift["status"]) => configurations.filter((c) => c.status === status).length;

@@ -21,7 +21,8 @@ export interface DriftOptions {
  * own declarations (its telephony:declarations).
  */
 export async function driftReport(paths: string[], options: DriftOptions): Promise<DriftReport> {
-  const stack: StackInfo | undefined = typeof options.stack === "string" ? await readStack(options.stack, options.cwd) : options.stack;
+  const stack: StackInfo | undefined =
+    typeof options.stack === "string" ? await readStack(options.stack, options.cwd) : options.stack;
   if (!paths.length) {
     if (!stack) throw new Error("drift needs a file or directory, or --stack");
     paths = declarationPaths(stack);

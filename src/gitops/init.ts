@@ -22,7 +22,8 @@ export interface InitPlan {
 // By self-reference, so that src/ (tests) and dist/src/ (the package) find the same files.
 const packageJsonPath = createRequire(import.meta.url).resolve("telephony-config/package.json");
 // The package's own Pulumi SDK: the version it is built and tested with.
-const PULUMI_SDK = (JSON.parse(readFileSync(packageJsonPath, "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"]!;
+const PULUMI_SDK = (JSON.parse(readFileSync(packageJsonPath, "utf8")) as { dependencies: Record<string, string> })
+  .dependencies["@pulumi/pulumi"]!;
 const ciTemplate = (file: string) => readFileSync(join(dirname(packageJsonPath), "examples/ci", file), "utf8");
 
 const EXAMPLE = `# yaml-language-server: $schema=../node_modules/telephony-config/schemas/provider-configurations.schema.json
@@ -44,7 +45,12 @@ configurations:
 /** The files of a new stack repository and the commands to run next. */
 export function initPlan(options: InitOptions): InitPlan {
   // Pulumi takes up to 100 characters; npm wants lowercase.
-  const name = options.name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-._]+|[-._]+$/g, "").slice(0, 100) || "telephony";
+  const name =
+    options.name
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, "-")
+      .replace(/^[-._]+|[-._]+$/g, "")
+      .slice(0, 100) || "telephony";
   const packageJson = {
     name,
     private: true,
@@ -67,13 +73,22 @@ export function initPlan(options: InitOptions): InitPlan {
         "",
       ].join("\n"),
     ],
-    ["index.js", '// The YAML program: declarations from the stack config telephony:declarations (default ./telephony).\nexport { configurations } from "telephony-config/stack";\n'],
+    [
+      "index.js",
+      '// The YAML program: declarations from the stack config telephony:declarations (default ./telephony).\nexport { configurations } from "telephony-config/stack";\n',
+    ],
     ["telephony/main.yaml", EXAMPLE],
-    [".gitignore", "node_modules/\n*.log\n# Never commit a token: keep it outside the repository.\ntoken.txt\n*.token\n"],
-    options.ci === "gitlab" ? [".gitlab-ci.yml", ciTemplate("gitlab-ci.yml")] : [".github/workflows/telephony.yml", ciTemplate("github-actions.yml")],
+    [
+      ".gitignore",
+      "node_modules/\n*.log\n# Never commit a token: keep it outside the repository.\ntoken.txt\n*.token\n",
+    ],
+    options.ci === "gitlab"
+      ? [".gitlab-ci.yml", ciTemplate("gitlab-ci.yml")]
+      : [".github/workflows/telephony.yml", ciTemplate("github-actions.yml")],
   ];
   // Shell-quoted where a value came from the command line.
-  const quote = (value: string) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`);
+  const quote = (value: string) =>
+    /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
   const next = [
     "npm install",
     "pulumi login --local          # or the backend your team uses (CI needs the same one)",

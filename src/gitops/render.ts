@@ -1,6 +1,12 @@
 // Renderers of the drift report: plain text for terminals, Markdown for CI job summaries and PR
 // comments. JSON is the report itself. Pure.
-import type { ConfigurationDrift, DriftReport, FieldChange, RemovedConfiguration, UnmanagedConfiguration } from "./report.js";
+import type {
+  ConfigurationDrift,
+  DriftReport,
+  FieldChange,
+  RemovedConfiguration,
+  UnmanagedConfiguration,
+} from "./report.js";
 
 export interface TextStyle {
   color: boolean;
@@ -24,10 +30,13 @@ function summaryLine(report: DriftReport): string {
 function elsewhereLines(report: DriftReport): string[] {
   const perStack = new Map<string, number>();
   for (const m of report.managedElsewhere) perStack.set(m.stack, (perStack.get(m.stack) ?? 0) + 1);
-  return [...perStack].sort(([a], [b]) => a.localeCompare(b)).map(([stack, n]) => `${n} configuration${n === 1 ? "" : "s"} managed by stack ${printable(stack)} (not drift)`);
+  return [...perStack]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([stack, n]) => `${n} configuration${n === 1 ? "" : "s"} managed by stack ${printable(stack)} (not drift)`);
 }
 
-const missingText = (c: ConfigurationDrift) => `no live configuration matches${c.hint ? ` (${printable(c.hint)})` : ""}`;
+const missingText = (c: ConfigurationDrift) =>
+  `no live configuration matches${c.hint ? ` (${printable(c.hint)})` : ""}`;
 const removedText = (r: RemovedConfiguration) =>
   r.heldBy !== null
     ? `in the stack, no longer declared, and also held by ${r.heldBy}: \`pulumi up\` removes it from the state, and does not delete the configuration`
@@ -47,11 +56,20 @@ export function renderText(report: DriftReport, style: TextStyle = { color: fals
       for (const text of [...c.changes.map(changeText), ...secretChanges(c)]) lines.push(`           ${text}`);
     }
   }
-  for (const r of report.removed) lines.push(`${paint(35, "removed")}  ${r.key} #${r.id}${r.name === null ? "" : ` ${show(r.name)}`}: ${removedText(r)}`);
-  for (const u of report.unmanaged) lines.push(`${paint(36, "unmanaged")} #${u.id} ${show(u.name)} (provider ${u.provider}): ${unmanagedText(u)}`);
+  for (const r of report.removed)
+    lines.push(
+      `${paint(35, "removed")}  ${r.key} #${r.id}${r.name === null ? "" : ` ${show(r.name)}`}: ${removedText(r)}`,
+    );
+  for (const u of report.unmanaged)
+    lines.push(`${paint(36, "unmanaged")} #${u.id} ${show(u.name)} (provider ${u.provider}): ${unmanagedText(u)}`);
   lines.push(...elsewhereLines(report));
-  const notCompared = report.configurations.filter((c) => c.status !== "missing" && Object.values(c.secrets).includes("not-compared"));
-  if (notCompared.length) lines.push(`note: secrets not compared for ${notCompared.map((c) => c.key).join(", ")} (their values are not available here)`);
+  const notCompared = report.configurations.filter(
+    (c) => c.status !== "missing" && Object.values(c.secrets).includes("not-compared"),
+  );
+  if (notCompared.length)
+    lines.push(
+      `note: secrets not compared for ${notCompared.map((c) => c.key).join(", ")} (their values are not available here)`,
+    );
   lines.push(report.inSync ? paint(32, `In sync. ${summaryLine(report)}`) : paint(33, `Drift. ${summaryLine(report)}`));
   return `${lines.join("\n")}\n`;
 }
@@ -59,12 +77,19 @@ export function renderText(report: DriftReport, style: TextStyle = { color: fals
 const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
 
 export function renderMarkdown(report: DriftReport): string {
-  const lines = [`### Telephony configurations: ${report.inSync ? "✅ in sync" : "⚠️ drift"}`, "", summaryLine(report), ""];
+  const lines = [
+    `### Telephony configurations: ${report.inSync ? "✅ in sync" : "⚠️ drift"}`,
+    "",
+    summaryLine(report),
+    "",
+  ];
   if (report.configurations.length) {
     lines.push("| configuration | id | status | details |", "| --- | --- | --- | --- |");
     for (const c of report.configurations) {
       const details =
-        c.status === "missing" ? missingText(c) : [...c.changes.map(changeText), ...secretChanges(c)].join("<br>") || "";
+        c.status === "missing"
+          ? missingText(c)
+          : [...c.changes.map(changeText), ...secretChanges(c)].join("<br>") || "";
       lines.push(`| \`${cell(c.key)}\` | ${c.id ?? "–"} | ${c.status} | ${cell(details)} |`);
     }
     lines.push("");
@@ -76,9 +101,11 @@ export function renderMarkdown(report: DriftReport): string {
   }
   if (report.unmanaged.length) {
     lines.push("Unmanaged (neither declared nor in the stack):", "");
-    for (const u of report.unmanaged) lines.push(`- #${u.id} ${cell(u.name)} (provider ${u.provider})${u.hint ? `: ${cell(unmanagedText(u))}` : ""}`);
+    for (const u of report.unmanaged)
+      lines.push(`- #${u.id} ${cell(u.name)} (provider ${u.provider})${u.hint ? `: ${cell(unmanagedText(u))}` : ""}`);
     lines.push("");
   }
-  if (report.managedElsewhere.length) lines.push("Managed elsewhere:", "", ...elsewhereLines(report).map((line) => `- ${cell(line)}`), "");
+  if (report.managedElsewhere.length)
+    lines.push("Managed elsewhere:", "", ...elsewhereLines(report).map((line) => `- ${cell(line)}`), "");
   return lines.join("\n");
 }

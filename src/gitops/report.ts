@@ -88,4 +88,5 @@ export interface DriftReport {
 export const exitCodeFor = (report: DriftReport): 0 | 2 => (report.inSync ? 0 : 2);
 
 /** Whether `pulumi up` would change anything: unmanaged configurations are out of its reach. */
-export const upWouldChange = (report: DriftReport): boolean => report.summary.changed + report.summary.missing + report.summary.removed > 0;
+export const upWouldChange = (report: DriftReport): boolean =>
+  report.summary.changed + report.summary.missing + report.summary.removed > 0;

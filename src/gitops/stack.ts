@@ -50,14 +50,19 @@ export async function readStack(stack: string, cwd: string): Promise<StackInfo> 
     pulumi(["config", "--json", "--show-secrets", "--stack", stack], dir),
     pulumi(["stack", "export", "--stack", stack], dir),
   ]);
-  const entries = Object.entries(JSON.parse(configJson) as Record<string, { value?: unknown; secret?: boolean }>).filter(([, v]) => v.value !== undefined);
+  const entries = Object.entries(
+    JSON.parse(configJson) as Record<string, { value?: unknown; secret?: boolean }>,
+  ).filter(([, v]) => v.value !== undefined);
   const config = Object.fromEntries(entries.map(([k, v]) => [k, String(v.value)]));
   const secretKeys = new Set(entries.filter(([, v]) => v.secret).map(([k]) => k));
-  const state = JSON.parse(stateJson) as { deployment?: { resources?: Array<{ urn: string; type: string; id?: string; delete?: boolean }> } };
+  const state = JSON.parse(stateJson) as {
+    deployment?: { resources?: Array<{ urn: string; type: string; id?: string; delete?: boolean }> };
+  };
   const stateIds = new Map<string, number>();
   for (const r of state.deployment?.resources ?? []) {
     // A resource pending deletion (the old half of a replacement that could not finish) is not the key's.
-    if (r.type === RESOURCE_TYPE && r.id && !r.delete) stateIds.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), Number(r.id));
+    if (r.type === RESOURCE_TYPE && r.id && !r.delete)
+      stateIds.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), Number(r.id));
   }
   return { name: stack.slice(stack.lastIndexOf("/") + 1), dir, config, secretKeys, project, stateIds };
 }
@@ -73,4 +78,9 @@ export const projectValue = (info: StackInfo, key: string): string | undefined =
 
 /** What `${config:…}` and `${stack}` resolve to for this stack, as its program resolves them. */
 export const stackValues = (info: StackInfo): StackValues =>
-  projectStackValues(info.name, info.project, (key) => info.config[key], (key) => info.secretKeys.has(key));
+  projectStackValues(
+    info.name,
+    info.project,
+    (key) => info.config[key],
+    (key) => info.secretKeys.has(key),
+  );

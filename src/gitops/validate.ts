@@ -15,26 +15,42 @@ export interface Validation {
  * `${secret:…}` is left to the stack. With a stack, everything is resolved exactly as its program
  * resolves it, and what is not is an error. Adds warnings for what is legal but suspicious.
  */
-export function validateDeclarations(paths: string[], env: Record<string, string | undefined>, stack?: StackInfo): Validation {
+export function validateDeclarations(
+  paths: string[],
+  env: Record<string, string | undefined>,
+  stack?: StackInfo,
+): Validation {
   const { declarations, problems } = loadDeclarations(paths, {
     isSet: (ref) =>
       ref.kind === "env"
         ? referenceState(env[ref.name])
         : stack
-          ? referenceState(projectValue(stack, ref.name), { plainText: !stack.secretKeys.has(`${stack.project}:${ref.name}`) })
+          ? referenceState(projectValue(stack, ref.name), {
+              plainText: !stack.secretKeys.has(`${stack.project}:${ref.name}`),
+            })
           : "set",
     unsetReference: stack ? "error" : "warning",
     stack: stack && stackValues(stack),
     unresolved: stack ? "error" : "warning",
   });
   const warn = (d: Declaration, message: string) =>
-    problems.push({ file: d.file, line: d.line, col: 3, severity: "warning", message: `configurations.${d.key}: ${message}` });
+    problems.push({
+      file: d.file,
+      line: d.line,
+      col: 3,
+      severity: "warning",
+      message: `configurations.${d.key}: ${message}`,
+    });
 
   const byNameAndProvider = new Map<string, Declaration>();
   for (const d of declarations) {
     const nameAndProvider = `${d.provider}\u0000${d.name}`;
     const sameName = byNameAndProvider.get(nameAndProvider);
-    if (sameName) warn(d, `same name ${JSON.stringify(d.name)} and provider ${d.provider} as ${sameName.key} (${sameName.file}:${sameName.line}); drift matches by name`);
+    if (sameName)
+      warn(
+        d,
+        `same name ${JSON.stringify(d.name)} and provider ${d.provider} as ${sameName.key} (${sameName.file}:${sameName.line}); drift matches by name`,
+      );
     else byNameAndProvider.set(nameAndProvider, d);
   }
   // One id, one holder: an import of what another resource of the stack holds. Under the declaration's

@@ -25,12 +25,18 @@ export interface CreateOnceContext {
 }
 
 /** Creates `body`, which carries `mark`. */
-export async function createOnce(body: CreateConfigurationInput, mark: Mark, ctx: CreateOnceContext): Promise<ProviderConfiguration> {
+export async function createOnce(
+  body: CreateConfigurationInput,
+  mark: Mark,
+  ctx: CreateOnceContext,
+): Promise<ProviderConfiguration> {
   // An earlier run's create of this very resource whose answer was lost: marked by this stack and
   // resource (with that run's nonce), held by no resource, and exactly what this declaration creates.
   const leftBehind = (c: ProviderConfiguration) => {
     const found = markOf(c.meta_json);
-    return !ctx.isKnown(c.id) && found?.stack === mark.stack && found.resource === mark.resource && isCreatedFrom(body, c);
+    return (
+      !ctx.isKnown(c.id) && found?.stack === mark.stack && found.resource === mark.resource && isCreatedFrom(body, c)
+    );
   };
   let before: ProviderConfiguration[];
   try {
@@ -42,7 +48,8 @@ export async function createOnce(body: CreateConfigurationInput, mark: Mark, ctx
     );
   }
   const earlier = before.filter(leftBehind);
-  if (earlier.length) return takeOver(earlier, body, ctx, "this resource created in an earlier run whose answer was lost");
+  if (earlier.length)
+    return takeOver(earlier, body, ctx, "this resource created in an earlier run whose answer was lost");
 
   let created: ProviderConfiguration;
   try {
@@ -73,7 +80,12 @@ export async function createOnce(body: CreateConfigurationInput, mark: Mark, ctx
   return created;
 }
 
-function takeOver(found: ProviderConfiguration[], body: CreateConfigurationInput, ctx: CreateOnceContext, what: string): ProviderConfiguration {
+function takeOver(
+  found: ProviderConfiguration[],
+  body: CreateConfigurationInput,
+  ctx: CreateOnceContext,
+  what: string,
+): ProviderConfiguration {
   if (found.length > 1) {
     const ids = found.map((c) => c.id).join(", ");
     throw new Error(

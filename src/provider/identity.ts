@@ -10,7 +10,10 @@ import { describeOwner, markValueOf, parseMark, withoutMark } from "./ownership.
  * address (telephony:formerApiUrls names the recorded one), or another API. State written by releases
  * that did not record it counts as the same.
  */
-export function apiRelation(recorded: string | undefined, settings: Pick<ApiSettings, "apiUrl" | "formerApiUrls">): "same" | "moved" | "other" {
+export function apiRelation(
+  recorded: string | undefined,
+  settings: Pick<ApiSettings, "apiUrl" | "formerApiUrls">,
+): "same" | "moved" | "other" {
   if (recorded === undefined || recorded === normaliseApiUrl(settings.apiUrl)) return "same";
   return settings.formerApiUrls.includes(recorded) ? "moved" : "other";
 }
@@ -38,17 +41,27 @@ const whose = (value: string): string => {
  * address of the API, or state that never recorded one, where any look-alike may sit at the id) wants
  * every field last seen on one without a mark.
  */
-export function strangerReason(state: Partial<ConfigurationOutputs>, live: ProviderConfiguration, strict = false): string | undefined {
+export function strangerReason(
+  state: Partial<ConfigurationOutputs>,
+  live: ProviderConfiguration,
+  strict = false,
+): string | undefined {
   const found = markValueOf(live.meta_json);
   if (state.mark !== undefined) {
     if (found === state.mark) return undefined;
-    return found === undefined ? "it carries no ownership mark, and the configuration this resource holds carries one" : `it carries ${whose(found)}, not the one this resource's create wrote`;
+    return found === undefined
+      ? "it carries no ownership mark, and the configuration this resource holds carries one"
+      : `it carries ${whose(found)}, not the one this resource's create wrote`;
   }
   if (found !== undefined) return `it carries ${whose(found)}, and the configuration this resource holds carries none`;
-  if (live.provider !== state.provider) return `its provider is ${live.provider}, not ${state.provider}, and a provider never changes in place`;
-  if (JSON.stringify(metaMap(withoutMark(live.meta_json))) !== JSON.stringify(metaMap(state.meta))) return "its meta differs from the recorded one, and meta never changes in place";
+  if (live.provider !== state.provider)
+    return `its provider is ${live.provider}, not ${state.provider}, and a provider never changes in place`;
+  if (JSON.stringify(metaMap(withoutMark(live.meta_json))) !== JSON.stringify(metaMap(state.meta)))
+    return "its meta differs from the recorded one, and meta never changes in place";
   if (!strict) return undefined;
   // What a PATCH may change, compared as diff compares it; secrets are not the state's to know.
   const differing = changedFields(state, toOutputs(live, {}));
-  return differing.length ? `it carries no mark, and its ${differing.join(", ")} differ from what the stack's state last saw` : undefined;
+  return differing.length
+    ? `it carries no mark, and its ${differing.join(", ")} differ from what the stack's state last saw`
+    : undefined;
 }

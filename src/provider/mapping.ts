@@ -96,7 +96,9 @@ function differs(from: Comparable, to: Comparable, field: keyof Comparable): boo
 
 /** meta_json as a map with sorted keys: its order is not meaningful. */
 export function metaMap(entries: MetaEntry[] | Record<string, string> | undefined): Record<string, string> {
-  const pairs = Array.isArray(entries) ? entries.map((e) => [e.meta_key, e.meta_value] as const) : Object.entries(entries ?? {});
+  const pairs = Array.isArray(entries)
+    ? entries.map((e) => [e.meta_key, e.meta_value] as const)
+    : Object.entries(entries ?? {});
   return Object.fromEntries([...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
@@ -107,7 +109,10 @@ const sameMeta = (a: Record<string, string> | undefined, b: Record<string, strin
  * The live configuration as the resource's outputs. `managed` names the secrets the declaration
  * holds: only those are kept (in state, as secrets); the others are not the resource's to know.
  */
-export function toOutputs(c: ProviderConfiguration, managed: Partial<Record<SecretInput, unknown>> = { apiKey: true, apiSecret: true }): ConfigurationOutputs {
+export function toOutputs(
+  c: ProviderConfiguration,
+  managed: Partial<Record<SecretInput, unknown>> = { apiKey: true, apiSecret: true },
+): ConfigurationOutputs {
   const outputs: ConfigurationOutputs = {
     name: c.name,
     provider: c.provider,
@@ -178,7 +183,10 @@ export function patchFor(live: Partial<ConfigurationOutputs>, desired: Configura
 }
 
 /** The fields that can only change by replacing the configuration. */
-export function replacementsFor(live: Partial<ConfigurationOutputs>, desired: ConfigurationInputs): Array<"provider" | "meta"> {
+export function replacementsFor(
+  live: Partial<ConfigurationOutputs>,
+  desired: ConfigurationInputs,
+): Array<"provider" | "meta"> {
   const replaces: Array<"provider" | "meta"> = [];
   if (live.provider !== desired.provider) replaces.push("provider");
   if (!sameMeta(live.meta, desired.meta)) replaces.push("meta");
@@ -202,8 +210,16 @@ export function differences(live: Partial<ConfigurationOutputs>, desired: Config
   const from = comparable(live);
   const to = comparable(desired);
   return [
-    ...replacementsFor(live, desired).map((field) => ({ field, declared: field === "meta" ? metaMap(desired.meta) : desired.provider, live: field === "meta" ? metaMap(live.meta) : live.provider })),
-    ...PATCHABLE.filter(([field]) => differs(from, to, field)).map(([field]) => ({ field, declared: to[field], live: from[field] })),
+    ...replacementsFor(live, desired).map((field) => ({
+      field,
+      declared: field === "meta" ? metaMap(desired.meta) : desired.provider,
+      live: field === "meta" ? metaMap(live.meta) : live.provider,
+    })),
+    ...PATCHABLE.filter(([field]) => differs(from, to, field)).map(([field]) => ({
+      field,
+      declared: to[field],
+      live: from[field],
+    })),
   ];
 }
 

@@ -20,7 +20,8 @@ export interface Mark extends Owner {
 }
 
 /** The meta_value of a mark: a small JSON object, readable in the vendor's console. */
-export const markValue = (mark: Mark): string => JSON.stringify({ stack: mark.stack, resource: mark.resource, create: mark.create });
+export const markValue = (mark: Mark): string =>
+  JSON.stringify({ stack: mark.stack, resource: mark.resource, create: mark.create });
 
 export const markEntry = (mark: Mark): MetaEntry => ({ meta_key: OWNER_META_KEY, meta_value: markValue(mark) });
 
@@ -29,7 +30,12 @@ export function parseMark(value: string | undefined): Mark | undefined {
   if (value === undefined) return undefined;
   try {
     const parsed = JSON.parse(value) as Partial<Mark> | null;
-    if (parsed && typeof parsed.stack === "string" && typeof parsed.resource === "string" && typeof parsed.create === "string") {
+    if (
+      parsed &&
+      typeof parsed.stack === "string" &&
+      typeof parsed.resource === "string" &&
+      typeof parsed.create === "string"
+    ) {
       return { stack: parsed.stack, resource: parsed.resource, create: parsed.create };
     }
   } catch {
@@ -39,13 +45,15 @@ export function parseMark(value: string | undefined): Mark | undefined {
 }
 
 /** The raw mark value a configuration carries, if any. */
-export const markValueOf = (meta: MetaEntry[] | undefined): string | undefined => meta?.find((e) => e.meta_key === OWNER_META_KEY)?.meta_value;
+export const markValueOf = (meta: MetaEntry[] | undefined): string | undefined =>
+  meta?.find((e) => e.meta_key === OWNER_META_KEY)?.meta_value;
 
 /** The mark a configuration carries, if it carries a well-formed one. */
 export const markOf = (meta: MetaEntry[] | undefined): Mark | undefined => parseMark(markValueOf(meta));
 
 /** meta_json without the mark: what a user declares and sees. */
-export const withoutMark = (meta: MetaEntry[] | undefined): MetaEntry[] => (meta ?? []).filter((e) => e.meta_key !== OWNER_META_KEY);
+export const withoutMark = (meta: MetaEntry[] | undefined): MetaEntry[] =>
+  (meta ?? []).filter((e) => e.meta_key !== OWNER_META_KEY);
 
 /** Whether a configuration carries a mark of this owner's creates (any of them). */
 export const isMarkedBy = (c: { meta_json: MetaEntry[] }, owner: Owner): boolean => {

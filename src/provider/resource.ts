@@ -49,7 +49,11 @@ const ownedName = (name: string, parent: pulumi.Resource | undefined): pulumi.In
 
 /** The names an alias gives (a key renamed with formerKeys): the configuration may carry one in its mark. */
 function formerNames(aliases: pulumi.CustomResourceOptions["aliases"]): { formerly?: string[] } {
-  const names = (aliases ?? []).flatMap((alias) => (typeof alias === "object" && typeof (alias as pulumi.Alias).name === "string" ? [(alias as pulumi.Alias).name as string] : []));
+  const names = (aliases ?? []).flatMap((alias) =>
+    typeof alias === "object" && typeof (alias as pulumi.Alias).name === "string"
+      ? [(alias as pulumi.Alias).name as string]
+      : [],
+  );
   return names.length ? { formerly: names } : {};
 }
 
@@ -102,8 +106,12 @@ export class ProviderConfiguration extends pulumi.CustomResource {
   constructor(name: string, args: ProviderConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
     // Deleting first would leave the organization without the configuration, and lose the secrets its
     // replacement carries over; the engine does not say a forced replacement is one, so it is refused here.
-    if (opts?.deleteBeforeReplace) throw new Error(`${name}: deleteBeforeReplace is not supported: a replacement creates the new configuration first, then deletes the old one`);
-    const secret = (value: pulumi.Input<string> | undefined) => (value === undefined ? undefined : pulumi.secret(value));
+    if (opts?.deleteBeforeReplace)
+      throw new Error(
+        `${name}: deleteBeforeReplace is not supported: a replacement creates the new configuration first, then deletes the old one`,
+      );
+    const secret = (value: pulumi.Input<string> | undefined) =>
+      value === undefined ? undefined : pulumi.secret(value);
     super(
       RESOURCE_TYPE,
       name,
@@ -121,7 +129,11 @@ export class ProviderConfiguration extends pulumi.CustomResource {
         meta: args.meta ?? {},
         importId: args.importId,
         // Written into every configuration it creates (meta_json), so that any stack can tell whose it is.
-        owner: { stack: stackId(pulumi.getProject(), pulumi.getStack()), resource: ownedName(name, opts?.parent), ...formerNames(opts?.aliases) },
+        owner: {
+          stack: stackId(pulumi.getProject(), pulumi.getStack()),
+          resource: ownedName(name, opts?.parent),
+          ...formerNames(opts?.aliases),
+        },
         providerDetails: undefined,
         orgHandle: undefined,
         apiUrl: undefined,

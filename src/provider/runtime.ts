@@ -85,7 +85,10 @@ function stopWithTheEngine(): void {
   // a program or test that loads this module.
   if (watching || !/[\\/]cmd[\\/]dynamic-provider([\\/]index\.js)?$/.test(process.argv[1] ?? "") || !isPipe(0)) return;
   watching = true;
-  process.stdin.on("end", () => process.exit(1)).on("error", () => process.exit(1)).resume();
+  process.stdin
+    .on("end", () => process.exit(1))
+    .on("error", () => process.exit(1))
+    .resume();
 }
 function isPipe(fd: number): boolean {
   try {
@@ -101,7 +104,9 @@ function configured(): ApiSettings {
 }
 
 function api(): TelephonyClient {
-  client ??= clientFor(configured(), () => notice("rate limited by the API: pacing all requests to the rate it allows"));
+  client ??= clientFor(configured(), () =>
+    notice("rate limited by the API: pacing all requests to the rate it allows"),
+  );
   return client;
 }
 
@@ -114,7 +119,8 @@ const orgOf = (state: Partial<ConfigurationOutputs>): string => state.orgHandle 
  * through this one: the error says what changed, and nothing is sent.
  */
 function apiFor(id: string, state: Partial<ConfigurationOutputs>): TelephonyClient {
-  if (apiRelation(state.apiUrl, configured()) === "other") throw new Error(otherApiMessage(id, state, configured().apiUrl));
+  if (apiRelation(state.apiUrl, configured()) === "other")
+    throw new Error(otherApiMessage(id, state, configured().apiUrl));
   return api().inOrganization(orgOf(state));
 }
 
@@ -162,17 +168,26 @@ async function confirmedGone(client: TelephonyClient, id: number, error: unknown
   try {
     listed = await client.list();
   } catch (listError) {
-    throw new Error(`${said}; the list that would confirm it is gone failed too, so it is not taken as deleted: ${(listError as Error).message}`);
+    throw new Error(
+      `${said}; the list that would confirm it is gone failed too, so it is not taken as deleted: ${(listError as Error).message}`,
+    );
   }
   if (listed.some((c) => c.id === id)) {
-    throw new Error(`${said}, yet configuration ${id} is in the organization's list: the item URL reaches something other than the API (a proxy or a wrong base path)`);
+    throw new Error(
+      `${said}, yet configuration ${id} is in the organization's list: the item URL reaches something other than the API (a proxy or a wrong base path)`,
+    );
   }
   gone.add(id);
   return true;
 }
 
 /** Refuses a live configuration at `id` that is not the one `state` holds: nothing is written to it. */
-function refuseStranger(id: string, state: Partial<ConfigurationOutputs>, live: ProviderConfiguration, strict = false): void {
+function refuseStranger(
+  id: string,
+  state: Partial<ConfigurationOutputs>,
+  live: ProviderConfiguration,
+  strict = false,
+): void {
   // State of a release that did not record the API may be reached through another one: every field counts.
   const why = strangerReason(state, live, strict || state.apiUrl === undefined);
   if (!why) return;
@@ -181,7 +196,9 @@ function refuseStranger(id: string, state: Partial<ConfigurationOutputs>, live: 
       ? "Its state comes from an earlier release, which did not record the API it lives at: if telephony:apiUrl changed since that release's last up, set it back; " +
         "if the configuration was changed by hand since, drop the resource from the state (pulumi state delete) and adopt it again with `import`."
       : "If the configuration this resource held was deleted and its id now names another, drop the resource from the state (pulumi state delete) and run pulumi up.";
-  throw new Error(`configuration ${id} in organization ${orgOf(state)} at ${here()} is not the one "${state.name}" holds: ${why}. Nothing was written to it. ${earlier}`);
+  throw new Error(
+    `configuration ${id} in organization ${orgOf(state)} at ${here()} is not the one "${state.name}" holds: ${why}. Nothing was written to it. ${earlier}`,
+  );
 }
 
 /** The configuration at `id`; undefined when the API proves it gone (its own 404, confirmed by its list). */
@@ -207,7 +224,8 @@ async function ownedLive(
   state: Partial<ConfigurationOutputs>,
   { strict = false, fresh = false } = {},
 ): Promise<ProviderConfiguration | undefined> {
-  const live = (fresh ? undefined : (await listed(orgOf(state))).find((c) => c.id === Number(id))) ?? (await fetched(client, id));
+  const live =
+    (fresh ? undefined : (await listed(orgOf(state))).find((c) => c.id === Number(id))) ?? (await fetched(client, id));
   if (live) refuseStranger(id, state, live, strict);
   return live;
 }
@@ -228,13 +246,18 @@ function managedOnly(outs: ConfigurationOutputs, declared: Partial<Configuration
   return kept;
 }
 
-const secretsOf = (...bags: Array<Partial<ConfigurationInputs> | undefined>) => bags.flatMap((b) => [b?.apiKey, b?.apiSecret]);
-const undeclaredSecrets = (inputs: Partial<ConfigurationInputs>) => SECRET_INPUTS.filter((field) => inputs[field] === undefined);
+const secretsOf = (...bags: Array<Partial<ConfigurationInputs> | undefined>) =>
+  bags.flatMap((b) => [b?.apiKey, b?.apiSecret]);
+const undeclaredSecrets = (inputs: Partial<ConfigurationInputs>) =>
+  SECRET_INPUTS.filter((field) => inputs[field] === undefined);
 
 // Pulumi's marker for a value not known until apply (preview of a value computed from another resource).
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+export async function check(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<pulumi.dynamic.CheckResult> {
   const { __provider: _provider, ...args } = news;
   if (validateResourceArgs(args)) {
     const inputs = args as unknown as ConfigurationInputs;
@@ -244,7 +267,10 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   const failures = (validateResourceArgs.errors ?? [])
     .map((e) => ({
       property: e.instancePath.split("/")[1] || String(e.params.missingProperty ?? e.params.additionalProperty ?? ""),
-      reason: e.keyword === "additionalProperties" ? `unknown property ${String(e.params.additionalProperty)}` : (e.message ?? "is invalid"),
+      reason:
+        e.keyword === "additionalProperties"
+          ? `unknown property ${String(e.params.additionalProperty)}`
+          : (e.message ?? "is invalid"),
     }))
     .filter((f) => args[f.property] !== UNKNOWN);
   return failures.length ? { inputs: news, failures } : { inputs: news };
@@ -252,14 +278,27 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
 
 /** A secret of only spaces would overwrite the live one with nothing: leave it out to leave that alone. */
 function blankSecret(inputs: ConfigurationInputs): { failures: pulumi.dynamic.CheckFailure[] } | undefined {
-  const blank = SECRET_INPUTS.filter((field) => inputs[field] !== undefined && inputs[field] !== UNKNOWN && !inputs[field]!.trim());
-  return blank.length ? { failures: blank.map((property) => ({ property, reason: "is only whitespace: leave it out to leave the live value alone" })) } : undefined;
+  const blank = SECRET_INPUTS.filter(
+    (field) => inputs[field] !== undefined && inputs[field] !== UNKNOWN && !inputs[field]!.trim(),
+  );
+  return blank.length
+    ? {
+        failures: blank.map((property) => ({
+          property,
+          reason: "is only whitespace: leave it out to leave the live value alone",
+        })),
+      }
+    : undefined;
 }
 
 /** The mark's key is the create's to write: a declaration (in code; YAML keys cannot hold a colon) cannot. */
 function reservedMeta(inputs: ConfigurationInputs): { failures: pulumi.dynamic.CheckFailure[] } | undefined {
   if (!inputs.meta || !Object.hasOwn(inputs.meta, OWNER_META_KEY)) return undefined;
-  return { failures: [{ property: "meta", reason: `the key ${OWNER_META_KEY} is reserved for the ownership mark a create writes` }] };
+  return {
+    failures: [
+      { property: "meta", reason: `the key ${OWNER_META_KEY} is reserved for the ownership mark a create writes` },
+    ],
+  };
 }
 
 /**
@@ -267,7 +306,10 @@ function reservedMeta(inputs: ConfigurationInputs): { failures: pulumi.dynamic.C
  * resource of the stack holds is refused, naming both. The stack program registers imports after the
  * other resources, so their diffs have run by then; renaming a key is what formerKeys are for.
  */
-function importHeld(olds: Record<string, unknown>, inputs: ConfigurationInputs): { failures: pulumi.dynamic.CheckFailure[] } | undefined {
+function importHeld(
+  olds: Record<string, unknown>,
+  inputs: ConfigurationInputs,
+): { failures: pulumi.dynamic.CheckFailure[] } | undefined {
   if (Object.keys(olds).length || inputs.importId === undefined || !inputs.owner) return undefined;
   const holder = heldBy.get(inputs.importId);
   if (holder === undefined || holder === inputs.owner.resource) return undefined;
@@ -275,7 +317,11 @@ function importHeld(olds: Record<string, unknown>, inputs: ConfigurationInputs):
   return { failures: [{ property: "importId", reason }] };
 }
 
-export async function diff(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): Promise<pulumi.dynamic.DiffResult> {
+export async function diff(
+  id: string,
+  olds: ConfigurationOutputs,
+  news: ConfigurationInputs,
+): Promise<pulumi.dynamic.DiffResult> {
   hold(Number(id), olds.instance);
   if (news.owner) {
     existing.set(ownerKey(news.owner), { id, state: olds });
@@ -294,30 +340,43 @@ export async function diff(id: string, olds: ConfigurationOutputs, news: Configu
     // (created first), and the old one deleted where it lives.
     if (olds.orgHandle && olds.orgHandle !== settings.orgHandle) {
       replaces.push("orgHandle");
-      notice(`${news.name}: telephony:orgHandle is now ${settings.orgHandle}: configuration ${id} is replaced by a new one there, then deleted in ${olds.orgHandle}`);
+      notice(
+        `${news.name}: telephony:orgHandle is now ${settings.orgHandle}: configuration ${id} is replaced by a new one there, then deleted in ${olds.orgHandle}`,
+      );
     }
   }
   const carried = undeclaredSecrets(news);
   if (replaces.length && carried.length) {
-    notice(`${news.name}: the replacement of configuration ${id} carries its live ${carried.join(" and ")} over (not declared; read at the replacement, never stored)`);
+    notice(
+      `${news.name}: the replacement of configuration ${id} carries its live ${carried.join(" and ")} over (not declared; read at the replacement, never stored)`,
+    );
   }
   // A secret the state holds but the declaration no longer has leaves the state (no API call).
   // (An empty one, as earlier releases kept for secrets never declared, is no secret to release.)
   const released = SECRET_INPUTS.some((field) => !!olds[field] && news[field] === undefined);
   // A configuration recorded at a former address of the API records the new one (no API call).
-  return { changes: changedFields(olds, news).length > 0 || replaces.length > 0 || released || moved, replaces, deleteBeforeReplace: false };
+  return {
+    changes: changedFields(olds, news).length > 0 || replaces.length > 0 || released || moved,
+    replaces,
+    deleteBeforeReplace: false,
+  };
 }
 
 export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynamic.CreateResult> {
   const secrets = secretsOf(inputs);
   return guarded(secrets, async () => {
     const owner = inputs.owner;
-    if (!owner) throw new Error(`"${inputs.name}" has no owner: declare it with telephony-config's ProviderConfiguration`);
+    if (!owner)
+      throw new Error(`"${inputs.name}" has no owner: declare it with telephony-config's ProviderConfiguration`);
     const replaced = existing.get(ownerKey(owner));
     // Configurations this resource's creates marked, held by no resource: one left by an interrupted
     // run, or the one `pulumi up --replace` replaces (the engine does not diff those, so the provider is
     // not told which configuration it replaces, nor that it is a replacement).
-    const marked = replaced ? [] : (await listed(configured().orgHandle)).filter((c) => isMarkedBy(c, owner) && !holders.has(c.id) && !gone.has(c.id));
+    const marked = replaced
+      ? []
+      : (await listed(configured().orgHandle)).filter(
+          (c) => isMarkedBy(c, owner) && !holders.has(c.id) && !gone.has(c.id),
+        );
     const undeclared = undeclaredSecrets(inputs);
     const declared = toCreateBody(inputs);
     const strangers = marked.filter((c) => c.id !== inputs.importId && !isCreatedFrom(declared, c));
@@ -361,7 +420,11 @@ export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynami
  * that the new configuration has them: never stored, never printed. If they cannot be read, nothing is
  * created (and so nothing deleted).
  */
-async function carriedSecrets(id: string, state: ConfigurationOutputs, inputs: ConfigurationInputs): Promise<Partial<ConfigurationInputs>> {
+async function carriedSecrets(
+  id: string,
+  state: ConfigurationOutputs,
+  inputs: ConfigurationInputs,
+): Promise<Partial<ConfigurationInputs>> {
   const fields = undeclaredSecrets(inputs);
   if (!fields.length) return {};
   let live: ProviderConfiguration | undefined;
@@ -375,7 +438,9 @@ async function carriedSecrets(id: string, state: ConfigurationOutputs, inputs: C
   }
   if (!live) {
     // Deleted out of band: what it held is gone already, and nothing here can bring it back.
-    notice(`${inputs.name}: configuration ${id}, being replaced, no longer exists: no ${fields.join(" or ")} to carry over`);
+    notice(
+      `${inputs.name}: configuration ${id}, being replaced, no longer exists: no ${fields.join(" or ")} to carry over`,
+    );
     return {};
   }
   const values = { apiKey: live.api_key, apiSecret: live.api_secret };
@@ -408,8 +473,13 @@ async function adopt(id: number, inputs: ConfigurationInputs, owner: Owner): Pro
     const mark = parseMark(markValue);
     if (!mark || mark.stack !== owner.stack || mark.resource !== owner.resource) {
       const by = mark ? describeOwner(mark) : "an ownership mark that is not this project's";
-      const rename = mark?.stack === owner.stack ? ` To rename that resource, declare it under the new key with formerKeys: [${mark.resource}].` : "";
-      throw new Error(`cannot adopt configuration ${id} ("${live.name}"): it is managed by ${by} (its ownership mark), and never taken from it.${rename}`);
+      const rename =
+        mark?.stack === owner.stack
+          ? ` To rename that resource, declare it under the new key with formerKeys: [${mark.resource}].`
+          : "";
+      throw new Error(
+        `cannot adopt configuration ${id} ("${live.name}"): it is managed by ${by} (its ownership mark), and never taken from it.${rename}`,
+      );
     }
   }
   const instance = randomUUID();
@@ -417,7 +487,11 @@ async function adopt(id: number, inputs: ConfigurationInputs, owner: Owner): Pro
   const outputs = identified(toOutputs(live, inputs), configured().orgHandle, instance);
   const replaces = replacementsFor(outputs, inputs);
   if (replaces.length) {
-    const detail = replaces.map((f) => (f === "provider" ? `provider is ${outputs.provider}, declared ${inputs.provider}` : "meta differs from the declaration"));
+    const detail = replaces.map((f) =>
+      f === "provider"
+        ? `provider is ${outputs.provider}, declared ${inputs.provider}`
+        : "meta differs from the declaration",
+    );
     throw new Error(
       `cannot adopt configuration ${id} ("${live.name}"): ${detail.join("; ")}. ` +
         "The API cannot change provider or meta in place, and adopting would replace someone's live configuration: " +
@@ -425,7 +499,9 @@ async function adopt(id: number, inputs: ConfigurationInputs, owner: Owner): Pro
     );
   }
   const patch = patchFor(outputs, inputs);
-  return Object.keys(patch).length ? identified(toOutputs(await api().update(id, patch), inputs), configured().orgHandle, instance) : outputs;
+  return Object.keys(patch).length
+    ? identified(toOutputs(await api().update(id, patch), inputs), configured().orgHandle, instance)
+    : outputs;
 }
 
 export async function read(id: string, props: ConfigurationOutputs): Promise<pulumi.dynamic.ReadResult> {
@@ -442,7 +518,12 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
     const outs = identified(toOutputs(live, props), orgOf(props), props.instance);
     // Inputs that mirror what is live, so that the next diff shows drift field by field. Empty
     // optional fields are left out, as an undeclared one is; secrets stay marked as secrets.
-    const inputs: Record<string, unknown> = { name: outs.name, provider: outs.provider, active: outs.active, meta: outs.meta };
+    const inputs: Record<string, unknown> = {
+      name: outs.name,
+      provider: outs.provider,
+      active: outs.active,
+      meta: outs.meta,
+    };
     if (outs.apiKey) inputs.apiKey = secret(outs.apiKey);
     if (outs.apiSecret) inputs.apiSecret = secret(outs.apiSecret);
     if (outs.baseUrl) inputs.baseUrl = outs.baseUrl;
@@ -451,7 +532,11 @@ export async function read(id: string, props: ConfigurationOutputs): Promise<pul
   });
 }
 
-export async function update(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): Promise<pulumi.dynamic.UpdateResult> {
+export async function update(
+  id: string,
+  olds: ConfigurationOutputs,
+  news: ConfigurationInputs,
+): Promise<pulumi.dynamic.UpdateResult> {
   return guarded(secretsOf(olds, news), async () => {
     hold(Number(id), olds.instance);
     const client = apiFor(id, olds);
@@ -460,7 +545,9 @@ export async function update(id: string, olds: ConfigurationOutputs, news: Confi
     const moved = olds.apiUrl === undefined || apiRelation(olds.apiUrl, configured()) === "moved";
     if (!Object.keys(patch).length && !moved) return { outs: managedOnly(olds, news) };
     if (!(await ownedLive(client, id, olds, { strict: moved }))) {
-      throw new Error(`configuration ${id} ("${olds.name}") was deleted out of band: run pulumi up --refresh to create it again`);
+      throw new Error(
+        `configuration ${id} ("${olds.name}") was deleted out of band: run pulumi up --refresh to create it again`,
+      );
     }
     if (!Object.keys(patch).length) return { outs: { ...managedOnly(olds, news), apiUrl: here() } };
     return { outs: identified(toOutputs(await client.update(Number(id), patch), news), orgOf(olds), olds.instance) };
@@ -473,7 +560,9 @@ export async function remove(id: string, props: ConfigurationOutputs): Promise<v
     // must not delete what the other now holds.
     const others = [...(holders.get(Number(id)) ?? [])].filter((instance) => instance !== props.instance);
     if (others.length) {
-      notice(`configuration ${id} is held by another resource of this stack: removed from the state of the old one, not deleted`);
+      notice(
+        `configuration ${id} is held by another resource of this stack: removed from the state of the old one, not deleted`,
+      );
       return;
     }
     const client = apiFor(id, props);

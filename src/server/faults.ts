@@ -23,7 +23,10 @@ export class Faults {
   retryAfterSeconds: number;
   readonly #script: Array<{ kind: FaultKind; method: string | undefined }> = [];
 
-  constructor(options: FaultOptions = {}, private readonly random: () => number = Math.random) {
+  constructor(
+    options: FaultOptions = {},
+    private readonly random: () => number = Math.random,
+  ) {
     this.latencyMs = options.latencyMs ?? 0;
     this.rates = options.rates ?? {};
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;

@@ -49,7 +49,8 @@ export interface RunningServer {
 
 export const DEFAULT_TOKENS: Record<string, string[]> = { "dev-token": ["dev-org"] };
 
-const GATEWAY_PAGE = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n";
+const GATEWAY_PAGE =
+  "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n";
 const ITEM_PATH = /^\/api\/v2\/platform\/telephony\/providers-configurations\/([^/]+)\/$/;
 /** One spelling per id: `/01/` is not configuration 1 (API-CONTRACT.md as this project fixes it: 404). */
 const ID = /^[1-9][0-9]*$/;
@@ -104,7 +105,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       options.onRequest?.(entry);
     } catch (error) {
       // Best effort: a log that cannot be written never fails a request that was carried out.
-      if (!logFailed) console.error(`telephony-config serve: cannot write the request log: ${(error as Error).message}`);
+      if (!logFailed)
+        console.error(`telephony-config serve: cannot write the request log: ${(error as Error).message}`);
       logFailed = true;
     }
   };
@@ -138,7 +140,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     let bodyKeys: string[] | undefined;
     const wait = tooSoon();
     if (wait > 0) {
-      answer = { status: 429, message: "Too many requests: rate limit exceeded.", headers: { "retry-after": String(wait) } };
+      answer = {
+        status: 429,
+        message: "Too many requests: rate limit exceeded.",
+        headers: { "retry-after": String(wait) },
+      };
     } else if (fault && !AFTER_FAULTS.has(fault)) {
       answer = { status: Number(fault), message: `injected fault ${fault}` };
       if (fault === "429") answer.headers = { "retry-after": String(faults.retryAfterSeconds) };
@@ -152,7 +158,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       } catch {
         // Where, never what: the body may hold a secret, and V8's message quotes it.
         const position = jsonErrorPosition(text!);
-        parseError = position === undefined ? "The body is not valid JSON: it ends too early." : `The body is not valid JSON (at position ${position}).`;
+        parseError =
+          position === undefined
+            ? "The body is not valid JSON: it ends too early."
+            : `The body is not valid JSON (at position ${position}).`;
       }
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) bodyKeys = Object.keys(parsed);
       const body = () => {
@@ -161,11 +170,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         return parsed;
       };
       try {
-        if (!caller) throw new HttpError(401, req.headers.authorization ? "Invalid token." : "Authentication credentials were not provided.");
+        if (!caller)
+          throw new HttpError(
+            401,
+            req.headers.authorization ? "Invalid token." : "Authentication credentials were not provided.",
+          );
         answer = route(method, path, req, caller, body);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
-        answer = { status: error.status, message: error.message, ...(error.errors ? { errors: error.errors } : {}), ...(error.headers ? { headers: error.headers } : {}) };
+        answer = {
+          status: error.status,
+          message: error.message,
+          ...(error.errors ? { errors: error.errors } : {}),
+          ...(error.headers ? { headers: error.headers } : {}),
+        };
       }
     }
     // Logged before the answer leaves, so that whoever got the answer finds it in the log. After a
@@ -196,7 +214,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const hint = path.endsWith("/") ? "" : " (paths end with a slash)";
       throw new HttpError(404, `no such path: ${path}${hint}`);
     }
-    if (!["GET", "PATCH", "DELETE"].includes(method)) throw new HttpError(405, `method ${method} is not allowed here`, undefined, { allow: "GET, PATCH, DELETE" });
+    if (!["GET", "PATCH", "DELETE"].includes(method))
+      throw new HttpError(405, `method ${method} is not allowed here`, undefined, { allow: "GET, PATCH, DELETE" });
     const { org } = authorize(req, orgs, { orgRequired: true, productRequired: true });
     const id = ID.test(match[1]!) ? Number(match[1]) : NaN;
     const found = store.get(id);
@@ -223,13 +242,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 
   /** 400 for missing or empty headers, 403 for an organization out of reach. */
-  function authorize(req: IncomingMessage, orgs: string[], needs: { orgRequired: boolean; productRequired: boolean }): { org: string | undefined } {
+  function authorize(
+    req: IncomingMessage,
+    orgs: string[],
+    needs: { orgRequired: boolean; productRequired: boolean },
+  ): { org: string | undefined } {
     const org = header(req, "org-handle");
     if (org === "") throw new HttpError(400, "The Org-Handle header is empty.");
     if (needs.orgRequired && org === undefined) throw new HttpError(400, "The Org-Handle header is required.");
     const product = header(req, "product-id");
     if (needs.productRequired && !product) throw new HttpError(400, "The Product-ID header is required.");
-    if (product !== undefined && !/^\d+$/.test(product)) throw new HttpError(400, "The Product-ID header must be an integer.");
+    if (product !== undefined && !/^\d+$/.test(product))
+      throw new HttpError(400, "The Product-ID header must be an integer.");
     if (org !== undefined && !orgs.includes(org)) throw new HttpError(403, `No access to organization ${org}.`);
     return { org };
   }
@@ -237,7 +261,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   function list(req: IncomingMessage, orgs: string[]): Answer {
     const { org } = authorize(req, orgs, { orgRequired: false, productRequired: false });
     const visible = org ? [org] : orgs;
-    const data = store.all().filter((c) => visible.includes(c.org_handle)).map(present);
+    const data = store
+      .all()
+      .filter((c) => visible.includes(c.org_handle))
+      .map(present);
     return { status: 200, message: "Provider configurations fetched", data };
   }
 
@@ -248,7 +275,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       throw new HttpError(400, "Invalid provider configuration.", fieldErrors(validateCreateRequest.errors));
     }
     if (!PROVIDER_CATALOGUE.has(body.provider)) {
-      throw new HttpError(400, "Invalid provider configuration.", { provider: [`unknown provider id ${body.provider}`] });
+      throw new HttpError(400, "Invalid provider configuration.", {
+        provider: [`unknown provider id ${body.provider}`],
+      });
     }
     const stored = store.insert({
       name: body.name,
@@ -371,5 +400,7 @@ function send(res: ServerResponse, answer: Answer): void {
     data: answer.data ?? {},
     ...(answer.errors ? { errors: answer.errors } : {}),
   });
-  res.writeHead(answer.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+  res
+    .writeHead(answer.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) })
+    .end(body);
 }

@@ -144,7 +144,7 @@ export class FileStore extends MemoryStore {
 /** writeSync may write less than asked: go on until all of it is written. */
 function writeAll(fd: number, text: string): void {
   const bytes = Buffer.from(text);
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
 }
 
 /**
@@ -192,7 +192,8 @@ function takeLock(lock: string, path: string): void {
   }
 }
 
-const inUse = (path: string, pid: number) => new Error(`${path} is in use by another telephony-config serve (pid ${pid}); stop it, or use another --data file`);
+const inUse = (path: string, pid: number) =>
+  new Error(`${path} is in use by another telephony-config serve (pid ${pid}); stop it, or use another --data file`);
 
 function readOwner(lock: string): number | undefined {
   try {

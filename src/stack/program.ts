@@ -19,8 +19,12 @@ export interface ExportedConfiguration {
  * and `${stack}` resolved for the stack being run. All problems are reported at once, and nothing is
  * registered if there is any.
  */
-export function declareConfigurations(sources: string | string[]): pulumi.Output<Record<string, ExportedConfiguration>> {
-  const paths = (Array.isArray(sources) ? sources : [sources]).map((source) => resolve(pulumi.runtime.getRootDirectory(), source));
+export function declareConfigurations(
+  sources: string | string[],
+): pulumi.Output<Record<string, ExportedConfiguration>> {
+  const paths = (Array.isArray(sources) ? sources : [sources]).map((source) =>
+    resolve(pulumi.runtime.getRootDirectory(), source),
+  );
   const project = pulumi.getProject();
   const projectConfig = new pulumi.Config();
   const secretValue = (ref: SecretReference): pulumi.Output<string> | undefined => {
@@ -50,7 +54,10 @@ export function declareConfigurations(sources: string | string[]): pulumi.Output
   // An adoption waits until every other configuration has been diffed, so that the provider knows
   // which ids the stack already holds: an import of one of them is refused at check, naming its holder.
   const registered: ProviderConfiguration[] = [];
-  const resources = [...declarations.filter((d) => d.importId === undefined), ...declarations.filter((d) => d.importId !== undefined)].map((d: Declaration) => {
+  const resources = [
+    ...declarations.filter((d) => d.importId === undefined),
+    ...declarations.filter((d) => d.importId !== undefined),
+  ].map((d: Declaration) => {
     const resource = new ProviderConfiguration(
       d.key,
       {
@@ -64,7 +71,11 @@ export function declareConfigurations(sources: string | string[]): pulumi.Output
         meta: d.meta,
         importId: d.importId,
       },
-      { protect: d.protect, aliases: d.formerKeys.map((name) => ({ name })), ...(d.importId === undefined ? {} : { dependsOn: [...registered] }) },
+      {
+        protect: d.protect,
+        aliases: d.formerKeys.map((name) => ({ name })),
+        ...(d.importId === undefined ? {} : { dependsOn: [...registered] }),
+      },
     );
     if (d.importId === undefined) registered.push(resource);
     return [d.key, resource] as const;
@@ -72,10 +83,14 @@ export function declareConfigurations(sources: string | string[]): pulumi.Output
 
   return pulumi.output(
     Object.fromEntries(
-      declarations.map(({ key }) => [key, new Map(resources).get(key)!] as const).map(([key, r]) => [
-        key,
-        pulumi.all([r.id, r.name, r.provider, r.active]).apply(([id, name, provider, active]) => ({ id: Number(id), name, provider, active })),
-      ]),
+      declarations
+        .map(({ key }) => [key, new Map(resources).get(key)!] as const)
+        .map(([key, r]) => [
+          key,
+          pulumi
+            .all([r.id, r.name, r.provider, r.active])
+            .apply(([id, name, provider, active]) => ({ id: Number(id), name, provider, active })),
+        ]),
     ),
   );
 }
@@ -85,9 +100,13 @@ const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: st
 
 /** Whether the stack holds `key` (fully qualified) as a secret; throws where this @pulumi/pulumi cannot tell. */
 export function isSecretConfig(key: string): boolean {
-  if (!isConfigSecret) throw new Error(`cannot tell whether stack config ${key} is a secret with this @pulumi/pulumi (3.139 or later is needed)`);
+  if (!isConfigSecret)
+    throw new Error(
+      `cannot tell whether stack config ${key} is a secret with this @pulumi/pulumi (3.139 or later is needed)`,
+    );
   return isConfigSecret(key);
 }
 
 /** The stack being run, for `${config:…}` (a plain value of the project's config) and `${stack}`. */
-const thisStack = (project: string): StackValues => projectStackValues(pulumi.getStack(), project, pulumi.runtime.getConfig, isSecretConfig);
+const thisStack = (project: string): StackValues =>
+  projectStackValues(pulumi.getStack(), project, pulumi.runtime.getConfig, isSecretConfig);

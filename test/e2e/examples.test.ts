@@ -26,7 +26,12 @@ describe("examples/typescript", () => {
     // Credentials from the environment this time, the fallback of the telephony:* stack config.
     t = await throwawayStack(
       workDir,
-      { TELEPHONY_API_URL: api.server.url, TELEPHONY_API_TOKEN: TOKEN, TELEPHONY_ORG_HANDLE: "dev-org", TELEPHONY_PRODUCT_ID: "1" },
+      {
+        TELEPHONY_API_URL: api.server.url,
+        TELEPHONY_API_TOKEN: TOKEN,
+        TELEPHONY_ORG_HANDLE: "dev-org",
+        TELEPHONY_PRODUCT_ID: "1",
+      },
       stackName,
     );
     await t.stack.setAllConfig({

@@ -19,7 +19,8 @@ afterEach(async () => {
   s = undefined;
 });
 
-const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { cwd: s!.project.dir, env: { ...s!.t.env, ...extra } });
+const cli = (args: string[], extra: Record<string, string> = {}) =>
+  runCli(args, { cwd: s!.project.dir, env: { ...s!.t.env, ...extra } });
 
 describe("GitOps commands on a real stack", () => {
   it("adopt, then pulumi up, takes over ten configurations made by hand with no change after", async () => {
@@ -32,7 +33,9 @@ describe("GitOps commands on a real stack", () => {
           provider: (i % 6) + 1,
           active: i % 3 !== 0,
           api_key: `hand-key-${i}-x9`,
-          ...(i % 2 ? { api_secret: `hand-secret-${i}-y8`, base_url: `https://p${i}.example.com` } : { sip_url: `sip:p${i}.example.com` }),
+          ...(i % 2
+            ? { api_secret: `hand-secret-${i}-y8`, base_url: `https://p${i}.example.com` }
+            : { sip_url: `sip:p${i}.example.com` }),
           meta_json: i % 4 === 0 ? [{ meta_key: "team", meta_value: `t${i}` }] : [],
         }),
       );
@@ -69,14 +72,26 @@ describe("GitOps commands on a real stack", () => {
     const twilio = (up.outputs.configurations?.value as Record<string, { id: number }>)["twilio-support"]!.id;
 
     // Another stack of the project manages a configuration in the same organization: not this one's drift.
-    const staging = await s.api.client.create({ name: "Twilio Support", provider: 3, meta_json: [markEntry({ stack: "telephony-config/staging", resource: "twilio-support", create: "n1" })] });
+    const staging = await s.api.client.create({
+      name: "Twilio Support",
+      provider: 3,
+      meta_json: [markEntry({ stack: "telephony-config/staging", resource: "twilio-support", create: "n1" })],
+    });
     const clean = await cli(["drift", "telephony.yaml", "--stack", "test"]);
     expect(clean.stdout).toMatch(/In sync\. 3 declared: 3 in sync, .*; 0 unmanaged; 1 managed elsewhere/);
     expect(clean.stdout).toContain("1 configuration managed by stack telephony-config/staging (not drift)");
     expect(clean.code).toBe(0);
     const inSync = await cli(["reconcile", "--stack", "test", "--json"]);
     expect(inSync.code).toBe(0);
-    expect(JSON.parse(inSync.stdout).managedElsewhere).toEqual([{ id: staging.id, name: "Twilio Support", provider: 3, stack: "telephony-config/staging", resource: "twilio-support" }]);
+    expect(JSON.parse(inSync.stdout).managedElsewhere).toEqual([
+      {
+        id: staging.id,
+        name: "Twilio Support",
+        provider: 3,
+        stack: "telephony-config/staging",
+        resource: "twilio-support",
+      },
+    ]);
 
     // By hand: a rename, and the name of another configuration taken, so that only the state id matches.
     await s.api.client.update(twilio, { name: "Airtel Backup" });
@@ -101,7 +116,10 @@ describe("GitOps commands on a real stack", () => {
     expect(corrected.stdout).toMatch(/applied: .*1 update/);
     expect((await s.api.client.get(twilio)).name).toBe("Twilio Support");
     expect((await cli(["reconcile", "--stack", "test", "--markdown"])).stdout).toMatch(/✅ in sync/);
-    expect(await cli(["reconcile", "--stack", "no-such-stack"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/no-such-stack/) });
+    expect(await cli(["reconcile", "--stack", "no-such-stack"])).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no-such-stack/),
+    });
   });
 
   it("removed, unmanaged and not-yet-created declarations are drift; a pass without --apply writes nothing and costs one request", async () => {
@@ -115,20 +133,30 @@ describe("GitOps commands on a real stack", () => {
     // In sync: one pass, one request, and no new entry in the stack's history.
     const mark = s.api.server.requests.length;
     expect((await cli(["reconcile", "--stack", "test"])).code).toBe(0);
-    expect(s.api.server.requests.slice(mark)).toEqual([{ method: "GET", path: "/api/v2/platform/telephony/providers-configurations/", status: 200 }]);
+    expect(s.api.server.requests.slice(mark)).toEqual([
+      { method: "GET", path: "/api/v2/platform/telephony/providers-configurations/", status: 200 },
+    ]);
 
     // A declaration removed from the repository: `up` would delete it.
     await s.declare("configurations:\n  keep:\n    name: Keep\n    provider: 3\n");
     const removed = await cli(["drift", "telephony.yaml", "--stack", "test", "--json"]);
     expect(removed.code).toBe(2);
-    expect(JSON.parse(removed.stdout)).toMatchObject({ inSync: false, removed: [{ key: "drop", name: "Drop", live: true }], summary: { removed: 1 } });
+    expect(JSON.parse(removed.stdout)).toMatchObject({
+      inSync: false,
+      removed: [{ key: "drop", name: "Drop", live: true }],
+      summary: { removed: 1 },
+    });
 
     // A new declaration not in the stack yet, named like a configuration made by hand: missing, with a hint.
     const hand = await s.api.client.create({ name: "By Hand", provider: 6 });
-    await s.declare("configurations:\n  keep:\n    name: Keep\n    provider: 3\n  new:\n    name: By Hand\n    provider: 6\n");
+    await s.declare(
+      "configurations:\n  keep:\n    name: Keep\n    provider: 3\n  new:\n    name: By Hand\n    provider: 6\n",
+    );
     const missing = await cli(["drift", "telephony.yaml", "--stack", "test"]);
     expect(missing.code).toBe(2);
-    expect(missing.stdout).toContain(`missing  new (telephony.yaml:5): no live configuration matches (a configuration with this name exists: adopt it with \`import: ${hand.id}\`)`);
+    expect(missing.stdout).toContain(
+      `missing  new (telephony.yaml:5): no live configuration matches (a configuration with this name exists: adopt it with \`import: ${hand.id}\`)`,
+    );
     expect(missing.stdout).toMatch(/removed  drop #\d+ "Drop"/);
 
     // Report-only passes wrote nothing.
@@ -139,7 +167,9 @@ describe("GitOps commands on a real stack", () => {
     await s.declare(two);
     const unmanaged = await cli(["drift", "telephony.yaml", "--stack", "test"]);
     expect(unmanaged.code).toBe(2);
-    expect(unmanaged.stdout).toContain(`unmanaged #${hand.id} "By Hand" (provider 6): neither declared nor in the stack`);
+    expect(unmanaged.stdout).toContain(
+      `unmanaged #${hand.id} "By Hand" (provider 6): neither declared nor in the stack`,
+    );
     expect((await cli(["drift", "telephony.yaml", "--stack", "test", "--only-managed"])).code).toBe(0);
     expect((await cli(["drift", "telephony.yaml", "--stack", "test", "--ignore", "By Hand"])).code).toBe(0);
 

@@ -41,7 +41,14 @@ beforeAll(async () => {
   tarball = join(work, packed.stdout.trim().split("\n").at(-1)!);
   const files = (await run("tar", ["tzf", tarball])).stdout.trim().split("\n");
   console.log(`journey: tarball ${statSync(tarball).size} bytes, ${files.length} files`);
-  expect(files).toEqual(expect.arrayContaining(["package/dist/src/stack/index.js", "package/dist/src/index.d.ts", "package/schemas/provider-configurations.schema.json", "package/examples/ci/github-actions.yml"]));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      "package/dist/src/stack/index.js",
+      "package/dist/src/index.d.ts",
+      "package/schemas/provider-configurations.schema.json",
+      "package/examples/ci/github-actions.yml",
+    ]),
+  );
   expect(files.some((f) => f.startsWith("package/test/") || f.startsWith("package/dist/test/"))).toBe(false);
 
   project = join(work, "telephony-infra");
@@ -56,7 +63,10 @@ afterAll(async () => {
 });
 
 const declareExtra = (name = "Jio Main") =>
-  writeFileSync(join(project, "telephony/extra.yaml"), `configurations:\n  jio:\n    name: ${name}\n    provider: 2\n  vapi:\n    name: Vapi\n    provider: 6\n    active: false\n`);
+  writeFileSync(
+    join(project, "telephony/extra.yaml"),
+    `configurations:\n  jio:\n    name: ${name}\n    provider: 2\n  vapi:\n    name: Vapi\n    provider: 6\n    active: false\n`,
+  );
 
 async function newStack(name: string) {
   await pulumi(["stack", "init", name]);
@@ -106,7 +116,19 @@ describe("a stack repository of one's own, from the packed package", () => {
       ].join("\n"),
     );
     // Compiled with this repository's TypeScript, against the project's own node_modules.
-    await inProject(join(REPO, "node_modules/.bin/tsc"), ["index.ts", "--module", "nodenext", "--target", "es2023", "--strict", "--skipLibCheck", "--typeRoots", join(REPO, "node_modules/@types"), "--types", "node"]);
+    await inProject(join(REPO, "node_modules/.bin/tsc"), [
+      "index.ts",
+      "--module",
+      "nodenext",
+      "--target",
+      "es2023",
+      "--strict",
+      "--skipLibCheck",
+      "--typeRoots",
+      join(REPO, "node_modules/@types"),
+      "--types",
+      "node",
+    ]);
     expect(readFileSync(join(project, "index.js"), "utf8")).toContain("declareConfigurations");
     await newStack("code");
     await pulumi(["config", "set", "--secret", "dailyKey", "--stack", "code"], "daily-key-4e2a");

@@ -33,10 +33,18 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
     const writes = s.api.server.requests.slice(mark).filter((r) => r.method !== "GET");
     // No POST: the matching one is taken as it is, the other PATCHed to the declaration.
     expect(writes).toEqual([
-      { method: "PATCH", path: `/api/v2/platform/telephony/providers-configurations/${stale.id}/`, status: 200, bodyKeys: ["name", "active", "api_key"] },
+      {
+        method: "PATCH",
+        path: `/api/v2/platform/telephony/providers-configurations/${stale.id}/`,
+        status: 200,
+        bodyKeys: ["name", "active", "api_key"],
+      },
     ]);
     expect((await s.api.client.list()).map((c) => c.id).sort()).toEqual([matching.id, stale.id].sort());
-    expect(adopted.outputs.configurations?.value).toMatchObject({ "jio-main": { id: matching.id }, airtel: { id: stale.id } });
+    expect(adopted.outputs.configurations?.value).toMatchObject({
+      "jio-main": { id: matching.id },
+      airtel: { id: stale.id },
+    });
     await s.stack.preview({ expectNoChanges: true, refresh: true });
 
     // Later runs behave as for any other resource.
@@ -50,7 +58,9 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
     await s.declare(`configurations:\n  mine:\n    name: Mine\n    provider: 3\n    import: ${other.id}\n`);
     const mark = s.api.server.requests.length;
     const error = await s.stack.up().catch((e: Error) => e);
-    expect(String(error)).toMatch(new RegExp(`cannot adopt configuration ${other.id} \\("Someone's Vapi"\\): provider is 6, declared 3`));
+    expect(String(error)).toMatch(
+      new RegExp(`cannot adopt configuration ${other.id} \\("Someone's Vapi"\\): provider is 6, declared 3`),
+    );
     expect(s.api.server.requests.slice(mark).filter((r) => r.method !== "GET")).toEqual([]);
     expect(await s.api.client.get(other.id)).toEqual(other);
   });
@@ -58,10 +68,16 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
   it("an import id declared twice registers nothing and names both places", async () => {
     s = await telephonyStack();
     const live = await s.api.client.create({ name: "Shared", provider: 3 });
-    await s.declare(`configurations:\n  a:\n    provider: 3\n    import: ${live.id}\n  b:\n    provider: 3\n    import: ${live.id}\n`);
+    await s.declare(
+      `configurations:\n  a:\n    provider: 3\n    import: ${live.id}\n  b:\n    provider: 3\n    import: ${live.id}\n`,
+    );
     const mark = s.api.server.requests.length;
     const error = await s.stack.up().catch((e: Error) => e);
-    expect(String(error)).toMatch(new RegExp(`telephony\\.yaml:5:3: configurations\\.b: import ${live.id} is also declared by a \\(.*telephony\\.yaml:2\\)`));
+    expect(String(error)).toMatch(
+      new RegExp(
+        `telephony\\.yaml:5:3: configurations\\.b: import ${live.id} is also declared by a \\(.*telephony\\.yaml:2\\)`,
+      ),
+    );
     expect(s.api.server.requests.slice(mark)).toEqual([]);
   });
 
@@ -76,7 +92,9 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
 
   it("bad YAML registers nothing and says where", async () => {
     s = await telephonyStack();
-    await s.declare("configurations:\n  a:\n    provider: 3\n    apiKey: sk_live_literal\n  b:\n    provider: 1\n    sipUrl: http://nope\n    colour: red\n");
+    await s.declare(
+      "configurations:\n  a:\n    provider: 3\n    apiKey: sk_live_literal\n  b:\n    provider: 1\n    sipUrl: http://nope\n    colour: red\n",
+    );
     const error = await s.stack.up().catch((e: Error) => e);
     const message = String(error);
     expect(message).toMatch(/telephony\.yaml:4:13: configurations\.a\.apiKey: must be a secret reference/);
@@ -91,13 +109,20 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
     s = await telephonyStack({ copyDist: true });
     await s.declare("configurations:\n  vapi:\n    name: Vapi\n    provider: 6\n");
     await s.stack.up();
-    const serialized = async () => JSON.parse((await s!.t.cli(["stack", "export"])).stdout).deployment.resources.at(-1).outputs.__provider;
+    const serialized = async () =>
+      JSON.parse((await s!.t.cli(["stack", "export"])).stdout).deployment.resources.at(-1).outputs.__provider;
     const before = await serialized();
 
     // A new release changes what read reports; the state still holds the old provider object.
     const runtime = join(s.project.dir, "dist/src/provider/mapping.js");
     const code = readFileSync(runtime, "utf8");
-    writeFileSync(runtime, code.replace("providerDetails: c.provider_details,", 'providerDetails: { ...c.provider_details, release: "next" },'));
+    writeFileSync(
+      runtime,
+      code.replace(
+        "providerDetails: c.provider_details,",
+        'providerDetails: { ...c.provider_details, release: "next" },',
+      ),
+    );
 
     await s.stack.refresh();
     const state = JSON.parse((await s.t.cli(["stack", "export"])).stdout);

@@ -16,38 +16,56 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-const writes = (stack: TelephonyStack, from: number) => stack.api.server.requests.slice(from).filter((r) => r.method !== "GET");
+const writes = (stack: TelephonyStack, from: number) =>
+  stack.api.server.requests.slice(from).filter((r) => r.method !== "GET");
 const exported = async (stack: TelephonyStack) => (await stack.t.cli(["stack", "export"])).stdout;
 
 describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => {
   it("adopts a configuration without declared secrets and keeps them; an empty variable blanks nothing", async () => {
     s = await telephonyStack();
-    const hand = await s.api.client.create({ name: "Old", provider: 3, api_key: "hand-key-5e1f", api_secret: "hand-secret-77c2" });
+    const hand = await s.api.client.create({
+      name: "Old",
+      provider: 3,
+      api_key: "hand-key-5e1f",
+      api_secret: "hand-secret-77c2",
+    });
     await s.declare(`configurations:\n  twilio:\n    name: Twilio Support\n    provider: 3\n    import: ${hand.id}\n`);
     const mark = s.api.server.requests.length;
     await s.stack.up();
     // Only the name is written: the secrets are not the declaration's, so not sent, and not kept in state.
     expect(writes(s, mark).map((r) => r.bodyKeys)).toEqual([["name"]]);
-    expect(await s.api.client.get(hand.id)).toMatchObject({ name: "Twilio Support", api_key: "hand-key-5e1f", api_secret: "hand-secret-77c2" });
+    expect(await s.api.client.get(hand.id)).toMatchObject({
+      name: "Twilio Support",
+      api_key: "hand-key-5e1f",
+      api_secret: "hand-secret-77c2",
+    });
     expect(await exported(s)).not.toContain("hand-key-5e1f");
     await s.stack.preview({ expectNoChanges: true, refresh: true });
 
     // Declared from now on; then CI runs with the variable set but empty: an error naming it, no write.
-    await s.declare(`configurations:\n  twilio:\n    name: Twilio Support\n    provider: 3\n    apiKey: \${env:TWILIO_API_KEY}\n`);
+    await s.declare(
+      `configurations:\n  twilio:\n    name: Twilio Support\n    provider: 3\n    apiKey: \${env:TWILIO_API_KEY}\n`,
+    );
     await s.stack.up();
     expect((await s.api.client.get(hand.id)).api_key).toBe(SECRETS.TWILIO_API_KEY);
     const before = s.api.server.requests.length;
     const error = await caught(s.t.cli(["up", "--yes"], { TWILIO_API_KEY: "" }));
     const { stdout, stderr } = error as Error & { stdout: string; stderr: string };
-    expect(stdout + stderr).toMatch(/configurations\.twilio\.apiKey: \$\{env:TWILIO_API_KEY\}: environment variable TWILIO_API_KEY is empty/);
+    expect(stdout + stderr).toMatch(
+      /configurations\.twilio\.apiKey: \$\{env:TWILIO_API_KEY\}: environment variable TWILIO_API_KEY is empty/,
+    );
     expect(writes(s, before)).toEqual([]);
-    expect(await s.api.client.get(hand.id)).toMatchObject({ api_key: SECRETS.TWILIO_API_KEY, api_secret: "hand-secret-77c2" });
+    expect(await s.api.client.get(hand.id)).toMatchObject({
+      api_key: SECRETS.TWILIO_API_KEY,
+      api_secret: "hand-secret-77c2",
+    });
   });
 
   it("reads import only once: a re-creation after a delete by hand and a replacement create normally; an unknown id creates nothing", async () => {
     s = await telephonyStack();
     const hand = await s.api.client.create({ name: "Jio Main", provider: 2 });
-    const yaml = (provider: number) => `configurations:\n  jio:\n    name: Jio Main\n    provider: ${provider}\n    import: ${hand.id}\n`;
+    const yaml = (provider: number) =>
+      `configurations:\n  jio:\n    name: Jio Main\n    provider: ${provider}\n    import: ${hand.id}\n`;
     await s.declare(yaml(2));
     await s.stack.up();
 
@@ -88,14 +106,19 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     expect(await s.api.client.list()).toEqual([{ ...original, api_key: "hand-set-key-3f1a" }]);
 
     // A replacement the engine forces is not diffed; its mark still names the former key: refused.
-    const urn = (JSON.parse(await exported(s)).deployment.resources as Array<{ urn: string }>).find((r) => r.urn.endsWith("::vapi-main"))!.urn;
-    expect(String(await caught(s.stack.up({ replace: [urn] })))).toContain(`configuration ${original!.id} carries the mark of "vapi-main" and is not what it would create now`);
+    const urn = (JSON.parse(await exported(s)).deployment.resources as Array<{ urn: string }>).find((r) =>
+      r.urn.endsWith("::vapi-main"),
+    )!.urn;
+    expect(String(await caught(s.stack.up({ replace: [urn] })))).toContain(
+      `configuration ${original!.id} carries the mark of "vapi-main" and is not what it would create now`,
+    );
     expect(await s.api.client.list()).toEqual([{ ...original, api_key: "hand-set-key-3f1a" }]);
   });
 
   it("a key renamed without formerKeys is a new resource: it creates its own configuration, never takes the old key's", async () => {
     s = await telephonyStack();
-    const yaml = (key: string) => `configurations:\n  ${key}:\n    name: Vapi Main\n    provider: 6\n    apiKey: \${env:TWILIO_API_KEY}\n`;
+    const yaml = (key: string) =>
+      `configurations:\n  ${key}:\n    name: Vapi Main\n    provider: 6\n    apiKey: \${env:TWILIO_API_KEY}\n`;
     await s.declare(yaml("vapi"));
     await s.stack.up();
     const [original] = await s.api.client.list();
@@ -103,7 +126,9 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     // Across runs: the new key is created alone (--target) while the old one still holds its configuration.
     await s.declare(yaml("vapi-main"));
     const { stdout } = await s.t.cli(["stack", "export"]);
-    const oldUrn = (JSON.parse(stdout).deployment.resources as Array<{ urn: string }>).map((r) => r.urn).find((u) => u.endsWith("::vapi"))!;
+    const oldUrn = (JSON.parse(stdout).deployment.resources as Array<{ urn: string }>)
+      .map((r) => r.urn)
+      .find((u) => u.endsWith("::vapi"))!;
     const out = collect();
     await s.stack.up({ target: [oldUrn.replace(/::vapi$/, "::vapi-main")], onOutput: out.onOutput });
     expect(out.text()).not.toContain("took over");
@@ -138,7 +163,10 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     // A refresh with the new settings reads each configuration where it lives: nothing is dropped,
     // and each one is to be replaced by one in the new organization, as preview says.
     const preview = collect();
-    expect((await s.stack.preview({ refresh: true, onOutput: preview.onOutput })).changeSummary).toEqual({ replace: 2, same: 1 });
+    expect((await s.stack.preview({ refresh: true, onOutput: preview.onOutput })).changeSummary).toEqual({
+      replace: 2,
+      same: 1,
+    });
     expect(preview.text()).toContain("Vapi: telephony:orgHandle is now other-org: configuration");
     expect(preview.text()).toMatch(/is replaced by a new one there, then deleted in dev-org/);
     const moving = await s.stack.up({ refresh: true });
@@ -167,23 +195,35 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
         // A failed operation may write the state back in another order.
         .sort((a, b) => String(a.urn).localeCompare(String(b.urn)));
 
-    proxy = createServer((_req, res) => res.writeHead(404, { "content-type": "text/html" }).end("<html><body>404 page not found</body></html>"));
+    proxy = createServer((_req, res) =>
+      res.writeHead(404, { "content-type": "text/html" }).end("<html><body>404 page not found</body></html>"),
+    );
     await new Promise<void>((resolve) => proxy!.listen(0, "127.0.0.1", resolve));
     const wrongUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/ingress`;
     // The user says every one of these addresses is the API's: each answer is still judged for itself.
     const staging = `${s.api.server.url}/staging`;
-    await s.stack.setConfig("telephony:formerApiUrls", { value: JSON.stringify([s.api.server.url, wrongUrl, staging]) });
+    await s.stack.setConfig("telephony:formerApiUrls", {
+      value: JSON.stringify([s.api.server.url, wrongUrl, staging]),
+    });
     await s.stack.setConfig("telephony:apiUrl", { value: wrongUrl });
     // Recording the new address first proves each configuration is there: the proxy's page proves
     // nothing, so nothing is recorded (and the failed up keeps the new URL for refresh and destroy).
     expect(String(await caught(s.stack.up()))).toContain("this answer is not from the Provider Configurations API");
     const state = await configurations();
 
-    for (const operation of [() => s!.stack.refresh(), () => s!.stack.preview({ refresh: true }), () => s!.stack.destroy()]) {
+    for (const operation of [
+      () => s!.stack.refresh(),
+      () => s!.stack.preview({ refresh: true }),
+      () => s!.stack.destroy(),
+    ]) {
       const error = await caught(operation());
       expect(String(error)).toContain("this answer is not from the Provider Configurations API");
       // An item (refresh) or the list that proves an item is this resource's before its delete (destroy).
-      expect(String(error)).toMatch(new RegExp(`at ${wrongUrl}/api/v2/platform/telephony/providers-configurations/(\\d+/)?: the base URL or a proxy in between is probably wrong`));
+      expect(String(error)).toMatch(
+        new RegExp(
+          `at ${wrongUrl}/api/v2/platform/telephony/providers-configurations/(\\d+/)?: the base URL or a proxy in between is probably wrong`,
+        ),
+      );
       expect(await configurations()).toEqual(state);
     }
     expect(await s.api.client.list()).toEqual(live);
@@ -192,7 +232,9 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
     const hand = await s.api.client.create({ name: "Hand", provider: 6, api_key: "hand-key-3b9e" });
     const before = await s.api.client.list();
     const declared = "configurations:\n  a:\n    name: A\n    provider: 3\n  b:\n    name: B\n    provider: 4\n";
-    await s.declare(`${declared.replace("name: A", "name: A2")}  c:\n    name: C\n    provider: 6\n    import: ${hand.id}\n  d:\n    name: D\n    provider: 5\n`);
+    await s.declare(
+      `${declared.replace("name: A", "name: A2")}  c:\n    name: C\n    provider: 6\n    import: ${hand.id}\n  d:\n    name: D\n    provider: 5\n`,
+    );
     const writes = await caught(s.stack.up());
     expect(String(writes)).toContain("this answer is not from the Provider Configurations API");
     expect(await s.api.client.list()).toEqual(before);
@@ -201,12 +243,18 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
 
     // A wrong base path that the API's own framework answers with its 404 envelope: not "deleted" either.
     await s.stack.setConfig("telephony:apiUrl", { value: staging });
-    expect(String(await caught(s.stack.up()))).toMatch(/404 Not Found.*\/staging\/api\/v2\/platform\/telephony\/providers-configurations\//);
+    expect(String(await caught(s.stack.up()))).toMatch(
+      /404 Not Found.*\/staging\/api\/v2\/platform\/telephony\/providers-configurations\//,
+    );
     const atStaging = await configurations();
     // The refresh's 404 is not confirmed by the list; the destroy's check of what it deletes fails first.
-    expect(String(await caught(s.stack.refresh()))).toContain("the list that would confirm it is gone failed too, so it is not taken as deleted");
+    expect(String(await caught(s.stack.refresh()))).toContain(
+      "the list that would confirm it is gone failed too, so it is not taken as deleted",
+    );
     expect(await configurations()).toEqual(atStaging);
-    expect(String(await caught(s.stack.destroy()))).toMatch(/404 Not Found.*\/staging\/api\/v2\/platform\/telephony\/providers-configurations\//);
+    expect(String(await caught(s.stack.destroy()))).toMatch(
+      /404 Not Found.*\/staging\/api\/v2\/platform\/telephony\/providers-configurations\//,
+    );
     expect(await configurations()).toEqual(atStaging);
     expect(await s.api.client.list()).toEqual(before);
 

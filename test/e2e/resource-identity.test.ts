@@ -25,13 +25,19 @@ const failure = (error: Error) => {
   return `${e.message}${e.stdout ?? ""}${e.stderr ?? ""}`;
 };
 const exported = async (stack: TelephonyStack) => (await stack.t.cli(["stack", "export"])).stdout;
-const trunk = (name = "Shared Trunk", extra = "") => `configurations:\n  trunk:\n    name: ${name}\n    provider: 3\n    sipUrl: sip:trunk.example.com\n${extra}`;
+const trunk = (name = "Shared Trunk", extra = "") =>
+  `configurations:\n  trunk:\n    name: ${name}\n    provider: 3\n    sipUrl: sip:trunk.example.com\n${extra}`;
 
 describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
   it("a changed apiUrl never writes to another API, whose configuration has the same id", async () => {
     s = await telephonyStack();
     other = await startApi();
-    const theirs = await other.client.create({ name: "Other team prod", provider: 3, api_key: "other-key-91c4", api_secret: "other-secret-44d0" });
+    const theirs = await other.client.create({
+      name: "Other team prod",
+      provider: 3,
+      api_key: "other-key-91c4",
+      api_secret: "other-secret-44d0",
+    });
     const untouched = other.server.requests.length;
     await s.declare(trunk("Mine"));
     await s.stack.up();
@@ -73,13 +79,21 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
   it("an id that names another configuration is never written to, even at an address named as the same API", async () => {
     s = await telephonyStack();
     other = await startApi();
-    const theirs = await other.client.create({ name: "Other team prod", provider: 3, api_key: "other-key-91c4", sip_url: "sip:trunk.example.com" });
+    const theirs = await other.client.create({
+      name: "Other team prod",
+      provider: 3,
+      api_key: "other-key-91c4",
+      sip_url: "sip:trunk.example.com",
+    });
     const untouched = other.server.requests.length;
     await s.declare(trunk("Mine"));
     await s.stack.up();
     // A careless user says B is A at a new address: the mark at id 1 says otherwise, before the new
     // address is recorded, and before a change or a delete (with the current settings) is sent.
-    await s.stack.setAllConfig({ "telephony:apiUrl": { value: other.server.url }, "telephony:formerApiUrls": { value: s.api.server.url } });
+    await s.stack.setAllConfig({
+      "telephony:apiUrl": { value: other.server.url },
+      "telephony:formerApiUrls": { value: s.api.server.url },
+    });
     const recording = () => s!.stack.up();
     const renaming = async () => {
       await s!.declare(trunk("Mine, renamed"));
@@ -114,7 +128,8 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     await s.declare(`configurations:\n  legacy:\n    name: Legacy, renamed\n    provider: 3\n`);
     const refused = `configuration ${legacy.id} in organization dev-org at ${other.server.url} is not the one "Legacy" holds: it carries no mark, and its name differ from what the stack's state last saw. Nothing was written to it. Its state comes from an earlier release`;
     // The failed up kept the new settings for refresh and destroy: they meet the same check.
-    for (const operation of [() => s!.stack.up(), () => s!.stack.refresh(), () => s!.stack.destroy()]) expect(failure(await caught(operation()))).toContain(refused);
+    for (const operation of [() => s!.stack.up(), () => s!.stack.refresh(), () => s!.stack.destroy()])
+      expect(failure(await caught(operation()))).toContain(refused);
     expect(await other.client.list()).toEqual([theirs]);
     expect(writes(other, untouched)).toEqual([]);
 
@@ -131,11 +146,18 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     other = await startApi();
     const ours = await s.api.client.create({ name: "Ours", provider: 3, sip_url: "sip:ours.example.com" });
     const theirs = await other.client.create({ name: "Theirs", provider: 3, api_key: "their-key-0c1e" });
-    await s.declare(`configurations:\n  ours:\n    name: Ours\n    provider: 3\n    sipUrl: sip:ours.example.com\n    import: ${ours.id}\n`);
+    await s.declare(
+      `configurations:\n  ours:\n    name: Ours\n    provider: 3\n    sipUrl: sip:ours.example.com\n    import: ${ours.id}\n`,
+    );
     await s.stack.up();
     const untouched = other.server.requests.length;
-    await s.stack.setAllConfig({ "telephony:apiUrl": { value: other.server.url }, "telephony:formerApiUrls": { value: s.api.server.url } });
-    await s.declare(`configurations:\n  ours:\n    name: Ours\n    provider: 3\n    sipUrl: sip:ours.example.com\n    apiKey: \${env:TWILIO_API_KEY}\n`);
+    await s.stack.setAllConfig({
+      "telephony:apiUrl": { value: other.server.url },
+      "telephony:formerApiUrls": { value: s.api.server.url },
+    });
+    await s.declare(
+      `configurations:\n  ours:\n    name: Ours\n    provider: 3\n    sipUrl: sip:ours.example.com\n    apiKey: \${env:TWILIO_API_KEY}\n`,
+    );
     expect(failure(await caught(s.stack.up()))).toContain(
       `configuration ${theirs.id} in organization dev-org at ${other.server.url} is not the one "Ours" holds: it carries no mark, and its name, sipUrl differ from what the stack's state last saw`,
     );
@@ -145,8 +167,14 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
 
   it("a replacement carries the live secrets the declaration leaves out; if it cannot read them, nothing changes", async () => {
     s = await telephonyStack();
-    const hand = await s.api.client.create({ name: "Prod Twilio", provider: 3, api_key: "prod-key-6a1d", api_secret: "prod-secret-0b7e" });
-    const declared = (extra: string) => `configurations:\n  prod:\n    name: Prod Twilio\n    provider: 3\n    import: ${hand.id}\n${extra}`;
+    const hand = await s.api.client.create({
+      name: "Prod Twilio",
+      provider: 3,
+      api_key: "prod-key-6a1d",
+      api_secret: "prod-secret-0b7e",
+    });
+    const declared = (extra: string) =>
+      `configurations:\n  prod:\n    name: Prod Twilio\n    provider: 3\n    import: ${hand.id}\n${extra}`;
     await s.declare(declared(""));
     await s.stack.up();
 
@@ -154,20 +182,29 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     await s.declare(declared("    meta: { region: eu }\n"));
     const preview = collect();
     await s.stack.preview({ onOutput: preview.onOutput });
-    expect(preview.text()).toContain(`Prod Twilio: the replacement of configuration ${hand.id} carries its live apiKey and apiSecret over`);
+    expect(preview.text()).toContain(
+      `Prod Twilio: the replacement of configuration ${hand.id} carries its live apiKey and apiSecret over`,
+    );
     expect(preview.text()).not.toContain("prod-key-6a1d");
 
     // The read that would carry them fails (every attempt of it): nothing is created, nothing deleted.
     s.api.server.faults.inject("500", 4, "GET");
     const from = s.api.server.requests.length;
-    expect(failure(await caught(s.stack.up()))).toContain(`cannot replace configuration ${hand.id}: its live apiKey and apiSecret, which the declaration leaves out, could not be read`);
+    expect(failure(await caught(s.stack.up()))).toContain(
+      `cannot replace configuration ${hand.id}: its live apiKey and apiSecret, which the declaration leaves out, could not be read`,
+    );
     expect(writes(s.api, from)).toEqual([]);
     while (s.api.server.faults.pick("GET")); // what the failed run left of the script
     expect((await s.api.client.list()).map((c) => c.id)).toEqual([hand.id]);
 
     await s.stack.up();
     const [replaced] = await s.api.client.list();
-    expect(replaced).toMatchObject({ name: "Prod Twilio", provider: 3, api_key: "prod-key-6a1d", api_secret: "prod-secret-0b7e" });
+    expect(replaced).toMatchObject({
+      name: "Prod Twilio",
+      provider: 3,
+      api_key: "prod-key-6a1d",
+      api_secret: "prod-secret-0b7e",
+    });
     expect(replaced!.id).not.toBe(hand.id);
     expect(markOf(replaced!.meta_json)).toMatchObject({ resource: "prod" });
 
@@ -180,7 +217,9 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     await s.stack.preview({ expectNoChanges: true, refresh: true });
 
     // A replacement the engine forces is not diffed, so the provider cannot know what it replaces: refused.
-    const urn = (JSON.parse(await exported(s)).deployment.resources as Array<{ urn: string }>).find((r) => r.urn.endsWith("::prod"))!.urn;
+    const urn = (JSON.parse(await exported(s)).deployment.resources as Array<{ urn: string }>).find((r) =>
+      r.urn.endsWith("::prod"),
+    )!.urn;
     const forcedFrom = s.api.server.requests.length;
     expect(failure(await caught(s.stack.up({ replace: [urn] })))).toContain(
       `configuration ${again!.id} carries the mark of "prod" and is not what it would create now: either pulumi up --replace is replacing it, and its live apiKey and apiSecret`,
@@ -196,14 +235,24 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     await s.declare(`configurations:\n  twilio-sales:\n    name: Sales\n    provider: 3\n    import: ${hand.id}\n`);
     await s.stack.up();
     const sales = `configurations:\n  twilio-sales:\n    name: Sales\n    provider: 3\n`;
-    await s.declare(`${sales}  twilio-sales-prod:\n    name: Sales\n    provider: 3\n    apiKey: \${env:TWILIO_API_KEY}\n    import: ${hand.id}\n`);
+    await s.declare(
+      `${sales}  twilio-sales-prod:\n    name: Sales\n    provider: 3\n    apiKey: \${env:TWILIO_API_KEY}\n    import: ${hand.id}\n`,
+    );
     const held = async () =>
-      (JSON.parse(await exported(s!)).deployment.resources as Array<{ type: string; urn: string; id: string; outputs: unknown }>)
+      (
+        JSON.parse(await exported(s!)).deployment.resources as Array<{
+          type: string;
+          urn: string;
+          id: string;
+          outputs: unknown;
+        }>
+      )
         .filter((r) => r.type.endsWith(":ProviderConfiguration"))
         .map(({ urn, id, outputs }) => ({ urn, id, outputs }));
     const state = await held();
     const refused = `configuration ${hand.id} is held by resource "twilio-sales" of this stack, and one configuration has one resource: to rename "twilio-sales" to "twilio-sales-prod", declare formerKeys: [twilio-sales] instead of import`;
-    for (const operation of [() => s!.stack.preview(), () => s!.stack.up()]) expect(failure(await caught(operation()))).toContain(refused);
+    for (const operation of [() => s!.stack.preview(), () => s!.stack.up()])
+      expect(failure(await caught(operation()))).toContain(refused);
     expect(await held()).toEqual(state);
     expect(await s.api.client.list()).toEqual([hand]);
   });
@@ -225,17 +274,31 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     expect(markOf(ofB.meta_json)).toMatchObject({ stack: expect.stringMatching(/\/b$/) });
 
     // A nightly drift per stack passes: each names the other's configuration as managed by it.
-    for (const [stack, mine, theirs] of [[s, ofA!, ofB], [b, ofB, ofA!]] as const) {
-      const drift = await runCli(["drift", "--stack", stack.t.stack.name, "--json"], { cwd: s.project.dir, env: stack.t.env });
+    for (const [stack, mine, theirs] of [
+      [s, ofA!, ofB],
+      [b, ofB, ofA!],
+    ] as const) {
+      const drift = await runCli(["drift", "--stack", stack.t.stack.name, "--json"], {
+        cwd: s.project.dir,
+        env: stack.t.env,
+      });
       expect(drift.code).toBe(0);
       const report = JSON.parse(drift.stdout);
       expect(report.configurations).toMatchObject([{ key: "trunk", id: mine.id, status: "in-sync" }]);
-      expect(report.managedElsewhere).toEqual([{ id: theirs.id, name: "Shared Trunk", provider: 3, stack: markOf(theirs.meta_json)!.stack, resource: "trunk" }]);
+      expect(report.managedElsewhere).toEqual([
+        { id: theirs.id, name: "Shared Trunk", provider: 3, stack: markOf(theirs.meta_json)!.stack, resource: "trunk" },
+      ]);
     }
 
     // An explicit import of a's configuration by b is refused, naming the owner.
-    await s.declare(`${trunk()}  taken:\n    name: Shared Trunk (b)\n    provider: 3\n    sipUrl: sip:trunk.example.com\n    import: ${ofA!.id}\n`);
-    expect(failure(await caught(b.stack.up()))).toMatch(new RegExp(`cannot adopt configuration ${ofA!.id} \\("Shared Trunk"\\): it is managed by resource "trunk" of stack [^ ]+/a`));
+    await s.declare(
+      `${trunk()}  taken:\n    name: Shared Trunk (b)\n    provider: 3\n    sipUrl: sip:trunk.example.com\n    import: ${ofA!.id}\n`,
+    );
+    expect(failure(await caught(b.stack.up()))).toMatch(
+      new RegExp(
+        `cannot adopt configuration ${ofA!.id} \\("Shared Trunk"\\): it is managed by resource "trunk" of stack [^ ]+/a`,
+      ),
+    );
     await s.declare(trunk());
 
     await b.stack.destroy();

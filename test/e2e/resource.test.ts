@@ -38,7 +38,12 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
         { meta_key: "region", meta_value: "us-east-1" },
         { meta_key: "team", meta_value: "support" },
         // The ownership mark its create wrote: this stack and resource, and that create's nonce.
-        { meta_key: "telephony-config:owner", meta_value: expect.stringMatching(/^\{"stack":"telephony-config\/test","resource":"twilio-support","create":"[0-9a-f-]{36}"\}$/) },
+        {
+          meta_key: "telephony-config:owner",
+          meta_value: expect.stringMatching(
+            /^\{"stack":"telephony-config\/test","resource":"twilio-support","create":"[0-9a-f-]{36}"\}$/,
+          ),
+        },
       ],
     });
     expect(live["Airtel Backup"]).toMatchObject({ provider: 1, active: false, api_key: "", base_url: null });
@@ -51,7 +56,9 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
 
     // Nothing to do right after, without a single API call.
     const before = s.api.server.requests.length;
-    expect((await s.stack.preview({ expectNoChanges: true, onOutput: out.onOutput, diff: true })).changeSummary).toEqual({ same: 4 });
+    expect(
+      (await s.stack.preview({ expectNoChanges: true, onOutput: out.onOutput, diff: true })).changeSummary,
+    ).toEqual({ same: 4 });
     expect(s.api.server.requests.length).toBe(before);
 
     // Rename: one PATCH, carrying only the name.
@@ -59,7 +66,12 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
     const renamed = await s.stack.up({ onOutput: out.onOutput, diff: true });
     expect(renamed.summary.resourceChanges).toEqual({ same: 3, update: 1 });
     expect(s.api.server.requests.slice(before).filter((r) => r.method !== "GET")).toEqual([
-      { method: "PATCH", path: `/api/v2/platform/telephony/providers-configurations/${twilioId}/`, status: 200, bodyKeys: ["name"] },
+      {
+        method: "PATCH",
+        path: `/api/v2/platform/telephony/providers-configurations/${twilioId}/`,
+        status: 200,
+        bodyKeys: ["name"],
+      },
     ]);
 
     // Rotate a secret: updated, and the new value is in neither output nor state.
@@ -68,7 +80,12 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
     const mark = s.api.server.requests.length;
     const rotation = await s.stack.up({ onOutput: out.onOutput, diff: true });
     expect(rotation.summary.resourceChanges).toEqual({ same: 3, update: 1 });
-    expect(s.api.server.requests.slice(mark).filter((r) => r.method === "PATCH").map((r) => r.bodyKeys)).toEqual([["api_secret"]]);
+    expect(
+      s.api.server.requests
+        .slice(mark)
+        .filter((r) => r.method === "PATCH")
+        .map((r) => r.bodyKeys),
+    ).toEqual([["api_secret"]]);
     expect((await s.api.client.get(twilioId)).api_secret).toBe(rotated);
 
     // Rotate the API token: the stack config changes, the resources do not.
@@ -77,7 +94,9 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
     await s.stack.preview({ expectNoChanges: true, onOutput: out.onOutput, diff: true });
 
     // Change provider: replaced, new id, the old one deleted.
-    await s.declare(example.replace("name: Twilio Support", "name: Twilio Sales").replace("provider: 3", "provider: 5"));
+    await s.declare(
+      example.replace("name: Twilio Support", "name: Twilio Sales").replace("provider: 3", "provider: 5"),
+    );
     const replaced = await s.stack.up({ onOutput: out.onOutput, diff: true });
     expect(replaced.summary.resourceChanges).toEqual({ same: 3, replace: 1 });
     const newId = (replaced.outputs.configurations?.value as Record<string, { id: number }>)["twilio-support"]!.id;
@@ -118,7 +137,10 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
     expect(leaks(out.text())).toEqual([]);
     const fixed = await s.stack.up();
     expect(fixed.summary.resourceChanges).toEqual({ same: 3, update: 1 });
-    expect(await s.api.client.get(twilio)).toMatchObject({ name: "Twilio Support", sip_url: "sip:support.example.sip.twilio.com" });
+    expect(await s.api.client.get(twilio)).toMatchObject({
+      name: "Twilio Support",
+      sip_url: "sip:support.example.sip.twilio.com",
+    });
     await s.stack.preview({ expectNoChanges: true, refresh: true });
 
     // Deleted by hand: refresh drops it, up creates it again.
@@ -127,7 +149,8 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
     expect(refreshed.summary.resourceChanges).toMatchObject({ delete: 1 });
     const recreated = await s.stack.up();
     expect(recreated.summary.resourceChanges).toEqual({ same: 3, create: 1 });
-    const airtelAgain = (recreated.outputs.configurations?.value as Record<string, { id: number }>)["airtel-backup"]!.id;
+    const airtelAgain = (recreated.outputs.configurations?.value as Record<string, { id: number }>)["airtel-backup"]!
+      .id;
     expect(airtelAgain).not.toBe(airtel);
     expect((await s.api.client.get(airtelAgain)).name).toBe("Airtel Backup");
   });

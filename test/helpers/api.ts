@@ -12,7 +12,10 @@ export interface Api {
 }
 
 /** A local API server on loopback and a client for it, with short retry delays. */
-export async function startApi(serverOptions: ServerOptions = {}, clientOptions: Partial<ClientOptions> = {}): Promise<Api> {
+export async function startApi(
+  serverOptions: ServerOptions = {},
+  clientOptions: Partial<ClientOptions> = {},
+): Promise<Api> {
   const server = await startServer({ tokens: { [TOKEN]: ["dev-org", "other-org"] }, ...serverOptions });
   const clients: TelephonyClient[] = [];
   const clientWith = (options: Partial<ClientOptions>) => {

@@ -17,7 +17,10 @@ export interface ServeProcess {
 /** Starts `telephony-config serve` (built, from dist/) and waits for the URL on its first line. */
 export async function spawnServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
   const { TELEPHONY_API_TOKEN: _token, ...inherited } = process.env;
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...inherited, ...env } });
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...inherited, ...env },
+  });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const lines = createInterface({ input: child.stdout! });

@@ -26,7 +26,14 @@ export interface TelephonyStack {
  * `alongside`, another stack (`stackName`) of that same project, backend and server.
  */
 export async function telephonyStack(
-  options: { copyDist?: boolean; env?: Record<string, string>; orgs?: string[]; server?: ServerOptions; alongside?: TelephonyStack; stackName?: string } = {},
+  options: {
+    copyDist?: boolean;
+    env?: Record<string, string>;
+    orgs?: string[];
+    server?: ServerOptions;
+    alongside?: TelephonyStack;
+    stackName?: string;
+  } = {},
 ): Promise<TelephonyStack> {
   const shared = options.alongside;
   const api = shared?.api ?? (await startApi({ tokens: { [TOKEN]: options.orgs ?? ["dev-org"] }, ...options.server }));

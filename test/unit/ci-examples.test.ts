@@ -13,7 +13,8 @@ function shellLines(node: unknown): string[] {
   if (!node || typeof node !== "object") return [];
   return Object.entries(node).flatMap(([key, value]) => {
     if ((key === "run" || key === "script") && typeof value === "string") return value.split("\n");
-    if (key === "script" && Array.isArray(value)) return value.flat(Infinity).filter((v): v is string => typeof v === "string");
+    if (key === "script" && Array.isArray(value))
+      return value.flat(Infinity).filter((v): v is string => typeof v === "string");
     return shellLines(value);
   });
 }
@@ -26,7 +27,9 @@ const testSources = ["unit", "e2e"]
 describe("examples/ci", () => {
   it.each(examples)("%s parses as YAML and runs only commands the tests run", (file) => {
     const workflow = parse(readFileSync(file, "utf8"), { merge: true });
-    const lines = shellLines(workflow).map((l) => l.trim()).filter(Boolean);
+    const lines = shellLines(workflow)
+      .map((l) => l.trim())
+      .filter(Boolean);
     const commands = lines.flatMap((l) => [...l.matchAll(/(telephony-config|pulumi) ([a-z]+)((?: [^;|&>]*)?)/g)]);
     expect(commands.length).toBeGreaterThan(2);
     for (const [whole, tool, sub, rest] of commands) {
@@ -46,7 +49,8 @@ describe("examples/ci", () => {
 });
 
 describe("examples/ci keep production secrets from pull requests", () => {
-  const secretsIn = (node: unknown): string[] => [...JSON.stringify(node ?? {}).matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]!);
+  const secretsIn = (node: unknown): string[] =>
+    [...JSON.stringify(node ?? {}).matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]!);
 
   it("GitHub Actions: read-only permissions, no secrets at workflow level, production secrets only in the production environment", () => {
     const workflow = parse(readFileSync(examples[0]!, "utf8")) as {
@@ -73,7 +77,10 @@ describe("examples/ci keep production secrets from pull requests", () => {
   });
 
   it("GitLab: no secrets in the file, production jobs only on main in the production environment, merge requests without any token", () => {
-    const pipeline = parse(readFileSync(examples[1]!, "utf8"), { merge: true }) as Record<string, { rules?: Array<{ if: string }>; environment?: string | { name: string }; script?: string[] }>;
+    const pipeline = parse(readFileSync(examples[1]!, "utf8"), { merge: true }) as Record<
+      string,
+      { rules?: Array<{ if: string }>; environment?: string | { name: string }; script?: string[] }
+    >;
     expect(Object.keys(pipeline.variables ?? {})).toEqual(["STACK"]);
     for (const [name, job] of Object.entries(pipeline)) {
       if (!job?.script) continue;

@@ -28,16 +28,26 @@ for (const [name, body] of Object.entries({
 }
 
 function githubSteps(): Step[] {
-  const workflow = parse(readFileSync(join(REPO, "examples/ci/github-actions.yml"), "utf8")) as { jobs: Record<string, { steps: Array<{ run?: string }> }> };
-  return Object.entries(workflow.jobs).flatMap(([job, { steps }]) => steps.filter((s) => s.run).map((s) => ({ job, script: s.run! })));
+  const workflow = parse(readFileSync(join(REPO, "examples/ci/github-actions.yml"), "utf8")) as {
+    jobs: Record<string, { steps: Array<{ run?: string }> }>;
+  };
+  return Object.entries(workflow.jobs).flatMap(([job, { steps }]) =>
+    steps.filter((s) => s.run).map((s) => ({ job, script: s.run! })),
+  );
 }
 
 function gitlabSteps(): Step[] {
-  const pipeline = parse(readFileSync(join(REPO, "examples/ci/gitlab-ci.yml"), "utf8"), { merge: true }) as Record<string, { script?: unknown[]; before_script?: unknown[] }>;
+  const pipeline = parse(readFileSync(join(REPO, "examples/ci/gitlab-ci.yml"), "utf8"), { merge: true }) as Record<
+    string,
+    { script?: unknown[]; before_script?: unknown[] }
+  >;
   // GitLab runs a job's before_script and script in one shell.
   return Object.entries(pipeline)
     .filter(([, job]) => Array.isArray(job?.script))
-    .map(([job, { script, before_script }]) => ({ job, script: ([...(before_script ?? []), ...script!].flat(Infinity) as string[]).join("\n") }));
+    .map(([job, { script, before_script }]) => ({
+      job,
+      script: ([...(before_script ?? []), ...script!].flat(Infinity) as string[]).join("\n"),
+    }));
 }
 
 function run(step: Step, code: number): Promise<{ exit: number; summary: string; driftFile: string }> {
@@ -48,7 +58,16 @@ function run(step: Step, code: number): Promise<{ exit: number; summary: string;
     execFile(
       "bash",
       ["-eo", "pipefail", "-c", step.script],
-      { cwd: dir, env: { PATH: `${stubs}:/usr/bin:/bin`, HOME: dir, STACK: "prod", GITHUB_STEP_SUMMARY: summary, TC_EXIT: String(code) } },
+      {
+        cwd: dir,
+        env: {
+          PATH: `${stubs}:/usr/bin:/bin`,
+          HOME: dir,
+          STACK: "prod",
+          GITHUB_STEP_SUMMARY: summary,
+          TC_EXIT: String(code),
+        },
+      },
       (error) => {
         const driftFile = join(dir, "drift.md");
         resolve({
@@ -74,17 +93,23 @@ describe.each([
     expect(drifts.length).toBeGreaterThan(0);
   });
 
-  it.each(steps.map((s) => [s.job, s.script.split("\n")[0], s] as const))("%s: %s — passes when everything passes", async (_job, _line, step) => {
-    expect((await run(step, 0)).exit).toBe(0);
-  });
+  it.each(steps.map((s) => [s.job, s.script.split("\n")[0], s] as const))(
+    "%s: %s — passes when everything passes",
+    async (_job, _line, step) => {
+      expect((await run(step, 0)).exit).toBe(0);
+    },
+  );
 
-  it.each(drifts.map((s) => [s.job, s] as const))("%s: drift (exit 2) is reported, and fails the job only where it should", async (job, step) => {
-    const result = await run(step, 2);
-    expect(result.exit).toBe(FAILS_ON_DRIFT.has(job) ? 2 : 0);
-    // Where the step keeps a report (job summary or artifact), the report is there.
-    if (step.script.includes("GITHUB_STEP_SUMMARY")) expect(result.summary).toContain("REPORT drift");
-    if (step.script.includes("drift.md")) expect(result.summary + result.driftFile).toContain("REPORT drift");
-  });
+  it.each(drifts.map((s) => [s.job, s] as const))(
+    "%s: drift (exit 2) is reported, and fails the job only where it should",
+    async (job, step) => {
+      const result = await run(step, 2);
+      expect(result.exit).toBe(FAILS_ON_DRIFT.has(job) ? 2 : 0);
+      // Where the step keeps a report (job summary or artifact), the report is there.
+      if (step.script.includes("GITHUB_STEP_SUMMARY")) expect(result.summary).toContain("REPORT drift");
+      if (step.script.includes("drift.md")) expect(result.summary + result.driftFile).toContain("REPORT drift");
+    },
+  );
 
   it.each(drifts.map((s) => [s.job, s] as const))("%s: an error (exit 1) always fails the job", async (_job, step) => {
     expect((await run(step, 1)).exit).not.toBe(0);

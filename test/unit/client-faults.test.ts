@@ -47,7 +47,9 @@ afterEach(async () => {
 
 describe("faults made with nock", () => {
   it("intercepts the client's requests (this fails when the interceptor is not in place)", async () => {
-    const scope = nock(BASE).get(COLLECTION_PATH).reply(200, envelope([configuration]));
+    const scope = nock(BASE)
+      .get(COLLECTION_PATH)
+      .reply(200, envelope([configuration]));
     expect(await client().list()).toEqual([configuration]);
     expect(scope.isDone()).toBe(true);
   });
@@ -58,8 +60,14 @@ describe("faults made with nock", () => {
     const error = await caught(client().get(42));
     expect(scope.isDone()).toBe(true);
     expect(error).toBeInstanceOf(TelephonyApiError);
-    expect(error).toMatchObject({ status: 502, attempts: 4, bodyExcerpt: expect.stringContaining("<title>502 Bad Gateway") });
-    expect(error.message).toMatch(/^GET \/api\/v2\/platform\/telephony\/providers-configurations\/42\/: 502 Bad Gateway/);
+    expect(error).toMatchObject({
+      status: 502,
+      attempts: 4,
+      bodyExcerpt: expect.stringContaining("<title>502 Bad Gateway"),
+    });
+    expect(error.message).toMatch(
+      /^GET \/api\/v2\/platform\/telephony\/providers-configurations\/42\/: 502 Bad Gateway/,
+    );
   });
 
   it("an empty error body", async () => {
@@ -69,13 +77,21 @@ describe("faults made with nock", () => {
   });
 
   it("malformed JSON in a success answer", async () => {
-    nock(BASE).post(COLLECTION_PATH).reply(201, '{"status_code": 201, "data": {"id": 4', { "content-type": "application/json" });
+    nock(BASE)
+      .post(COLLECTION_PATH)
+      .reply(201, '{"status_code": 201, "data": {"id": 4', { "content-type": "application/json" });
     const error = await caught(client().create({ name: "x", provider: 3 }));
-    expect(error).toMatchObject({ status: 201, serverMessage: "the answer is not the JSON envelope the API promises (37 bytes, not shown)", bodyExcerpt: undefined });
+    expect(error).toMatchObject({
+      status: 201,
+      serverMessage: "the answer is not the JSON envelope the API promises (37 bytes, not shown)",
+      bodyExcerpt: undefined,
+    });
   });
 
   it("a configuration that breaks the contract, with its secrets masked", async () => {
-    nock(BASE).get(itemPath(42)).reply(200, envelope({ ...configuration, id: "forty-two" }));
+    nock(BASE)
+      .get(itemPath(42))
+      .reply(200, envelope({ ...configuration, id: "forty-two" }));
     const error = await caught(client().get(42));
     expect(error.message).toMatch(/breaks the contract: \/data\/id must be integer/);
     expect(JSON.stringify({ ...error, message: error.message })).not.toMatch(/AC-live-key-1111|live-secret-2222/);
@@ -89,17 +105,23 @@ describe("faults made with nock", () => {
   it("a body cut off in the middle: status and excerpt", async () => {
     nock(BASE)
       .post(COLLECTION_PATH)
-      .reply(201, () =>
-        new Readable({
-          read() {
-            this.push('{"status_code": 201, "message": "created", "da');
-            this.destroy(new Error("socket hang up"));
-          },
-        }),
+      .reply(
+        201,
+        () =>
+          new Readable({
+            read() {
+              this.push('{"status_code": 201, "message": "created", "da');
+              this.destroy(new Error("socket hang up"));
+            },
+          }),
       );
     const error = await caught(client().create({ name: "x", provider: 3 }));
     expect(error).toBeInstanceOf(TelephonyApiError);
-    expect(error).toMatchObject({ status: 201, bodyExcerpt: undefined, serverMessage: expect.stringContaining("not shown") });
+    expect(error).toMatchObject({
+      status: 201,
+      bodyExcerpt: undefined,
+      serverMessage: expect.stringContaining("not shown"),
+    });
   });
 
   it("a delete answered 204 with an envelope", async () => {
@@ -146,7 +168,10 @@ describe("faults made with nock", () => {
 
   it.each([
     ["a Python repr", `{'api_key': 'LIVE-KEY-123', 'api_secret': "LIVE-SECRET-456"}`],
-    ["a form and a header line", "api-key=LIVE-KEY-123&x=1\nX-Api-Key: LIVE-SECRET-456\nAuthorization: Token LIVE-KEY-123"],
+    [
+      "a form and a header line",
+      "api-key=LIVE-KEY-123&x=1\nX-Api-Key: LIVE-SECRET-456\nAuthorization: Token LIVE-KEY-123",
+    ],
     ["JSON", '[{"id": 1, "api_key": "LIVE-KEY-123", "apiSecret": "LIVE-SECRET-456"}]'],
   ])("secret fields in %s are masked in an error body", async (_name, body) => {
     nock(BASE).get(COLLECTION_PATH).reply(500, body, { "content-type": "text/plain" });
@@ -158,13 +183,17 @@ describe("faults made with nock", () => {
     nock(BASE).patch(itemPath(42)).reply(500, "<p>rejected S&amp;cret-known-1</p>", { "content-type": "text/html" });
     const html = await caught(client().update(42, { api_secret: "S&cret-known-1" }));
     expect(JSON.stringify({ ...html, message: html.message })).not.toContain("cret-known-1");
-    nock(BASE).patch(itemPath(42)).reply(400, { status_code: 400, message: "bad", data: {}, errors: { "S&cret-known-1": ["is not a field"] } });
+    nock(BASE)
+      .patch(itemPath(42))
+      .reply(400, { status_code: 400, message: "bad", data: {}, errors: { "S&cret-known-1": ["is not a field"] } });
     const keyed = await caught(client().update(42, { api_secret: "S&cret-known-1" }));
     expect(JSON.stringify({ ...keyed, message: keyed.message })).not.toContain("cret-known-1");
   });
 
   it("a request id from the server is kept on the error", async () => {
-    nock(BASE).get(itemPath(7)).reply(404, { status_code: 404, message: "Not found.", data: {} }, { "x-request-id": "req-abc" });
+    nock(BASE)
+      .get(itemPath(7))
+      .reply(404, { status_code: 404, message: "Not found.", data: {} }, { "x-request-id": "req-abc" });
     const error = await caught(client().get(7));
     expect(error).toMatchObject({ status: 404, requestId: "req-abc" });
     expect(error.message).toContain("[request id req-abc]");

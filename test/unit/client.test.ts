@@ -25,7 +25,10 @@ afterEach(async () => {
 describe("operations over real HTTP", () => {
   it("creates, gets, lists, updates and deletes", async () => {
     api = await startApi();
-    const created = await api.client.create({ ...twilio, meta_json: [{ meta_key: "region", meta_value: "us-east-1" }] });
+    const created = await api.client.create({
+      ...twilio,
+      meta_json: [{ meta_key: "region", meta_value: "us-east-1" }],
+    });
     expect(created).toMatchObject({
       ...twilio,
       id: 1,
@@ -155,7 +158,9 @@ describe("error codes of the contract", () => {
 
   it("400 with the reasons per field", async () => {
     api = await startApi();
-    const error = await caught(api.client.create({ name: "", provider: 999, base_url: "ftp://x", sip_url: "http://y" }));
+    const error = await caught(
+      api.client.create({ name: "", provider: 999, base_url: "ftp://x", sip_url: "http://y" }),
+    );
     expect(isBadRequest(error)).toBe(true);
     expect((error as TelephonyApiError).fieldErrors).toEqual({
       name: ["must NOT have fewer than 1 characters"],
@@ -230,7 +235,9 @@ describe("retries, against the server's fault injection", () => {
     const started = Date.now();
     const error = await caught(api.client.list());
     expect(error).toMatchObject({ status: 429 });
-    expect(error.message).toMatch(/the API asks to wait 3600 s more \(Retry-After\), longer than this client waits \(300 s\): try again later/);
+    expect(error.message).toMatch(
+      /the API asks to wait 3600 s more \(Retry-After\), longer than this client waits \(300 s\): try again later/,
+    );
     // Every other call fails at once too, without sending anything, rather than wait 5 minutes.
     const next = await caught(api.clientWith({}).get(1));
     expect(next).toMatchObject({ status: 429, attempts: 0 });
@@ -289,7 +296,9 @@ describe("retries, against the server's fault injection", () => {
 describe("what an answer proves, over real HTTP", () => {
   it("an option passed as undefined keeps its default", async () => {
     api = await startApi();
-    expect(await api.clientWith({ timeoutMs: undefined, deadlineMs: undefined, retry: { maxAttempts: undefined } }).list()).toEqual([]);
+    expect(
+      await api.clientWith({ timeoutMs: undefined, deadlineMs: undefined, retry: { maxAttempts: undefined } }).list(),
+    ).toEqual([]);
   });
 
   it("a refused connection proves nothing was sent: a create is tried again, and may not have happened", async () => {
@@ -297,7 +306,12 @@ describe("what an answer proves, over real HTTP", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const client = new TelephonyClient({ baseUrl: `http://127.0.0.1:${port}`, token: TOKEN, orgHandle: "dev-org", retry: { baseDelayMs: 1 } });
+    const client = new TelephonyClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      token: TOKEN,
+      orgHandle: "dev-org",
+      retry: { baseDelayMs: 1 },
+    });
     try {
       const error = await caught(client.create(twilio));
       expect(error).toBeInstanceOf(TelephonyNetworkError);
@@ -327,7 +341,9 @@ describe("what an answer proves, over real HTTP", () => {
   });
 
   it("the API's own 404 means not found; a foreign 404 page does not, and names the URL", async () => {
-    const proxy = createServer((_req, res) => res.writeHead(404, { "content-type": "text/html" }).end("<html><body><h1>404 Not Found</h1></body></html>"));
+    const proxy = createServer((_req, res) =>
+      res.writeHead(404, { "content-type": "text/html" }).end("<html><body><h1>404 Not Found</h1></body></html>"),
+    );
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/wrong-prefix`;
     const client = new TelephonyClient({ baseUrl: base, token: TOKEN, orgHandle: "dev-org", productId: 1 });
@@ -337,7 +353,9 @@ describe("what an answer proves, over real HTTP", () => {
         const error = await caught(call);
         expect(isNotFound(error)).toBe(false);
         expect(error).toMatchObject({ status: 404, foreign: true });
-        expect(error.message).toContain(`at ${base}/api/v2/platform/telephony/providers-configurations/1/: the base URL or a proxy in between is probably wrong`);
+        expect(error.message).toContain(
+          `at ${base}/api/v2/platform/telephony/providers-configurations/1/: the base URL or a proxy in between is probably wrong`,
+        );
       }
       const own = await caught(api.client.get(999));
       expect(isNotFound(own)).toBe(true);
@@ -363,7 +381,10 @@ describe("what an answer proves, over real HTTP", () => {
       [201, "lost"],
     ]);
     // A 400 from the API itself proves nothing was created.
-    expect(await caught(api.client.create({ name: "", provider: 3 }))).toMatchObject({ status: 400, mayHaveSucceeded: false });
+    expect(await caught(api.client.create({ name: "", provider: 3 }))).toMatchObject({
+      status: 400,
+      mayHaveSucceeded: false,
+    });
   });
 
   it("acts in another organization when asked", async () => {

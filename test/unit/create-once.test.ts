@@ -8,7 +8,15 @@ import { startApi, type Api } from "../helpers/api.js";
 import { caught } from "../helpers/caught.js";
 
 const mark: Mark = { stack: "telephony/a", resource: "twilio", create: "nonce-1" };
-const marked = (m: Mark): CreateConfigurationInput => ({ name: "Twilio Support", provider: 3, active: true, api_key: "key-1a2b", base_url: null, sip_url: "", meta_json: [markEntry(m)] });
+const marked = (m: Mark): CreateConfigurationInput => ({
+  name: "Twilio Support",
+  provider: 3,
+  active: true,
+  api_key: "key-1a2b",
+  base_url: null,
+  sip_url: "",
+  meta_json: [markEntry(m)],
+});
 const body = marked(mark);
 
 let api: Api | undefined;
@@ -49,7 +57,9 @@ describe("createOnce over real HTTP", () => {
     const { ctx, notices } = context(api);
     expect((await createOnce(body, mark, ctx)).id).toBe(earlier.id);
     expect(posts(api)).toBe(1);
-    expect(notices).toEqual([expect.stringMatching(new RegExp(`^took over configuration ${earlier.id} \\("Twilio Support"\\)`))]);
+    expect(notices).toEqual([
+      expect.stringMatching(new RegExp(`^took over configuration ${earlier.id} \\("Twilio Support"\\)`)),
+    ]);
     expect(notices.join()).not.toContain("key-1a2b");
   });
 
@@ -89,29 +99,39 @@ describe("createOnce over real HTTP", () => {
 
   it("refuses when several configurations match, naming them, and creates nothing", async () => {
     api = await startApi();
-    const [a, b] = [await api.client.create(marked({ ...mark, create: "x" })), await api.client.create(marked({ ...mark, create: "y" }))];
+    const [a, b] = [
+      await api.client.create(marked({ ...mark, create: "x" })),
+      await api.client.create(marked({ ...mark, create: "y" })),
+    ];
     const error = await caught(createOnce(body, mark, context(api).ctx));
-    expect(error.message).toContain(`2 live configurations (ids ${a.id}, ${b.id}) carry the mark of "Twilio Support" and are exactly what it would be`);
+    expect(error.message).toContain(
+      `2 live configurations (ids ${a.id}, ${b.id}) carry the mark of "Twilio Support" and are exactly what it would be`,
+    );
     expect(error.message).toContain("import: <id>");
     expect(posts(api)).toBe(2);
   });
 
-  it.each(["lost", "gateway"] as const)("a create whose answer is %s is found by a list, not repeated", async (fault) => {
-    api = await startApi();
-    const { ctx, notices } = context(api);
-    api.server.faults.inject(fault, 1, "POST");
-    const created = await createOnce(body, mark, { ...ctx, before: async () => [] });
-    expect(api.server.store.all().map((c) => c.id)).toEqual([created.id]);
-    expect(posts(api)).toBe(1);
-    expect(notices).toEqual([expect.stringContaining("which this create made although its answer was lost")]);
-  });
+  it.each(["lost", "gateway"] as const)(
+    "a create whose answer is %s is found by a list, not repeated",
+    async (fault) => {
+      api = await startApi();
+      const { ctx, notices } = context(api);
+      api.server.faults.inject(fault, 1, "POST");
+      const created = await createOnce(body, mark, { ...ctx, before: async () => [] });
+      expect(api.server.store.all().map((c) => c.id)).toEqual([created.id]);
+      expect(posts(api)).toBe(1);
+      expect(notices).toEqual([expect.stringContaining("which this create made although its answer was lost")]);
+    },
+  );
 
   it("a lost answer whose follow-up list fails too: an error that says the next run looks first, and no second POST", async () => {
     api = await startApi();
     api.server.faults.inject("lost", 1, "POST");
     api.server.faults.inject("500", 1, "GET");
     const error = await caught(createOnce(body, mark, { ...context(api).ctx, before: async () => [] }));
-    expect(error.message).toMatch(/Listing the configurations to find out failed too .*500.*the next `pulumi up` looks for it before creating anything/);
+    expect(error.message).toMatch(
+      /Listing the configurations to find out failed too .*500.*the next `pulumi up` looks for it before creating anything/,
+    );
     expect(posts(api)).toBe(1);
     // The next run's list finds it and takes it over.
     const next = context(api);
@@ -123,7 +143,9 @@ describe("createOnce over real HTTP", () => {
     api = await startApi();
     api.server.faults.inject("drop", 1, "POST");
     const error = await caught(createOnce(body, mark, { ...context(api).ctx, before: async () => [] }));
-    expect(error.message).toContain("It is not among the organization's configurations yet, so it was probably not created");
+    expect(error.message).toContain(
+      "It is not among the organization's configurations yet, so it was probably not created",
+    );
     expect(api.server.store.all()).toEqual([]);
   });
 
@@ -131,7 +153,9 @@ describe("createOnce over real HTTP", () => {
     api = await startApi();
     api.server.faults.inject("500", 1, "GET");
     const error = await caught(createOnce(body, mark, context(api).ctx));
-    expect(error.message).toMatch(/could not check whether "Twilio Support" was already created .* so it was not created/);
+    expect(error.message).toMatch(
+      /could not check whether "Twilio Support" was already created .* so it was not created/,
+    );
     expect(posts(api)).toBe(0);
   });
 });

@@ -9,7 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configuredPaths, loadDeclarations } from "../../src/declarations/load.js";
 import type { StackValues } from "../../src/declarations/interpolate.js";
-import { MAX_EXPANSION, parseDeclarations, type ParseOptions, type ReferenceState } from "../../src/declarations/parse.js";
+import {
+  MAX_EXPANSION,
+  parseDeclarations,
+  type ParseOptions,
+  type ReferenceState,
+} from "../../src/declarations/parse.js";
 
 const allSet: ParseOptions = { isSet: () => "set", unsetReference: "error", unresolved: "error" };
 const parse = (text: string, options = allSet) => parseDeclarations(text, "telephony.yaml", options);
@@ -52,15 +57,51 @@ configurations:
 
   it.each([
     ["a YAML syntax error", "configurations:\n  a: [1, 2\n", /^telephony\.yaml:3:1: /],
-    ["a duplicate key", "configurations:\n  a:\n    provider: 1\n  a:\n    provider: 2\n", /^telephony\.yaml:4:3: Map keys must be unique/],
-    ["an unknown field", "configurations:\n  a:\n    provider: 1\n    colour: red\n", /^telephony\.yaml:4:5: configurations\.a\.colour: unknown field$/],
-    ["a wrong type", "configurations:\n  a:\n    provider: three\n", /^telephony\.yaml:3:15: configurations\.a\.provider: must be integer$/],
-    ["a missing provider", "configurations:\n  a:\n    name: x\n", /^telephony\.yaml:3:5: configurations\.a: missing required field provider$/],
-    ["a baseUrl that is not http(s)", "configurations:\n  a:\n    provider: 1\n    baseUrl: ftp://x\n", /4:14: configurations\.a\.baseUrl: must be an http:\/\/ or https:\/\/ URL$/],
-    ["a sipUrl that is not sip: or sips:", "configurations:\n  a:\n    provider: 1\n    sipUrl: http://x\n", /4:13: configurations\.a\.sipUrl: must be a sip: or sips: URI$/],
-    ["a literal secret", "configurations:\n  a:\n    provider: 1\n    apiKey: sk_live_123\n", /4:13: configurations\.a\.apiKey: must be a secret reference such as \$\{env:NAME\} or \$\{secret:KEY\}, not a literal value$/],
-    ["no configurations at all", "things: 1\n", /^telephony\.yaml:1:1: \(document\): unknown field|missing required field configurations/],
-    ["a bad logical key", "configurations:\n  -bad:\n    provider: 1\n", /key "-bad" must start with a letter or digit/],
+    [
+      "a duplicate key",
+      "configurations:\n  a:\n    provider: 1\n  a:\n    provider: 2\n",
+      /^telephony\.yaml:4:3: Map keys must be unique/,
+    ],
+    [
+      "an unknown field",
+      "configurations:\n  a:\n    provider: 1\n    colour: red\n",
+      /^telephony\.yaml:4:5: configurations\.a\.colour: unknown field$/,
+    ],
+    [
+      "a wrong type",
+      "configurations:\n  a:\n    provider: three\n",
+      /^telephony\.yaml:3:15: configurations\.a\.provider: must be integer$/,
+    ],
+    [
+      "a missing provider",
+      "configurations:\n  a:\n    name: x\n",
+      /^telephony\.yaml:3:5: configurations\.a: missing required field provider$/,
+    ],
+    [
+      "a baseUrl that is not http(s)",
+      "configurations:\n  a:\n    provider: 1\n    baseUrl: ftp://x\n",
+      /4:14: configurations\.a\.baseUrl: must be an http:\/\/ or https:\/\/ URL$/,
+    ],
+    [
+      "a sipUrl that is not sip: or sips:",
+      "configurations:\n  a:\n    provider: 1\n    sipUrl: http://x\n",
+      /4:13: configurations\.a\.sipUrl: must be a sip: or sips: URI$/,
+    ],
+    [
+      "a literal secret",
+      "configurations:\n  a:\n    provider: 1\n    apiKey: sk_live_123\n",
+      /4:13: configurations\.a\.apiKey: must be a secret reference such as \$\{env:NAME\} or \$\{secret:KEY\}, not a literal value$/,
+    ],
+    [
+      "no configurations at all",
+      "things: 1\n",
+      /^telephony\.yaml:1:1: \(document\): unknown field|missing required field configurations/,
+    ],
+    [
+      "a bad logical key",
+      "configurations:\n  -bad:\n    provider: 1\n",
+      /key "-bad" must start with a letter or digit/,
+    ],
   ])("reports %s with file:line:col", (_name, text, expected) => {
     const found = messages(text);
     expect(found.length).toBeGreaterThan(0);
@@ -68,23 +109,30 @@ configurations:
   });
 
   it("reports every problem at once and declares nothing", () => {
-    const result = parse("configurations:\n  a:\n    provider: x\n    apiKey: plain\n  b:\n    provider: 2\n    extra: 1\n");
+    const result = parse(
+      "configurations:\n  a:\n    provider: x\n    apiKey: plain\n  b:\n    provider: 2\n    extra: 1\n",
+    );
     expect(result.declarations).toEqual([]);
     expect(result.problems.map((p) => `${p.line}:${p.col}`)).toEqual(["3:15", "4:13", "7:5"]);
   });
 
   it("says which reference is unset: an error when applying, a warning when validating", () => {
-    const text = "configurations:\n  a:\n    provider: 1\n    apiKey: ${env:MISSING_KEY}\n    apiSecret: ${secret:missingSecret}\n";
+    const text =
+      "configurations:\n  a:\n    provider: 1\n    apiKey: ${env:MISSING_KEY}\n    apiSecret: ${secret:missingSecret}\n";
     const unset: ParseOptions = { isSet: () => "unset", unsetReference: "error", unresolved: "error" };
     expect(messages(text, unset)).toEqual([
       "telephony.yaml:4:13: configurations.a.apiKey: ${env:MISSING_KEY}: environment variable MISSING_KEY is not set",
       "telephony.yaml:5:16: configurations.a.apiSecret: ${secret:missingSecret}: stack config missingSecret is not set (pulumi config set --secret missingSecret …)",
     ]);
-    expect(parse(text, { ...unset, unsetReference: "warning" }).problems.map((p) => p.severity)).toEqual(["warning", "warning"]);
+    expect(parse(text, { ...unset, unsetReference: "warning" }).problems.map((p) => p.severity)).toEqual([
+      "warning",
+      "warning",
+    ]);
   });
 
   it("refuses a ${secret:…} the stack keeps in plain text, and a blank value, naming the key and where", () => {
-    const text = "configurations:\n  a:\n    provider: 1\n    apiKey: ${secret:plainKey}\n    apiSecret: ${env:BLANK}\n";
+    const text =
+      "configurations:\n  a:\n    provider: 1\n    apiKey: ${secret:plainKey}\n    apiSecret: ${env:BLANK}\n";
     const states: Record<string, ReferenceState> = { plainKey: "plain", BLANK: "blank" };
     expect(messages(text, { ...allSet, isSet: (ref) => states[ref.name]! })).toEqual([
       "telephony.yaml:4:13: configurations.a.apiKey: ${secret:plainKey}: stack config plainKey is not a secret, its value is in plain text in the stack's config file: pulumi config set --secret plainKey …",
@@ -112,14 +160,24 @@ configurations:
     meta: *meta
 `);
     expect(problems).toEqual([]);
-    expect(declarations.map(({ key, provider, active, baseUrl, meta, line }) => ({ key, provider, active, baseUrl, meta, line }))).toEqual([
+    expect(
+      declarations.map(({ key, provider, active, baseUrl, meta, line }) => ({
+        key,
+        provider,
+        active,
+        baseUrl,
+        meta,
+        line,
+      })),
+    ).toEqual([
       { key: "support", provider: 3, active: false, baseUrl: undefined, meta: { team: "voice" }, line: 8 },
       { key: "sales", provider: 3, active: true, baseUrl: "https://api.twilio.com", meta: { team: "voice" }, line: 11 },
     ]);
   });
 
   it("points an error in a merged value at the line where it is written, and says where it was merged", () => {
-    const text = "x-base: &base\n  provider: three\n  sipUrl: http://x\nconfigurations:\n  a:\n    <<: *base\n  b:\n    name: B\n    <<: *base\n";
+    const text =
+      "x-base: &base\n  provider: three\n  sipUrl: http://x\nconfigurations:\n  a:\n    <<: *base\n  b:\n    name: B\n    <<: *base\n";
     expect(messages(text)).toEqual([
       "telephony.yaml:2:13: configurations.a.provider: must be integer (merged at line 6)",
       "telephony.yaml:3:11: configurations.a.sipUrl: must be a sip: or sips: URI (merged at line 6)",
@@ -135,19 +193,30 @@ configurations:
     expect(messages("defaults: {provider: 1}\nconfigurations: {}\n")).toEqual([
       "telephony.yaml:1:1: defaults: unknown field (fragments go under keys that start with x-)",
     ]);
-    expect(messages("configurations:\n  a:\n    provider: 1\n    x-note: hi\n")).toEqual(["telephony.yaml:4:5: configurations.a.x-note: unknown field"]);
+    expect(messages("configurations:\n  a:\n    provider: 1\n    x-note: hi\n")).toEqual([
+      "telephony.yaml:4:5: configurations.a.x-note: unknown field",
+    ]);
   });
 
   it("reads each document of a file, with lines counted over the whole file", () => {
-    const { declarations, problems } = parse("configurations:\n  a:\n    provider: 1\n---\n# nothing here\n---\nconfigurations:\n  b:\n    provider: two\n  c:\n    provider: 3\n");
+    const { declarations, problems } = parse(
+      "configurations:\n  a:\n    provider: 1\n---\n# nothing here\n---\nconfigurations:\n  b:\n    provider: two\n  c:\n    provider: 3\n",
+    );
     expect(declarations.map((d) => d.key)).toEqual(["a"]);
-    expect(problems.map((p) => formatProblem(p))).toEqual(["telephony.yaml:9:15: configurations.b.provider: must be integer"]);
+    expect(problems.map((p) => formatProblem(p))).toEqual([
+      "telephony.yaml:9:15: configurations.b.provider: must be integer",
+    ]);
     const two = parse("configurations:\n  a:\n    provider: 1\n---\nconfigurations:\n  b:\n    provider: 2\n");
-    expect(two.declarations.map((d) => [d.key, d.line])).toEqual([["a", 2], ["b", 6]]);
+    expect(two.declarations.map((d) => [d.key, d.line])).toEqual([
+      ["a", 2],
+      ["b", 6],
+    ]);
   });
 
   it("keeps anchors to their document, and merges mappings only", () => {
-    expect(messages("x-a: &a {provider: 1}\nconfigurations: {}\n---\nconfigurations:\n  b:\n    <<: *a\n    name: *n\n")).toEqual([
+    expect(
+      messages("x-a: &a {provider: 1}\nconfigurations: {}\n---\nconfigurations:\n  b:\n    <<: *a\n    name: *n\n"),
+    ).toEqual([
       "telephony.yaml:6:9: *a: no anchor &a before it in this document (an anchor does not reach past ---)",
       "telephony.yaml:7:11: *n: no anchor &n before it in this document (an anchor does not reach past ---)",
     ]);
@@ -169,12 +238,15 @@ configurations:
     ["a list", "- provider: 1\n"],
     ["a scalar", "configurations\n"],
   ])("says a document that is %s is not a declarations document", (_what, text) => {
-    expect(messages(text)).toEqual(["telephony.yaml:1:1: a declarations document is a mapping with configurations: (and x- fragments)"]);
+    expect(messages(text)).toEqual([
+      "telephony.yaml:1:1: a declarations document is a mapping with configurations: (and x- fragments)",
+    ]);
   });
 
   it("refuses an alias explosion at the alias that takes it past the budget, but not a large file that merges one fragment everywhere", () => {
     const levels = ["x-a: &a [x,x,x,x,x,x,x,x,x,x]"];
-    for (const [i, name] of ["b", "c", "d", "e", "f"].entries()) levels.push(`x-${name}: &${name} [${Array(10).fill(`*${"abcde"[i]}`).join(",")}]`);
+    for (const [i, name] of ["b", "c", "d", "e", "f"].entries())
+      levels.push(`x-${name}: &${name} [${Array(10).fill(`*${"abcde"[i]}`).join(",")}]`);
     // Lines 2 to 5 add 123,440 nodes; the first *e of line 6 adds 111,111 more.
     expect(messages(`${levels.join("\n")}\nconfigurations: {}\n`)).toEqual([
       `telephony.yaml:6:10: *e: aliases and merges add more than ${MAX_EXPANSION} keys and values to this file by here (each *e adds 111111); share smaller fragments or use them less often, or split the file`,
@@ -190,7 +262,12 @@ configurations:
 
   // A fragment of 2,000 keys as the meta of 3,000 configurations: 147 KB that took 40 s and 600 MB to read.
   const fanOut = (uses: number) =>
-    ["x-big: &big", ...Array.from({ length: 2000 }, (_, i) => `  k${i}: v`), "configurations:", ...Array.from({ length: uses }, (_, i) => `  c${i}: {provider: 1, meta: *big}`)].join("\n");
+    [
+      "x-big: &big",
+      ...Array.from({ length: 2000 }, (_, i) => `  k${i}: v`),
+      "configurations:",
+      ...Array.from({ length: uses }, (_, i) => `  c${i}: {provider: 1, meta: *big}`),
+    ].join("\n");
   const over = (alias: string, adds: number) =>
     `*${alias}: aliases and merges add more than ${MAX_EXPANSION} keys and values to this file by here (each *${alias} adds ${adds}); share smaller fragments or use them less often, or split the file`;
 
@@ -214,7 +291,8 @@ configurations:
   });
 
   it("refuses an alias inside the value it repeats, which would never end", () => {
-    const endless = "is inside the value anchored &c, which would then contain itself without end; an alias can only repeat a value it is not part of";
+    const endless =
+      "is inside the value anchored &c, which would then contain itself without end; an alias can only repeat a value it is not part of";
     expect(messages("configurations: &c\n  a:\n    <<: *c\n")).toEqual([`telephony.yaml:3:9: *c: ${endless}`]);
     expect(messages("x-m: &c {k: [*c]}\nconfigurations: {}\n")).toEqual([`telephony.yaml:1:14: *c: ${endless}`]);
   });
@@ -224,7 +302,11 @@ describe("per-stack values in declarations", () => {
   const stack: StackValues = {
     name: "prod",
     config: (key) =>
-      key === "sipDomain" ? { kind: "plain", value: "prod.example.com" } : key === "token" ? { kind: "secret" } : { kind: "unset" },
+      key === "sipDomain"
+        ? { kind: "plain", value: "prod.example.com" }
+        : key === "token"
+          ? { kind: "secret" }
+          : { kind: "unset" },
   };
   const withStack: ParseOptions = { ...allSet, stack };
   const text = `x-sip: &sip
@@ -259,13 +341,17 @@ configurations:
     ]);
     // A template's own checks wait for its value: `https://${config:x}` is no URL yet, and no error.
     expect(result.declarations).toHaveLength(1);
-    const template = parse("configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:url}\n", { ...allSet, unresolved: "warning" });
+    const template = parse("configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:url}\n", {
+      ...allSet,
+      unresolved: "warning",
+    });
     expect(template.problems.map((p) => p.severity)).toEqual(["warning"]);
     expect(template.declarations.map((d) => d.baseUrl)).toEqual(["\${config:url}"]);
   });
 
   it("checks the resolved value, and refuses an unknown key and a secret, registering nothing", () => {
-    const bad = "configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:sipDomain}\n    name: \${config:nope}\n    sipUrl: sip:\${config:token}\n";
+    const bad =
+      "configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:sipDomain}\n    name: \${config:nope}\n    sipUrl: sip:\${config:token}\n";
     const result = parse(bad, withStack);
     expect(result.declarations).toEqual([]);
     expect(result.problems.map((p) => formatProblem(p))).toEqual([
@@ -303,7 +389,10 @@ configurations:
     ["block", "    name: |-\n      block \${config:nope}\n", "5:13"],
     ["twice, the second one bad", "    name: \${config:ok} \${config:nope} \${config:nope}\n", "4:24"],
   ])("points at a reference in a %s scalar", (_style, field, position) => {
-    const stack: StackValues = { name: "dev", config: (key) => (key === "ok" ? { kind: "plain", value: "x" } : { kind: "unset" }) };
+    const stack: StackValues = {
+      name: "dev",
+      config: (key) => (key === "ok" ? { kind: "plain", value: "x" } : { kind: "unset" }),
+    };
     const problems = parse(`configurations:\n  a:\n    provider: 1\n${field}`, { ...allSet, stack }).problems;
     expect(problems.map((p) => `${p.line}:${p.col}`)[0]).toBe(position);
   });
@@ -313,13 +402,20 @@ configurations:
       "telephony.yaml:3:15: configurations.a.provider: must be integer (${…} is resolved in plain string fields only: name, baseUrl, sipUrl and meta values)",
     ]);
     const odd: StackValues = { name: "dev", config: () => ({ kind: "plain", value: "\${config:x}.example.com" }) };
-    expect(messages("configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:host}\n", { ...allSet, stack: odd })).toEqual([
+    expect(
+      messages("configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:host}\n", { ...allSet, stack: odd }),
+    ).toEqual([
       'telephony.yaml:4:14: configurations.a.baseUrl: must be an http:// or https:// URL, and resolves to "\${config:x}.example.com"',
     ]);
   });
 
   it("keeps secret references to apiKey and apiSecret, as the whole value", () => {
-    expect(messages("configurations:\n  a:\n    provider: 1\n    name: key \${env:KEY}\n    apiKey: \${config:key}\n", withStack)).toEqual([
+    expect(
+      messages(
+        "configurations:\n  a:\n    provider: 1\n    name: key \${env:KEY}\n    apiKey: \${config:key}\n",
+        withStack,
+      ),
+    ).toEqual([
       "telephony.yaml:4:15: configurations.a.name: \${env:KEY}: a secret reference goes only in apiKey or apiSecret, as the whole value",
       "telephony.yaml:5:13: configurations.a.apiKey: must be a secret reference such as \${env:NAME} or \${secret:KEY}, not a literal value",
     ]);
@@ -331,7 +427,10 @@ describe("the schema, as an editor applies it to a file as written", () => {
     const dir = join(REPO, "examples/environments/telephony");
     for (const file of readdirSync(dir)) {
       for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"), { merge: true })) {
-        expect(validateDeclarationsFile(doc.toJS()), `${file}: ${JSON.stringify(validateDeclarationsFile.errors)}`).toBe(true);
+        expect(
+          validateDeclarationsFile(doc.toJS()),
+          `${file}: ${JSON.stringify(validateDeclarationsFile.errors)}`,
+        ).toBe(true);
       }
     }
   });
@@ -347,32 +446,47 @@ describe("configuredPaths (stack config telephony:declarations)", () => {
     expect(configuredPaths(value)).toEqual(paths);
   });
 
-  it.each(["[]", '["a", 1]', "[not-json-SECRET", '[""]'])("refuses %j, without quoting it (it may be a secret set by mistake)", (value) => {
-    expect(() => configuredPaths(value)).toThrow(/^telephony:declarations must be a path or a non-empty list of paths \(pulumi config set --path/);
-    expect(() => configuredPaths(value)).not.toThrow(value);
-  });
+  it.each(["[]", '["a", 1]', "[not-json-SECRET", '[""]'])(
+    "refuses %j, without quoting it (it may be a secret set by mistake)",
+    (value) => {
+      expect(() => configuredPaths(value)).toThrow(
+        /^telephony:declarations must be a path or a non-empty list of paths \(pulumi config set --path/,
+      );
+      expect(() => configuredPaths(value)).not.toThrow(value);
+    },
+  );
 });
 
 describe("loadDeclarations across files", () => {
   const load = (files: Record<string, string>) => {
     const dir = mkdtempSync(join(tmpdir(), "load-"));
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    return loadDeclarations([dir], allSet).problems.map((p) => `${p.file.slice(dir.length + 1)}:${p.line} ${p.message}`);
+    return loadDeclarations([dir], allSet).problems.map(
+      (p) => `${p.file.slice(dir.length + 1)}:${p.line} ${p.message}`,
+    );
   };
 
   it("refuses two declarations of exactly the same configuration, whatever the order of meta", () => {
     expect(
       load({
         "a.yaml": "configurations:\n  one:\n    name: Same\n    provider: 3\n    meta: { a: '1', b: '2' }\n",
-        "b.yaml": "configurations:\n  two:\n    name: Same\n    provider: 3\n    meta: { b: '2', a: '1' }\n  three:\n    name: Same\n    provider: 3\n    meta: { a: '1', b: '3' }\n",
+        "b.yaml":
+          "configurations:\n  two:\n    name: Same\n    provider: 3\n    meta: { b: '2', a: '1' }\n  three:\n    name: Same\n    provider: 3\n    meta: { a: '1', b: '3' }\n",
       }),
-    ).toEqual([expect.stringMatching(/^b\.yaml:2 configurations\.two: declares exactly the same configuration as one \(.*a\.yaml:2\)/)]);
+    ).toEqual([
+      expect.stringMatching(
+        /^b\.yaml:2 configurations\.two: declares exactly the same configuration as one \(.*a\.yaml:2\)/,
+      ),
+    ]);
   });
 
   it("takes former keys for renames, but not one that is a current key or another's former key", () => {
     expect(load({ "a.yaml": "configurations:\n  new:\n    provider: 3\n    formerKeys: [old]\n" })).toEqual([]);
     expect(
-      load({ "a.yaml": "configurations:\n  new:\n    provider: 3\n    formerKeys: [other]\n  other:\n    provider: 4\n  third:\n    provider: 5\n    formerKeys: [old]\n  fourth:\n    provider: 6\n    formerKeys: [old]\n" }),
+      load({
+        "a.yaml":
+          "configurations:\n  new:\n    provider: 3\n    formerKeys: [other]\n  other:\n    provider: 4\n  third:\n    provider: 5\n    formerKeys: [old]\n  fourth:\n    provider: 6\n    formerKeys: [old]\n",
+      }),
     ).toEqual([
       expect.stringMatching(/^a\.yaml:2 configurations\.new: former key other is the key of another one/),
       expect.stringMatching(/^a\.yaml:10 configurations\.fourth: former key old is also a former key of third/),

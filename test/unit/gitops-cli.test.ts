@@ -37,12 +37,17 @@ describe("telephony-config validate", () => {
   it("exit 0 for valid declarations, warnings included", async () => {
     const result = await runCli(["validate", declarations]);
     expect(result).toMatchObject({ code: 0 });
-    expect(result.stdout).toContain(`${declarations}:6:13: warning: configurations.twilio.apiKey: \${env:TWILIO_KEY}: environment variable TWILIO_KEY is not set`);
+    expect(result.stdout).toContain(
+      `${declarations}:6:13: warning: configurations.twilio.apiKey: \${env:TWILIO_KEY}: environment variable TWILIO_KEY is not set`,
+    );
     expect(result.stdout).toContain("valid: 2 configurations, 1 warning");
   });
 
   it("exit 1 for invalid ones, every problem with its place", async () => {
-    const bad = file("bad.yaml", "configurations:\n  a:\n    provider: 3\n    apiKey: literal-secret\n    baseUrl: ftp://x\n");
+    const bad = file(
+      "bad.yaml",
+      "configurations:\n  a:\n    provider: 3\n    apiKey: literal-secret\n    baseUrl: ftp://x\n",
+    );
     const result = await runCli(["validate", bad]);
     expect(result.code).toBe(1);
     expect(result.stdout.split("\n").filter((l) => l.includes(": error: "))).toEqual([
@@ -73,7 +78,9 @@ describe("telephony-config drift", () => {
     const result = await runCli(["drift", declarations], { env: apiEnv(api, { TWILIO_KEY: "live-key-1" }) });
     expect(result.stdout).toContain("In sync. 2 declared: 2 in sync, 0 changed, 0 missing; 0 removed; 0 unmanaged");
     expect(result.code).toBe(0);
-    expect(api.server.requests.slice(mark).map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/v2/platform/telephony/providers-configurations/"]);
+    expect(api.server.requests.slice(mark).map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /api/v2/platform/telephony/providers-configurations/",
+    ]);
   });
 
   it("exit 2 on drift: changed field by field, secrets by status only, missing and unmanaged", async () => {
@@ -95,8 +102,19 @@ describe("telephony-config drift", () => {
     const json = await runCli(["drift", "--json", declarations], { env: apiEnv(api) });
     expect(json.code).toBe(2);
     const report = JSON.parse(json.stdout);
-    expect(report).toMatchObject({ version: 3, inSync: false, summary: { declared: 2, inSync: 0, changed: 1, missing: 1, removed: 0, unmanaged: 0, managedElsewhere: 0 }, managedElsewhere: [] });
-    expect(report.configurations[0]).toMatchObject({ key: "twilio", id: 1, matchedBy: "name", status: "changed", secrets: { apiKey: "not-compared", apiSecret: "not-declared" } });
+    expect(report).toMatchObject({
+      version: 3,
+      inSync: false,
+      summary: { declared: 2, inSync: 0, changed: 1, missing: 1, removed: 0, unmanaged: 0, managedElsewhere: 0 },
+      managedElsewhere: [],
+    });
+    expect(report.configurations[0]).toMatchObject({
+      key: "twilio",
+      id: 1,
+      matchedBy: "name",
+      status: "changed",
+      secrets: { apiKey: "not-compared", apiSecret: "not-declared" },
+    });
     const md = await runCli(["drift", "--markdown", declarations], { env: apiEnv(api) });
     expect(md.stdout).toMatch(/^### Telephony configurations: ⚠️ drift/);
   });
@@ -116,7 +134,10 @@ describe("telephony-config drift", () => {
     expect(result.stdout).toContain("2 configurations managed by stack voice/prod (not drift)");
     expect(result.stdout).not.toContain("unmanaged #");
     const report = JSON.parse((await runCli(["drift", "--json", declarations], { env })).stdout);
-    expect(report).toMatchObject({ summary: { unmanaged: 0, managedElsewhere: 2 }, managedElsewhere: [{ id: 2, stack: "voice/prod", resource: "jio" }, { id: 3 }] });
+    expect(report).toMatchObject({
+      summary: { unmanaged: 0, managedElsewhere: 2 },
+      managedElsewhere: [{ id: 2, stack: "voice/prod", resource: "jio" }, { id: 3 }],
+    });
   });
 
   it("shows a progress line on a terminal when it takes over a second, and none on a pipe", async () => {
@@ -127,12 +148,19 @@ describe("telephony-config drift", () => {
     // script(1) gives the command a pseudo-terminal.
     const command = [process.execPath, CLI, "drift", declarations].map((a) => `'${a}'`).join(" ");
     const onTerminal = await new Promise<string>((resolve) => {
-      execFile("script", ["-qec", command, "/dev/null"], { env: { ...process.env, ...env } }, (_error, stdout) => resolve(stdout));
+      execFile("script", ["-qec", command, "/dev/null"], { env: { ...process.env, ...env } }, (_error, stdout) =>
+        resolve(stdout),
+      );
     });
     expect(onTerminal).toContain("comparing with the live configurations…");
     expect(onTerminal).toContain("\x1b[31mmissing\x1b[0m");
     const noColor = await new Promise<string>((resolve) => {
-      execFile("script", ["-qec", command, "/dev/null"], { env: { ...process.env, ...env, NO_COLOR: "1" } }, (_error, stdout) => resolve(stdout));
+      execFile(
+        "script",
+        ["-qec", command, "/dev/null"],
+        { env: { ...process.env, ...env, NO_COLOR: "1" } },
+        (_error, stdout) => resolve(stdout),
+      );
     });
     expect(noColor).not.toContain("\x1b[31m");
     expect(noColor).toContain("missing  twilio");
@@ -140,7 +168,9 @@ describe("telephony-config drift", () => {
 
   it("exit 1 on errors: a wrong token, missing settings, invalid declarations", async () => {
     api = await startApi();
-    const wrong = await runCli(["drift", declarations], { env: apiEnv(api, { TELEPHONY_API_TOKEN: "wrong-token-abc" }) });
+    const wrong = await runCli(["drift", declarations], {
+      env: apiEnv(api, { TELEPHONY_API_TOKEN: "wrong-token-abc" }),
+    });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/401 Unauthorized — Invalid token/);
     expect(wrong.stderr).not.toContain("wrong-token-abc");
@@ -154,25 +184,42 @@ describe("telephony-config drift", () => {
 });
 
 describe("every command", () => {
-  it.each(["serve", "validate", "drift", "adopt", "reconcile"])("%s --help shows usage, exit codes where it has them, and an example", async (command) => {
-    const result = await runCli([command, "--help"]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Usage: telephony-config ${command}`));
-    expect(result.stdout).toMatch(/\nExample:\n  telephony-config /);
-    if (command !== "serve") expect(result.stdout).toMatch(/Exit codes/);
-  });
+  it.each(["serve", "validate", "drift", "adopt", "reconcile"])(
+    "%s --help shows usage, exit codes where it has them, and an example",
+    async (command) => {
+      const result = await runCli([command, "--help"]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^Usage: telephony-config ${command}`));
+      expect(result.stdout).toMatch(/\nExample:\n  telephony-config /);
+      if (command !== "serve") expect(result.stdout).toMatch(/Exit codes/);
+    },
+  );
 
   it("rejects an unknown command and a missing argument with exit 1", async () => {
-    expect(await runCli(["frobnicate"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/unknown command "frobnicate"/) });
-    expect(await runCli(["reconcile"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/reconcile needs --stack/) });
-    expect(await runCli(["reconcile", "--stack", "s", "--interval", "soon"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/--interval soon/) });
+    expect(await runCli(["frobnicate"])).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/unknown command "frobnicate"/),
+    });
+    expect(await runCli(["reconcile"])).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/reconcile needs --stack/),
+    });
+    expect(await runCli(["reconcile", "--stack", "s", "--interval", "soon"])).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/--interval soon/),
+    });
   });
 });
 
 describe("telephony-config adopt", () => {
   it("writes declarations with import ids and secret references, and refuses to overwrite", async () => {
     api = await startApi();
-    await api.client.create({ name: "Twilio Support", provider: 3, api_key: "adopt-key-value", api_secret: "adopt-secret-value" });
+    await api.client.create({
+      name: "Twilio Support",
+      provider: 3,
+      api_key: "adopt-key-value",
+      api_secret: "adopt-secret-value",
+    });
     const out = join(dir, "adopted.yaml");
     const first = await runCli(["adopt", "--out", out], { env: apiEnv(api) });
     expect(first.code).toBe(0);

@@ -46,7 +46,17 @@ describe("compare", () => {
   it("is in sync when every declared field matches, null and empty alike, meta in any order", () => {
     const report = compare(
       [declared({ key: "a", meta: { x: "1", y: "2" }, baseUrl: undefined })],
-      [live({ id: 1, name: "a", base_url: null, meta_json: [{ meta_key: "y", meta_value: "2" }, { meta_key: "x", meta_value: "1" }] })],
+      [
+        live({
+          id: 1,
+          name: "a",
+          base_url: null,
+          meta_json: [
+            { meta_key: "y", meta_value: "2" },
+            { meta_key: "x", meta_value: "1" },
+          ],
+        }),
+      ],
       noSecrets,
     );
     expect(report.inSync).toBe(true);
@@ -70,9 +80,28 @@ describe("compare", () => {
 
   it("with a stack: state ids first; a declaration not in the stack is missing (up creates or adopts it), with a hint", () => {
     const report = compare(
-      [declared({ key: "by-name", name: "N" }), declared({ key: "by-state", name: "X" }), declared({ key: "by-import", importId: 5 }), declared({ key: "gone" })],
-      [live({ id: 4, name: "X" }), live({ id: 5, name: "by-import" }), live({ id: 6, name: "N" }), live({ id: 7, name: "X" }), live({ id: 8, name: "other" }), live({ id: 9, name: "old" })],
-      { ...inStack([["by-state", 7], ["removed-key", 9], ["removed-gone", 10]]), ...noSecrets },
+      [
+        declared({ key: "by-name", name: "N" }),
+        declared({ key: "by-state", name: "X" }),
+        declared({ key: "by-import", importId: 5 }),
+        declared({ key: "gone" }),
+      ],
+      [
+        live({ id: 4, name: "X" }),
+        live({ id: 5, name: "by-import" }),
+        live({ id: 6, name: "N" }),
+        live({ id: 7, name: "X" }),
+        live({ id: 8, name: "other" }),
+        live({ id: 9, name: "old" }),
+      ],
+      {
+        ...inStack([
+          ["by-state", 7],
+          ["removed-key", 9],
+          ["removed-gone", 10],
+        ]),
+        ...noSecrets,
+      },
     );
     expect(report.configurations.map((c) => [c.key, c.id, c.matchedBy, c.status, c.hint])).toEqual([
       ["by-name", null, null, "missing", "a configuration with this name exists: adopt it with `import: 6`"],
@@ -85,7 +114,16 @@ describe("compare", () => {
       { key: "removed-gone", id: 10, name: null, provider: null, live: false, heldBy: null },
     ]);
     expect(report.unmanaged.map((u) => u.id)).toEqual([4, 6, 8]);
-    expect(report.summary).toEqual({ declared: 4, inSync: 1, changed: 0, missing: 3, removed: 2, unmanaged: 3, ignored: 0, managedElsewhere: 0 });
+    expect(report.summary).toEqual({
+      declared: 4,
+      inSync: 1,
+      changed: 0,
+      missing: 3,
+      removed: 2,
+      unmanaged: 3,
+      ignored: 0,
+      managedElsewhere: 0,
+    });
   });
 
   it("without a stack: import ids, then names among the configurations not claimed, whatever the order", () => {
@@ -105,7 +143,10 @@ describe("compare", () => {
     const a = declared({ key: "a", name: "X", provider: 3 });
     const b = declared({ key: "b", name: "X", provider: 2 });
     const configs = [live({ id: 1, name: "X", provider: 2 }), live({ id: 2, name: "X", provider: 3 })];
-    for (const order of [[a, b], [b, a]]) {
+    for (const order of [
+      [a, b],
+      [b, a],
+    ]) {
       const report = compare(order, configs, noSecrets);
       expect(Object.fromEntries(report.configurations.map((c) => [c.key, c.id]))).toEqual({ a: 2, b: 1 });
       expect(report.inSync).toBe(true);
@@ -113,8 +154,13 @@ describe("compare", () => {
   });
 
   it("a key renamed with formerKeys is the state's resource under its former key: neither missing nor removed", () => {
-    const report = compare([declared({ key: "new", name: "X", formerKeys: ["old"] })], [live({ id: 4, name: "X" })], { ...inStack([["old", 4]]), ...noSecrets });
-    expect(report.configurations.map((c) => [c.key, c.id, c.matchedBy, c.status])).toEqual([["new", 4, "state", "in-sync"]]);
+    const report = compare([declared({ key: "new", name: "X", formerKeys: ["old"] })], [live({ id: 4, name: "X" })], {
+      ...inStack([["old", 4]]),
+      ...noSecrets,
+    });
+    expect(report.configurations.map((c) => [c.key, c.id, c.matchedBy, c.status])).toEqual([
+      ["new", 4, "state", "in-sync"],
+    ]);
     expect(report.removed).toEqual([]);
     expect(report.inSync).toBe(true);
   });
@@ -123,14 +169,30 @@ describe("compare", () => {
     const report = compare(
       [declared({ key: "a", importId: 7 }), declared({ key: "b", importId: 7 }), declared({ key: "c", name: "x" })],
       [live({ id: 7, name: "x" })],
-      { ...inStack([["c", 7], ["d", 7]]), ...noSecrets },
+      {
+        ...inStack([
+          ["c", 7],
+          ["d", 7],
+        ]),
+        ...noSecrets,
+      },
     );
     expect(report.configurations.map((c) => [c.key, c.id, c.hint])).toEqual([
       ["a", null, "import 7 is held by c"],
       ["b", null, "import 7 is held by c"],
       ["c", 7, undefined],
     ]);
-    const twice = compare([declared({ key: "c", name: "x" }), declared({ key: "d", name: "x", provider: 4 })], [live({ id: 7, name: "x" })], { ...inStack([["c", 7], ["d", 7]]), ...noSecrets });
+    const twice = compare(
+      [declared({ key: "c", name: "x" }), declared({ key: "d", name: "x", provider: 4 })],
+      [live({ id: 7, name: "x" })],
+      {
+        ...inStack([
+          ["c", 7],
+          ["d", 7],
+        ]),
+        ...noSecrets,
+      },
+    );
     expect(twice.configurations.map((c) => [c.key, c.id, c.hint])).toEqual([
       ["c", 7, undefined],
       ["d", null, "configuration 7 of the stack is also held by c"],
@@ -141,37 +203,56 @@ describe("compare", () => {
     const declarations = [declared({ key: "a" })];
     const configs = [live({ id: 1, name: "a" }), live({ id: 2, name: "Kept Trunk" }), live({ id: 3, name: "z" })];
     expect(exitCodeFor(compare(declarations, configs, noSecrets))).toBe(2);
-    expect(compare(declarations, configs, { ...noSecrets, onlyManaged: true })).toMatchObject({ inSync: true, unmanaged: [], summary: { ignored: 2 } });
+    expect(compare(declarations, configs, { ...noSecrets, onlyManaged: true })).toMatchObject({
+      inSync: true,
+      unmanaged: [],
+      summary: { ignored: 2 },
+    });
     const ignored = compare(declarations, configs, { ...noSecrets, ignore: ["Kept Trunk", "3"] });
     expect(ignored).toMatchObject({ inSync: true, unmanaged: [], summary: { unmanaged: 0, ignored: 2 } });
-    expect(compare(declarations, configs, { ...noSecrets, ignore: ["Kept Trunk"] }).unmanaged.map((u) => u.id)).toEqual([3]);
+    expect(compare(declarations, configs, { ...noSecrets, ignore: ["Kept Trunk"] }).unmanaged.map((u) => u.id)).toEqual(
+      [3],
+    );
   });
 
   it("does not compare a secret the declaration leaves out", () => {
-    const report = compare([declared({ key: "a" })], [live({ id: 1, name: "a", api_key: "live-key-0000" })], { secretValue: () => "other" });
-    expect(report.configurations[0]).toMatchObject({ status: "in-sync", secrets: { apiKey: "not-declared", apiSecret: "not-declared" } });
+    const report = compare([declared({ key: "a" })], [live({ id: 1, name: "a", api_key: "live-key-0000" })], {
+      secretValue: () => "other",
+    });
+    expect(report.configurations[0]).toMatchObject({
+      status: "in-sync",
+      secrets: { apiKey: "not-declared", apiSecret: "not-declared" },
+    });
   });
 
   it("compares secrets without ever showing them", () => {
     const d = declared({ key: "a", apiKey: { kind: "env", name: "K" }, apiSecret: { kind: "secret", name: "s" } });
     const l = live({ id: 1, name: "a", api_key: "live-key-value", api_secret: "live-secret-value" });
-    const changed = compare([d], [l], { secretValue: (ref) => (ref.kind === "env" ? "declared-key-value" : undefined) });
+    const changed = compare([d], [l], {
+      secretValue: (ref) => (ref.kind === "env" ? "declared-key-value" : undefined),
+    });
     expect(changed.configurations[0]!.secrets).toEqual({ apiKey: "changed", apiSecret: "not-compared" });
     expect(changed.inSync).toBe(false);
     for (const text of [JSON.stringify(changed), renderText(changed), renderMarkdown(changed)]) {
       expect(text).not.toMatch(/live-key-value|declared-key-value|live-secret-value/);
     }
     expect(renderText(changed)).toContain("apiKey: changed (secret)");
-    expect(compare([d], [l], { secretValue: (ref) => (ref.kind === "env" ? "live-key-value" : undefined) }).inSync).toBe(true);
+    expect(
+      compare([d], [l], { secretValue: (ref) => (ref.kind === "env" ? "live-key-value" : undefined) }).inSync,
+    ).toBe(true);
   });
 });
 
 const OTHER_STACK = "voice/staging";
-const markedBy = (stack: string, resource: string) => [{ meta_key: OWNER_META_KEY, meta_value: markValue({ stack, resource, create: "nonce-1" }) }];
+const markedBy = (stack: string, resource: string) => [
+  { meta_key: OWNER_META_KEY, meta_value: markValue({ stack, resource, create: "nonce-1" }) },
+];
 const INTERRUPTED = "an interrupted or failed `pulumi up`";
 
 describe("compare, with ownership marks", () => {
-  it.each<[string, Declaration[], ProviderConfiguration[], Array<[string, number]> | undefined, Record<string, unknown>]>([
+  it.each<
+    [string, Declaration[], ProviderConfiguration[], Array<[string, number]> | undefined, Record<string, unknown>]
+  >([
     [
       "another stack's configuration is managed there: neither unmanaged nor drift",
       [],
@@ -192,7 +273,12 @@ describe("compare, with ownership marks", () => {
       {
         inSync: false,
         managedElsewhere: [],
-        unmanaged: [{ id: 5, hint: `created by resource half of this stack but not in its state (${INTERRUPTED}): the next \`up\` takes it over if declaration half still creates exactly this; otherwise delete it` }],
+        unmanaged: [
+          {
+            id: 5,
+            hint: `created by resource half of this stack but not in its state (${INTERRUPTED}): the next \`up\` takes it over if declaration half still creates exactly this; otherwise delete it`,
+          },
+        ],
       },
     ],
     [
@@ -202,7 +288,12 @@ describe("compare, with ownership marks", () => {
       [["half", 6]],
       {
         configurations: [{ key: "half", id: 6, status: "in-sync" }],
-        unmanaged: [{ id: 5, hint: `created by resource half of this stack, which holds configuration 6: left behind by ${INTERRUPTED}; delete it` }],
+        unmanaged: [
+          {
+            id: 5,
+            hint: `created by resource half of this stack, which holds configuration 6: left behind by ${INTERRUPTED}; delete it`,
+          },
+        ],
       },
     ],
     [
@@ -210,63 +301,125 @@ describe("compare, with ownership marks", () => {
       [declared({ key: "half", name: "Renamed Since" })],
       [live({ id: 5, name: "Half", meta_json: markedBy(THIS_STACK, "half") })],
       [],
-      { configurations: [{ key: "half", id: null, status: "missing", hint: `configuration 5 was created for it by ${INTERRUPTED}: the next \`up\` takes it over if it is still exactly what the declaration creates` }] },
+      {
+        configurations: [
+          {
+            key: "half",
+            id: null,
+            status: "missing",
+            hint: `configuration 5 was created for it by ${INTERRUPTED}: the next \`up\` takes it over if it is still exactly what the declaration creates`,
+          },
+        ],
+      },
     ],
     [
       "an import of another stack's configuration is missing, naming the owner",
       [declared({ key: "a", importId: 4 })],
       [live({ id: 4, name: "a", meta_json: markedBy(OTHER_STACK, "x") })],
       [],
-      { configurations: [{ key: "a", id: null, status: "missing", hint: 'import 4 is managed by resource "x" of stack voice/staging' }], managedElsewhere: [{ id: 4 }] },
+      {
+        configurations: [
+          { key: "a", id: null, status: "missing", hint: 'import 4 is managed by resource "x" of stack voice/staging' },
+        ],
+        managedElsewhere: [{ id: 4 }],
+      },
     ],
     [
       "an import of what this stack created for another resource is not adopted",
       [declared({ key: "a", importId: 5 })],
       [live({ id: 5, name: "a", meta_json: markedBy(THIS_STACK, "b") })],
       [],
-      { configurations: [{ key: "a", status: "missing", hint: "import 5 was created by resource b of this stack (its ownership mark), and `pulumi up` adopts it for b only" }] },
+      {
+        configurations: [
+          {
+            key: "a",
+            status: "missing",
+            hint: "import 5 was created by resource b of this stack (its ownership mark), and `pulumi up` adopts it for b only",
+          },
+        ],
+      },
     ],
     [
       "an import of what this stack created for this very resource is adopted",
       [declared({ key: "a", importId: 5 })],
       [live({ id: 5, name: "a", meta_json: markedBy(THIS_STACK, "a") })],
       [],
-      { configurations: [{ key: "a", id: 5, matchedBy: "import", status: "missing", hint: "not in the stack yet: `pulumi up` adopts configuration 5" }] },
+      {
+        configurations: [
+          {
+            key: "a",
+            id: 5,
+            matchedBy: "import",
+            status: "missing",
+            hint: "not in the stack yet: `pulumi up` adopts configuration 5",
+          },
+        ],
+      },
     ],
     [
       "an import of a configuration whose mark names no stack is not adopted",
       [declared({ key: "a", importId: 5 })],
       [live({ id: 5, name: "a", meta_json: [{ meta_key: OWNER_META_KEY, meta_value: "mine" }] })],
       [],
-      { configurations: [{ key: "a", status: "missing", hint: "import 5 carries an ownership mark that is not this project's: `pulumi up` does not adopt it" }], unmanaged: [{ id: 5 }] },
+      {
+        configurations: [
+          {
+            key: "a",
+            status: "missing",
+            hint: "import 5 carries an ownership mark that is not this project's: `pulumi up` does not adopt it",
+          },
+        ],
+        unmanaged: [{ id: 5 }],
+      },
     ],
     [
       "a namesake of another stack is not offered to adopt",
       [declared({ key: "a", name: "Trunk" })],
       [live({ id: 4, name: "Trunk", meta_json: markedBy(OTHER_STACK, "x") })],
       [],
-      { configurations: [{ key: "a", status: "missing", hint: 'configuration 4 with this name is managed by resource "x" of stack voice/staging' }] },
+      {
+        configurations: [
+          {
+            key: "a",
+            status: "missing",
+            hint: 'configuration 4 with this name is managed by resource "x" of stack voice/staging',
+          },
+        ],
+      },
     ],
     [
       "a namesake this stack created for another resource is not offered to adopt (up would refuse it)",
       [declared({ key: "a", name: "Trunk" })],
       [live({ id: 5, name: "Trunk", meta_json: markedBy(THIS_STACK, "b") })],
       [],
-      { configurations: [expect.not.objectContaining({ hint: expect.anything() })], summary: { missing: 1 }, unmanaged: [{ id: 5 }] },
+      {
+        configurations: [expect.not.objectContaining({ hint: expect.anything() })],
+        summary: { missing: 1 },
+        unmanaged: [{ id: 5 }],
+      },
     ],
     [
       "without a stack, a namesake whose mark names no stack is not matched",
       [declared({ key: "a", name: "Trunk" })],
       [live({ id: 5, name: "Trunk", meta_json: [{ meta_key: OWNER_META_KEY, meta_value: "{}" }] })],
       undefined,
-      { configurations: [expect.not.objectContaining({ hint: expect.anything() })], summary: { missing: 1 }, unmanaged: [{ id: 5 }], managedElsewhere: [] },
+      {
+        configurations: [expect.not.objectContaining({ hint: expect.anything() })],
+        summary: { missing: 1 },
+        unmanaged: [{ id: 5 }],
+        managedElsewhere: [],
+      },
     ],
     [
       "the state wins over a mark (a renamed stack's), and the mark is no meta change",
       [declared({ key: "a" })],
       [live({ id: 4, name: "a", meta_json: markedBy("voice/old-name", "a") })],
       [["a", 4]],
-      { inSync: true, configurations: [{ key: "a", id: 4, matchedBy: "state", status: "in-sync" }], managedElsewhere: [] },
+      {
+        inSync: true,
+        configurations: [{ key: "a", id: 4, matchedBy: "state", status: "in-sync" }],
+        managedElsewhere: [],
+      },
     ],
     [
       "without a stack, a name never matches a marked configuration: listed by its stack, the declaration missing",
@@ -275,7 +428,13 @@ describe("compare, with ownership marks", () => {
       undefined,
       {
         inSync: false,
-        configurations: [{ key: "a", status: "missing", hint: 'configuration 4 with this name is managed by resource "a" of stack voice/prod (compare with `drift --stack`)' }],
+        configurations: [
+          {
+            key: "a",
+            status: "missing",
+            hint: 'configuration 4 with this name is managed by resource "a" of stack voice/prod (compare with `drift --stack`)',
+          },
+        ],
         unmanaged: [],
         managedElsewhere: [{ id: 4, stack: THIS_STACK, resource: "a" }],
       },
@@ -292,7 +451,15 @@ describe("compare, with ownership marks", () => {
       [declared({ key: "a", importId: 4 })],
       [live({ id: 4, name: "a", meta_json: markedBy(THIS_STACK, "a") })],
       undefined,
-      { configurations: [{ key: "a", status: "missing", hint: 'import 4 is managed by resource "a" of stack voice/prod (compare with `drift --stack`)' }] },
+      {
+        configurations: [
+          {
+            key: "a",
+            status: "missing",
+            hint: 'import 4 is managed by resource "a" of stack voice/prod (compare with `drift --stack`)',
+          },
+        ],
+      },
     ],
   ])("%s", (_name, declarations, configs, state, expected) => {
     const report = compare(declarations, configs, { ...(state ? inStack(state) : {}), ...noSecrets });
@@ -304,18 +471,60 @@ describe("compare, with ownership marks", () => {
 describe("compare: one id, one holder", () => {
   it.each<[string, Declaration[], Array<[string, number]>, string[], Array<[string, string | null]>]>([
     ["nobody else holds it: up deletes it", [], [["old", 9]], [], [["old", null]]],
-    ["two removed keys on one id: up deletes it", [], [["old", 9], ["older", 9]], [], [["old", null], ["older", null]]],
-    ["a declared resource holds the id too", [declared({ key: "c" })], [["c", 9], ["old", 9]], [], [["old", "c"]]],
+    [
+      "two removed keys on one id: up deletes it",
+      [],
+      [
+        ["old", 9],
+        ["older", 9],
+      ],
+      [],
+      [
+        ["old", null],
+        ["older", null],
+      ],
+    ],
+    [
+      "a declared resource holds the id too",
+      [declared({ key: "c" })],
+      [
+        ["c", 9],
+        ["old", 9],
+      ],
+      [],
+      [["old", "c"]],
+    ],
     ["a declaration imports the id", [declared({ key: "new", importId: 9 })], [["old", 9]], [], [["old", "new"]]],
-    ["a resource declared in code holds the id", [], [["code", 9], ["old", 9]], ["code"], [["old", "code"]]],
+    [
+      "a resource declared in code holds the id",
+      [],
+      [
+        ["code", 9],
+        ["old", 9],
+      ],
+      ["code"],
+      [["old", "code"]],
+    ],
   ])("a removed key: %s", (_name, declarations, state, ignore, expected) => {
     const report = compare(declarations, [live({ id: 9, name: "x" })], { ...inStack(state), ...noSecrets, ignore });
     expect(report.removed.map((r) => [r.key, r.heldBy])).toEqual(expected);
   });
 
   it.each<[string, Declaration, Array<[string, number]>, string[], string]>([
-    ["a key no longer declared: a rename", declared({ key: "new", importId: 9 }), [["old", 9]], [], "import 9 is held by resource old of the stack, no longer declared: to rename old, declare `formerKeys: [old]` instead of `import`"],
-    ["a resource declared in code", declared({ key: "new", importId: 9 }), [["code", 9]], ["code"], "import 9 is held by resource code of the stack"],
+    [
+      "a key no longer declared: a rename",
+      declared({ key: "new", importId: 9 }),
+      [["old", 9]],
+      [],
+      "import 9 is held by resource old of the stack, no longer declared: to rename old, declare `formerKeys: [old]` instead of `import`",
+    ],
+    [
+      "a resource declared in code",
+      declared({ key: "new", importId: 9 }),
+      [["code", 9]],
+      ["code"],
+      "import 9 is held by resource code of the stack",
+    ],
   ])("an import of what the state holds under %s is missing, naming the key", (_name, d, state, ignore, hint) => {
     const report = compare([d], [live({ id: 9, name: "x" })], { ...inStack(state), ...noSecrets, ignore });
     expect(report.configurations[0]).toMatchObject({ key: "new", id: null, status: "missing", hint });
@@ -323,7 +532,11 @@ describe("compare: one id, one holder", () => {
 });
 
 describe("renderers", () => {
-  const report = compare([declared({ key: "a", importId: 1 }), declared({ key: "gone" })], [live({ id: 1, name: "a", active: false }), live({ id: 9, name: "x|y" })], noSecrets);
+  const report = compare(
+    [declared({ key: "a", importId: 1 }), declared({ key: "gone" })],
+    [live({ id: 1, name: "a", active: false }), live({ id: 9, name: "x|y" })],
+    noSecrets,
+  );
 
   it("text: one line per configuration and a summary", () => {
     expect(renderText(report)).toBe(
@@ -363,8 +576,12 @@ describe("renderers", () => {
       ].join("\n"),
     );
     const md = renderMarkdown(withMarks);
-    expect(md).toContain("Managed elsewhere:\n\n- 1 configuration managed by stack evil?[2J?stack (not drift)\n- 2 configurations managed by stack voice/staging (not drift)\n");
-    expect(md).toContain("- `old` #9: in the stack, no longer declared, and also held by new: `pulumi up` removes it from the state, and does not delete the configuration");
+    expect(md).toContain(
+      "Managed elsewhere:\n\n- 1 configuration managed by stack evil?[2J?stack (not drift)\n- 2 configurations managed by stack voice/staging (not drift)\n",
+    );
+    expect(md).toContain(
+      "- `old` #9: in the stack, no longer declared, and also held by new: `pulumi up` removes it from the state, and does not delete the configuration",
+    );
     expect(md).toContain(`- #6 h (provider 3): created by resource h of this stack`);
   });
 
@@ -380,7 +597,14 @@ describe("renderers", () => {
 describe("adoptionYaml", () => {
   it("declares each live configuration with its import id and its secrets as references", () => {
     const { yaml, variables } = adoptionYaml([
-      live({ id: 2, name: "Twilio Support", api_key: "k-value", api_secret: "s-value", sip_url: "sip:a", meta_json: [{ meta_key: "r", meta_value: "1" }] }),
+      live({
+        id: 2,
+        name: "Twilio Support",
+        api_key: "k-value",
+        api_secret: "s-value",
+        sip_url: "sip:a",
+        meta_json: [{ meta_key: "r", meta_value: "1" }],
+      }),
       live({ id: 3, name: "Twilio Support", provider: 4, active: false, base_url: "https://x" }),
     ]);
     expect(yaml).not.toMatch(/k-value|s-value/);
@@ -400,15 +624,32 @@ describe("adoptionYaml", () => {
       },
     });
     // What it writes is valid input for the stack program.
-    expect(parseDeclarations(yaml, "adopted.yaml", { isSet: () => "set", unsetReference: "error", unresolved: "error" }).problems).toEqual([]);
+    expect(
+      parseDeclarations(yaml, "adopted.yaml", { isSet: () => "set", unsetReference: "error", unresolved: "error" })
+        .problems,
+    ).toEqual([]);
   });
 
   it("writes a live ${ as $${, so that the declaration reads back the live value, not a reference", () => {
-    const values = { name: "Cost ${stack} $${x}", base_url: "https://x/${config:y}", sip_url: "sip:${a}", meta_json: [{ meta_key: "t", meta_value: "${env:HOME}" }] };
+    const values = {
+      name: "Cost ${stack} $${x}",
+      base_url: "https://x/${config:y}",
+      sip_url: "sip:${a}",
+      meta_json: [{ meta_key: "t", meta_value: "${env:HOME}" }],
+    };
     const { yaml, count } = adoptionYaml([live({ id: 5, ...values })]);
     expect(count).toBe(1);
-    const [d] = parseDeclarations(yaml, "adopted.yaml", { isSet: () => "set", unsetReference: "error", unresolved: "error" }).declarations;
-    expect(d).toMatchObject({ name: values.name, baseUrl: values.base_url, sipUrl: values.sip_url, meta: { t: "${env:HOME}" } });
+    const [d] = parseDeclarations(yaml, "adopted.yaml", {
+      isSet: () => "set",
+      unsetReference: "error",
+      unresolved: "error",
+    }).declarations;
+    expect(d).toMatchObject({
+      name: values.name,
+      baseUrl: values.base_url,
+      sipUrl: values.sip_url,
+      meta: { t: "${env:HOME}" },
+    });
   });
 
   it("keys and variables stay valid and unique at any depth: digits, accents, punctuation, collisions", () => {
@@ -420,7 +661,14 @@ describe("adoptionYaml", () => {
       live({ id: 8, name: "Téléphone ☎", api_key: "k" }),
       live({ id: 9, name: "!!!", api_key: "k" }),
     ]);
-    expect(Object.keys(parse(yaml).configurations)).toEqual(["cfg-3cx-trunk", "x", "x-7", "x-7-2", "telephone", "configuration-9"]);
+    expect(Object.keys(parse(yaml).configurations)).toEqual([
+      "cfg-3cx-trunk",
+      "x",
+      "x-7",
+      "x-7-2",
+      "telephone",
+      "configuration-9",
+    ]);
     expect(variables).toContain("CFG_3CX_TRUNK_API_KEY");
     expect(count).toBe(6);
   });
@@ -430,7 +678,14 @@ describe("adoptionYaml", () => {
       live({ id: 1, name: "Twin" }),
       live({ id: 2, name: "Twin" }),
       live({ id: 3, name: "Spaced", base_url: "https://a b" }),
-      live({ id: 4, name: "Meta", meta_json: [{ meta_key: "k", meta_value: "1" }, { meta_key: "k", meta_value: "2" }] }),
+      live({
+        id: 4,
+        name: "Meta",
+        meta_json: [
+          { meta_key: "k", meta_value: "1" },
+          { meta_key: "k", meta_value: "2" },
+        ],
+      }),
     ]);
     expect(count).toBe(1);
     expect(skipped.map((s) => [s.id, s.reason])).toEqual([
@@ -444,7 +699,14 @@ describe("adoptionYaml", () => {
   it("leaves out, naming its owner, what a stack created, and never declares the mark's key", () => {
     const { yaml, count, skipped } = adoptionYaml([
       live({ id: 1, name: "Made By Stack", meta_json: markedBy(OTHER_STACK, "made") }),
-      live({ id: 2, name: "Odd Mark", meta_json: [{ meta_key: OWNER_META_KEY, meta_value: "not a mark" }, { meta_key: "team", meta_value: "a" }] }),
+      live({
+        id: 2,
+        name: "Odd Mark",
+        meta_json: [
+          { meta_key: OWNER_META_KEY, meta_value: "not a mark" },
+          { meta_key: "team", meta_value: "a" },
+        ],
+      }),
       live({ id: 3, name: "Injected", meta_json: markedBy("x\nevil: 1", "y") }),
     ]);
     expect(count).toBe(0);
@@ -456,19 +718,46 @@ describe("adoptionYaml", () => {
     ]);
     // The reasons are comments: a newline in a mark adds no YAML.
     expect(parse(yaml)).toEqual({ configurations: {} });
-    expect(yaml).toContain('# Not adopted: configuration 1 "Made By Stack": it is managed by resource "made" of stack "voice/staging", which created it');
+    expect(yaml).toContain(
+      '# Not adopted: configuration 1 "Made By Stack": it is managed by resource "made" of stack "voice/staging", which created it',
+    );
   });
 
   it("always writes what validate accepts, one declaration per live configuration (generated names)", () => {
     // A small seeded generator: the same cases on every run, many shapes of name.
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    const alphabet = ["a", "Z", "3", "0", "-", "_", ".", " ", "é", "ß", "☎", "日", "'", '"', "#", ":", "|", "\t", "x", "x-1"];
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const alphabet = [
+      "a",
+      "Z",
+      "3",
+      "0",
+      "-",
+      "_",
+      ".",
+      " ",
+      "é",
+      "ß",
+      "☎",
+      "日",
+      "'",
+      '"',
+      "#",
+      ":",
+      "|",
+      "\t",
+      "x",
+      "x-1",
+    ];
     for (let round = 0; round < 50; round++) {
       const configs = Array.from({ length: 1 + Math.floor(random() * 12) }, (_, i) =>
         live({
           id: 1 + i * (1 + Math.floor(random() * 3)),
-          name: Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join("") || "x",
+          name:
+            Array.from(
+              { length: Math.floor(random() * 6) },
+              () => alphabet[Math.floor(random() * alphabet.length)],
+            ).join("") || "x",
           api_key: random() < 0.5 ? "k" : "",
           api_secret: random() < 0.5 ? "s" : "",
         }),
@@ -481,7 +770,9 @@ describe("adoptionYaml", () => {
       expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
       expect(count + skipped.length).toBe(unique.length);
       expect(count).toBe(result.declarations.length);
-      expect([...result.declarations.map((d) => d.importId), ...skipped.map((s) => s.id)].sort()).toEqual(unique.map((c) => c.id).sort());
+      expect([...result.declarations.map((d) => d.importId), ...skipped.map((s) => s.id)].sort()).toEqual(
+        unique.map((c) => c.id).sort(),
+      );
       expect(new Set(variables).size).toBe(variables.length);
       for (const v of variables) expect(v).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
     }
@@ -499,9 +790,15 @@ describe("validateDeclarations", () => {
     const result = validateDeclarations([dir], { EMPTY_IN_CI: "" });
     expect(result.valid).toBe(false);
     expect(result.problems.map((p) => `${p.file.slice(dir.length + 1)}:${p.line} ${p.severity} ${p.message}`)).toEqual([
-      "b.yaml:2 error configurations.two: import 7 is also declared by one (" + join(dir, "a.yaml") + ":2); two resources would manage one configuration",
-      "b.yaml:2 error configurations.two: declares exactly the same configuration as one (" + join(dir, "a.yaml") + ":2); give one of them another name",
-      "b.yaml:2 warning configurations.two: same name \"Same\" and provider 3 as one (" + join(dir, "a.yaml") + ":2); drift matches by name",
+      "b.yaml:2 error configurations.two: import 7 is also declared by one (" +
+        join(dir, "a.yaml") +
+        ":2); two resources would manage one configuration",
+      "b.yaml:2 error configurations.two: declares exactly the same configuration as one (" +
+        join(dir, "a.yaml") +
+        ":2); give one of them another name",
+      'b.yaml:2 warning configurations.two: same name "Same" and provider 3 as one (' +
+        join(dir, "a.yaml") +
+        ":2); drift matches by name",
       "b.yaml:8 warning configurations.three.apiKey: ${env:UNSET_FOR_SURE_123}: environment variable UNSET_FOR_SURE_123 is not set",
       "b.yaml:9 warning configurations.three.apiSecret: ${env:EMPTY_IN_CI}: environment variable EMPTY_IN_CI is empty; a declared secret needs a value (leave apiSecret out to leave the live one alone)",
     ]);
@@ -517,14 +814,33 @@ describe("validateDeclarations", () => {
       "an import of what a key no longer declared holds: a rename",
       "  new:\n    name: N\n    provider: 3\n    import: 9\n",
       [["old", 9]],
-      ["configurations.new: import 9 is held by old in the stack's state; two resources would manage one configuration (renamed from old? declare formerKeys: [old] instead of import)"],
+      [
+        "configurations.new: import 9 is held by old in the stack's state; two resources would manage one configuration (renamed from old? declare formerKeys: [old] instead of import)",
+      ],
     ],
-    ["an import the state holds under the declaration's own key", "  new:\n    name: N\n    provider: 3\n    import: 9\n", [["new", 9]], []],
-    ["an import the state holds under a former key", "  new:\n    name: N\n    provider: 3\n    import: 9\n    formerKeys: [old]\n", [["old", 9]], []],
+    [
+      "an import the state holds under the declaration's own key",
+      "  new:\n    name: N\n    provider: 3\n    import: 9\n",
+      [["new", 9]],
+      [],
+    ],
+    [
+      "an import the state holds under a former key",
+      "  new:\n    name: N\n    provider: 3\n    import: 9\n    formerKeys: [old]\n",
+      [["old", 9]],
+      [],
+    ],
   ])("with a stack, one id has one holder: %s", (_name, yaml, state, errors) => {
     const dir = mkdtempSync(join(tmpdir(), "validate-"));
     writeFileSync(join(dir, "t.yaml"), `configurations:\n${yaml}`);
-    const stack: StackInfo = { name: "prod", dir, config: {}, secretKeys: new Set(), project: "voice", stateIds: new Map(state) };
+    const stack: StackInfo = {
+      name: "prod",
+      dir,
+      config: {},
+      secretKeys: new Set(),
+      project: "voice",
+      stateIds: new Map(state),
+    };
     const result = validateDeclarations([dir], {}, stack);
     expect(result.problems.filter((p) => p.severity === "error").map((p) => p.message)).toEqual(errors);
     expect(result.valid).toBe(errors.length === 0);
@@ -543,7 +859,10 @@ describe("what a stack read by the CLI resolves to", () => {
 
   it("reads telephony:declarations, one path or a list, relative to the project", () => {
     expect(declarationPaths(info({}))).toEqual(["/project/telephony"]);
-    expect(declarationPaths(info({ "telephony:declarations": '["shared","prod-only"]' }))).toEqual(["/project/shared", "/project/prod-only"]);
+    expect(declarationPaths(info({ "telephony:declarations": '["shared","prod-only"]' }))).toEqual([
+      "/project/shared",
+      "/project/prod-only",
+    ]);
   });
 
   it("refuses a telephony:declarations set as a secret, without showing it", () => {
@@ -553,7 +872,11 @@ describe("what a stack read by the CLI resolves to", () => {
   });
 
   it("gives ${config:…} the project's plain values, refuses its secrets, and ${stack} the stack's own name", () => {
-    const values = stackValues(info({ "voice:sipDomain": "sip.example.com", "voice:token": "t0k3n", "telephony:orgHandle": "o" }, ["voice:token"]));
+    const values = stackValues(
+      info({ "voice:sipDomain": "sip.example.com", "voice:token": "t0k3n", "telephony:orgHandle": "o" }, [
+        "voice:token",
+      ]),
+    );
     expect(values.name).toBe("prod");
     expect(values.config("sipDomain")).toEqual({ kind: "plain", value: "sip.example.com" });
     expect(values.config("token")).toEqual({ kind: "secret" });

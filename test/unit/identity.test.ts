@@ -21,14 +21,21 @@ describe("normaliseApiUrl", () => {
 });
 
 describe("telephony:formerApiUrls", () => {
-  const env = { TELEPHONY_API_URL: "http://b.example", TELEPHONY_API_TOKEN: "t", TELEPHONY_ORG_HANDLE: "o", TELEPHONY_PRODUCT_ID: "1" };
+  const env = {
+    TELEPHONY_API_URL: "http://b.example",
+    TELEPHONY_API_TOKEN: "t",
+    TELEPHONY_ORG_HANDLE: "o",
+    TELEPHONY_PRODUCT_ID: "1",
+  };
   it.each([
     [undefined, []],
     ['["http://A.example/", "http://c.example:80"]', ["http://a.example", "http://c.example"]],
     ["http://a.example, http://c.example", ["http://a.example", "http://c.example"]],
     ["http://a.example", ["http://a.example"]],
   ])("%s reads as %j", (value, expected) => {
-    expect(resolveSettings((k) => (k === "telephony:formerApiUrls" ? value : undefined), env).formerApiUrls).toEqual(expected);
+    expect(resolveSettings((k) => (k === "telephony:formerApiUrls" ? value : undefined), env).formerApiUrls).toEqual(
+      expected,
+    );
   });
   it.each([
     ['["http://a.example"', /not a JSON list of URLs/],
@@ -38,7 +45,9 @@ describe("telephony:formerApiUrls", () => {
     expect(() => resolveSettings((k) => (k === "telephony:formerApiUrls" ? value : undefined), env)).toThrow(message);
   });
   it("comes from TELEPHONY_FORMER_API_URLS too", () => {
-    expect(resolveSettings(() => undefined, { ...env, TELEPHONY_FORMER_API_URLS: "http://a.example/" }).formerApiUrls).toEqual(["http://a.example"]);
+    expect(
+      resolveSettings(() => undefined, { ...env, TELEPHONY_FORMER_API_URLS: "http://a.example/" }).formerApiUrls,
+    ).toEqual(["http://a.example"]);
   });
 });
 
@@ -59,7 +68,8 @@ describe("the ownership mark", () => {
   const mark = { stack: "telephony/prod", resource: "twilio", create: "n-1" };
   it("round-trips, and anything else in its place is no mark", () => {
     expect(parseMark(markValue(mark))).toEqual(mark);
-    for (const value of ["", "x", "null", "{}", '{"stack":1,"resource":"r","create":"c"}', "[]"]) expect(parseMark(value)).toBeUndefined();
+    for (const value of ["", "x", "null", "{}", '{"stack":1,"resource":"r","create":"c"}', "[]"])
+      expect(parseMark(value)).toBeUndefined();
   });
   it("is kept out of the meta a resource shows, and held in its own output", () => {
     const meta = [{ meta_key: "region", meta_value: "eu" }, markEntry(mark)];
@@ -87,14 +97,37 @@ const live: ProviderConfiguration = {
 
 describe("strangerReason", () => {
   const mine = markValue({ stack: "p/a", resource: "mine", create: "n-1" });
-  const withMark = (value: string): ProviderConfiguration => ({ ...live, meta_json: [...live.meta_json, { meta_key: "telephony-config:owner", meta_value: value }] });
+  const withMark = (value: string): ProviderConfiguration => ({
+    ...live,
+    meta_json: [...live.meta_json, { meta_key: "telephony-config:owner", meta_value: value }],
+  });
   it.each([
     ["created: the same mark", { mark: mine, provider: 3, meta: { region: "eu" } }, withMark(mine), undefined],
-    ["created: another create's mark (same resource)", { mark: mine, provider: 3, meta: { region: "eu" } }, withMark(markValue({ stack: "p/a", resource: "mine", create: "n-2" })), /not the one this resource's create wrote/],
-    ["created: another stack's mark", { mark: mine, provider: 3, meta: { region: "eu" } }, withMark(markValue({ stack: "p/b", resource: "x", create: "n" })), /resource "x" of stack p\/b/],
-    ["created: no mark at that id", { mark: mine, provider: 3, meta: { region: "eu" } }, live, /carries no ownership mark/],
+    [
+      "created: another create's mark (same resource)",
+      { mark: mine, provider: 3, meta: { region: "eu" } },
+      withMark(markValue({ stack: "p/a", resource: "mine", create: "n-2" })),
+      /not the one this resource's create wrote/,
+    ],
+    [
+      "created: another stack's mark",
+      { mark: mine, provider: 3, meta: { region: "eu" } },
+      withMark(markValue({ stack: "p/b", resource: "x", create: "n" })),
+      /resource "x" of stack p\/b/,
+    ],
+    [
+      "created: no mark at that id",
+      { mark: mine, provider: 3, meta: { region: "eu" } },
+      live,
+      /carries no ownership mark/,
+    ],
     ["adopted: the same provider and meta", { provider: 3, meta: { region: "eu" } }, live, undefined],
-    ["adopted: a marked configuration at that id", { provider: 3, meta: { region: "eu" } }, withMark(mine), /carries none/],
+    [
+      "adopted: a marked configuration at that id",
+      { provider: 3, meta: { region: "eu" } },
+      withMark(mine),
+      /carries none/,
+    ],
     ["adopted: another provider", { provider: 4, meta: { region: "eu" } }, live, /provider is 3, not 4/],
     ["adopted: other meta", { provider: 3, meta: { region: "us" } }, live, /meta differs/],
     ["adopted: meta in another order is the same", { provider: 3, meta: {} }, { ...live, meta_json: [] }, undefined],

@@ -19,12 +19,28 @@ describe("telephony-config init", () => {
       expect(result.stdout).toContain(`  ${file}\n`);
     }
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    expect(pkg).toMatchObject({ name: "acme-telephony", type: "module", engines: { node: ">=22.12.0" }, dependencies: { "telephony-config": expect.stringMatching(/^\^\d/), "@pulumi/pulumi": expect.any(String) } });
-    expect(parse(readFileSync(join(dir, "Pulumi.yaml"), "utf8"))).toMatchObject({ name: "acme-telephony", runtime: { name: "nodejs" }, main: "index.js" });
-    expect(readFileSync(join(dir, "index.js"), "utf8")).toContain('export { configurations } from "telephony-config/stack";');
+    expect(pkg).toMatchObject({
+      name: "acme-telephony",
+      type: "module",
+      engines: { node: ">=22.12.0" },
+      dependencies: { "telephony-config": expect.stringMatching(/^\^\d/), "@pulumi/pulumi": expect.any(String) },
+    });
+    expect(parse(readFileSync(join(dir, "Pulumi.yaml"), "utf8"))).toMatchObject({
+      name: "acme-telephony",
+      runtime: { name: "nodejs" },
+      main: "index.js",
+    });
+    expect(readFileSync(join(dir, "index.js"), "utf8")).toContain(
+      'export { configurations } from "telephony-config/stack";',
+    );
     const example = readFileSync(join(dir, "telephony/main.yaml"), "utf8");
-    expect(example.split("\n")[0]).toBe("# yaml-language-server: $schema=../node_modules/telephony-config/schemas/provider-configurations.schema.json");
-    expect(parseDeclarations(example, "main.yaml", { isSet: () => "set", unsetReference: "error", unresolved: "error" }).problems).toEqual([]);
+    expect(example.split("\n")[0]).toBe(
+      "# yaml-language-server: $schema=../node_modules/telephony-config/schemas/provider-configurations.schema.json",
+    );
+    expect(
+      parseDeclarations(example, "main.yaml", { isSet: () => "set", unsetReference: "error", unresolved: "error" })
+        .problems,
+    ).toEqual([]);
     for (const command of [
       "npm install",
       "pulumi stack init prod",
@@ -58,14 +74,21 @@ describe("telephony-config init", () => {
     const dir = mkdtempSync(join(tmpdir(), "init-"));
     mkdirSync(join(dir, "telephony"));
     writeFileSync(join(dir, "telephony/main.yaml"), "configurations:\n  mine:\n    provider: 3\n");
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "mine", scripts: { x: "y" }, dependencies: { left: "1" } }));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "mine", scripts: { x: "y" }, dependencies: { left: "1" } }),
+    );
     const forced = await runCli(["init", dir, "--force", "--org", "acme; echo pwned"]);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain("telephony/main.yaml (kept as it was: your declarations)");
     expect(forced.stdout).toContain("pulumi config set telephony:orgHandle 'acme; echo pwned'");
     expect(readFileSync(join(dir, "telephony/main.yaml"), "utf8")).toBe("configurations:\n  mine:\n    provider: 3\n");
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    expect(pkg).toMatchObject({ name: "mine", scripts: { x: "y" }, dependencies: { left: "1", "telephony-config": expect.any(String) } });
+    expect(pkg).toMatchObject({
+      name: "mine",
+      scripts: { x: "y" },
+      dependencies: { left: "1", "telephony-config": expect.any(String) },
+    });
     expect(readFileSync(join(dir, ".gitignore"), "utf8")).toMatch(/^token\.txt$/m);
 
     const linked = mkdtempSync(join(tmpdir(), "init-"));

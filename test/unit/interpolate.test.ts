@@ -29,16 +29,54 @@ describe("interpolate", () => {
   });
 
   it.each([
-    ["an unknown key", "sip:x@${config:nope}", 6, "f: ${config:nope}: stack dev has no config nope (pulumi config set nope … --stack dev)"],
-    ["a secret key", "${config:twilioApiSecret}", 0, "f: ${config:twilioApiSecret}: stack config twilioApiSecret is a secret, and f is a plain field; a secret goes only in apiKey or apiSecret, as ${secret:twilioApiSecret}"],
-    ["an env reference", "a ${env:HOME}", 2, "f: ${env:HOME}: a secret reference goes only in apiKey or apiSecret, as the whole value"],
-    ["a secret reference", "${secret:k}", 0, "f: ${secret:k}: a secret reference goes only in apiKey or apiSecret, as the whole value"],
-    ["an unknown kind", "x${foo}", 1, 'f: unknown reference ${foo}: use ${config:KEY} or ${stack}, or "$${" for a literal "${"'],
-    ["an empty reference", "${}", 0, 'f: unknown reference ${}: use ${config:KEY} or ${stack}, or "$${" for a literal "${"'],
-    ["a key with a namespace", "${config:aws:region}", 0, 'f: unknown reference ${config:aws:region}: use ${config:KEY} or ${stack}, or "$${" for a literal "${"'],
+    [
+      "an unknown key",
+      "sip:x@${config:nope}",
+      6,
+      "f: ${config:nope}: stack dev has no config nope (pulumi config set nope … --stack dev)",
+    ],
+    [
+      "a secret key",
+      "${config:twilioApiSecret}",
+      0,
+      "f: ${config:twilioApiSecret}: stack config twilioApiSecret is a secret, and f is a plain field; a secret goes only in apiKey or apiSecret, as ${secret:twilioApiSecret}",
+    ],
+    [
+      "an env reference",
+      "a ${env:HOME}",
+      2,
+      "f: ${env:HOME}: a secret reference goes only in apiKey or apiSecret, as the whole value",
+    ],
+    [
+      "a secret reference",
+      "${secret:k}",
+      0,
+      "f: ${secret:k}: a secret reference goes only in apiKey or apiSecret, as the whole value",
+    ],
+    [
+      "an unknown kind",
+      "x${foo}",
+      1,
+      'f: unknown reference ${foo}: use ${config:KEY} or ${stack}, or "$${" for a literal "${"',
+    ],
+    [
+      "an empty reference",
+      "${}",
+      0,
+      'f: unknown reference ${}: use ${config:KEY} or ${stack}, or "$${" for a literal "${"',
+    ],
+    [
+      "a key with a namespace",
+      "${config:aws:region}",
+      0,
+      'f: unknown reference ${config:aws:region}: use ${config:KEY} or ${stack}, or "$${" for a literal "${"',
+    ],
     ["an unterminated reference", "abc ${stack", 4, 'f: unterminated "${" (write "$${" for a literal "${")'],
   ])("refuses %s, at its index", (_what, template, index, message) => {
-    expect(interpolate(template, "f", dev)).toEqual({ value: undefined, problems: [{ index, message, unresolved: false }] });
+    expect(interpolate(template, "f", dev)).toEqual({
+      value: undefined,
+      problems: [{ index, message, unresolved: false }],
+    });
   });
 
   it("reports every problem of a string, each at its index", () => {
@@ -49,11 +87,18 @@ describe("interpolate", () => {
     expect(interpolate("sip:x@${config:sipDomain} ${stack}", "f", undefined)).toEqual({
       value: undefined,
       problems: [
-        { index: 6, unresolved: true, message: "f: ${config:sipDomain} is resolved per stack: give --stack NAME to resolve it" },
+        {
+          index: 6,
+          unresolved: true,
+          message: "f: ${config:sipDomain} is resolved per stack: give --stack NAME to resolve it",
+        },
         { index: 26, unresolved: true, message: "f: ${stack} is resolved per stack: give --stack NAME to resolve it" },
       ],
     });
     expect(interpolate("${env:X}", "f", undefined).problems[0]!.unresolved).toBe(false);
-    expect(interpolate("no references, $${ escaped", "f", undefined)).toEqual({ value: "no references, ${ escaped", problems: [] });
+    expect(interpolate("no references, $${ escaped", "f", undefined)).toEqual({
+      value: "no references, ${ escaped",
+      problems: [],
+    });
   });
 });

@@ -12,7 +12,10 @@ const moduleFile = join(mkdtempSync(join(tmpdir(), "provider-module-")), "provid
 writeFileSync(moduleFile, PROVIDER_MODULE);
 
 /** Loads the module as the dynamic provider host does, with the project as working directory. */
-function load(cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function load(
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const script = `const p = require(${JSON.stringify(moduleFile)}).handler(); console.log(Object.keys(p).sort().join(","));`;
   return new Promise((resolve) =>
     execFile(process.execPath, ["-e", script], { cwd, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
@@ -26,8 +29,14 @@ function plantedTree() {
   const planted = join(top, "node_modules", "telephony-config");
   mkdirSync(planted, { recursive: true });
   const marker = join(top, "token-stolen");
-  writeFileSync(join(planted, "package.json"), JSON.stringify({ name: "telephony-config", exports: { "./provider-runtime": "./evil.js" } }));
-  writeFileSync(join(planted, "evil.js"), `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "x"); exports.provider = { create() {} };`);
+  writeFileSync(
+    join(planted, "package.json"),
+    JSON.stringify({ name: "telephony-config", exports: { "./provider-runtime": "./evil.js" } }),
+  );
+  writeFileSync(
+    join(planted, "evil.js"),
+    `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "x"); exports.provider = { create() {} };`,
+  );
   const project = join(top, "infra");
   mkdirSync(project);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-infra" }));
@@ -45,7 +54,9 @@ describe("the provider module kept in state", () => {
   });
 
   it("loads the package itself when the project is the package, from the directory of main (this repository)", async () => {
-    expect((await load(join(REPO, "dist/src/stack"))).stdout.trim()).toBe("check,configure,create,delete,diff,read,update");
+    expect((await load(join(REPO, "dist/src/stack"))).stdout.trim()).toBe(
+      "check,configure,create,delete,diff,read,update",
+    );
   });
 
   it("never climbs past the directory of Pulumi.yaml, even when the project has no package.json", async () => {
@@ -55,7 +66,9 @@ describe("the provider module kept in state", () => {
     writeFileSync(join(dirname(project), "package.json"), JSON.stringify({ name: "workspace" }));
     const result = await load(project);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain(`telephony-config is not installed in the project at ${project}: run npm install telephony-config there`);
+    expect(result.stderr).toContain(
+      `telephony-config is not installed in the project at ${project}: run npm install telephony-config there`,
+    );
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -64,7 +77,9 @@ describe("the provider module kept in state", () => {
     for (const env of [{}, { NODE_PATH: join(top, "node_modules") }] as Array<Record<string, string>>) {
       const result = await load(project, env);
       expect(result.code).not.toBe(0);
-      expect(result.stderr).toContain(`telephony-config is not installed in the project at ${project} (${join(project, "package.json")} is "my-infra"): run npm install telephony-config there`);
+      expect(result.stderr).toContain(
+        `telephony-config is not installed in the project at ${project} (${join(project, "package.json")} is "my-infra"): run npm install telephony-config there`,
+      );
     }
     expect(existsSync(marker)).toBe(false);
   });

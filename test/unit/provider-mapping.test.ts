@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { ProviderConfiguration } from "../../src/client/contract.js";
-import { changedFields, isCreatedFrom, patchFor, replacementsFor, toCreateBody, toOutputs, type ConfigurationInputs } from "../../src/provider/mapping.js";
+import {
+  changedFields,
+  isCreatedFrom,
+  patchFor,
+  replacementsFor,
+  toCreateBody,
+  toOutputs,
+  type ConfigurationInputs,
+} from "../../src/provider/mapping.js";
 import { check, configure, diff } from "../../src/provider/runtime.js";
 import { resolveSettings } from "../../src/client/settings.js";
 
@@ -21,11 +29,22 @@ const api: ProviderConfiguration = {
   sip_url: "",
 };
 const live = toOutputs(api);
-const declared: ConfigurationInputs = { name: "Twilio", provider: 3, apiKey: "k", apiSecret: "s", meta: { region: "us-east-1", team: "support" } };
+const declared: ConfigurationInputs = {
+  name: "Twilio",
+  provider: 3,
+  apiKey: "k",
+  apiSecret: "s",
+  meta: { region: "us-east-1", team: "support" },
+};
 
 describe("mapping between the resource and the API", () => {
   it("normalises what the API returns: null URLs as empty, meta as a sorted map", () => {
-    expect(live).toMatchObject({ baseUrl: "", sipUrl: "", meta: { region: "us-east-1", team: "support" }, orgHandle: "dev-org" });
+    expect(live).toMatchObject({
+      baseUrl: "",
+      sipUrl: "",
+      meta: { region: "us-east-1", team: "support" },
+      orgHandle: "dev-org",
+    });
     expect(Object.keys(live.meta)).toEqual(["region", "team"]);
   });
 
@@ -49,7 +68,10 @@ describe("mapping between the resource and the API", () => {
   });
 
   it("PATCHes only the writable fields that differ, base_url unset as null", () => {
-    expect(patchFor(live, { ...declared, name: "N", baseUrl: "https://x.example" })).toEqual({ name: "N", base_url: "https://x.example" });
+    expect(patchFor(live, { ...declared, name: "N", baseUrl: "https://x.example" })).toEqual({
+      name: "N",
+      base_url: "https://x.example",
+    });
     expect(patchFor(toOutputs({ ...api, base_url: "https://x.example" }), declared)).toEqual({ base_url: null });
     expect(patchFor(live, { ...declared, provider: 4 })).toEqual({});
   });
@@ -111,7 +133,9 @@ describe("the dynamic provider's check and diff", () => {
   // As state of this release records it, at the API the tests configure.
   const live = { ...toOutputs(api), apiUrl: "http://127.0.0.1:1" };
   it("accepts valid inputs and rejects invalid ones by property, never echoing values", async () => {
-    expect(await check({}, { __provider: "x", name: "A", provider: 3 })).toEqual({ inputs: { __provider: "x", name: "A", provider: 3 } });
+    expect(await check({}, { __provider: "x", name: "A", provider: 3 })).toEqual({
+      inputs: { __provider: "x", name: "A", provider: 3 },
+    });
     const bad = await check({}, { name: "A", provider: "3", apiKey: 12345678, sipUrl: "http://x", extra: 1 });
     expect(bad.failures).toEqual([
       { property: "extra", reason: "unknown property extra" },
@@ -130,20 +154,33 @@ describe("the dynamic provider's check and diff", () => {
 
   it("leaves values not known until apply to be judged then", async () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-    expect(await check({}, { name: unknown, provider: unknown })).toEqual({ inputs: { name: unknown, provider: unknown } });
+    expect(await check({}, { name: unknown, provider: unknown })).toEqual({
+      inputs: { name: unknown, provider: unknown },
+    });
   });
 
   it("rejects an empty secret, or one of only spaces: leaving it out is how a live one is left alone", async () => {
-    expect((await check({}, { name: "A", provider: 3, apiKey: "" })).failures).toEqual([{ property: "apiKey", reason: "must NOT have fewer than 1 characters" }]);
+    expect((await check({}, { name: "A", provider: 3, apiKey: "" })).failures).toEqual([
+      { property: "apiKey", reason: "must NOT have fewer than 1 characters" },
+    ]);
     expect((await check({}, { name: "A", provider: 3, apiSecret: " \t" })).failures).toEqual([
       { property: "apiSecret", reason: "is only whitespace: leave it out to leave the live value alone" },
     ]);
   });
 
   it("replaces a configuration of another organization than the configured one", async () => {
-    const settings: Record<string, string> = { "telephony:apiUrl": "http://127.0.0.1:1", "telephony:apiToken": "t", "telephony:orgHandle": "new-org", "telephony:productId": "1" };
+    const settings: Record<string, string> = {
+      "telephony:apiUrl": "http://127.0.0.1:1",
+      "telephony:apiToken": "t",
+      "telephony:orgHandle": "new-org",
+      "telephony:productId": "1",
+    };
     configure({ config: { get: (k: string) => settings[k] } } as never);
-    expect(await diff("9", live, declared)).toEqual({ changes: true, replaces: ["orgHandle"], deleteBeforeReplace: false });
+    expect(await diff("9", live, declared)).toEqual({
+      changes: true,
+      replaces: ["orgHandle"],
+      deleteBeforeReplace: false,
+    });
     settings["telephony:orgHandle"] = "dev-org";
     configure({ config: { get: (k: string) => settings[k] } } as never);
     expect(await diff("9", live, declared)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
@@ -165,16 +202,35 @@ describe("the dynamic provider's check and diff", () => {
 
   it("diffs with replacements for provider and meta", async () => {
     expect(await diff("9", live, declared)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
-    expect(await diff("9", live, { ...declared, name: "x" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect(await diff("9", live, { ...declared, provider: 4, meta: {} })).toEqual({ changes: true, replaces: ["provider", "meta"], deleteBeforeReplace: false });
+    expect(await diff("9", live, { ...declared, name: "x" })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await diff("9", live, { ...declared, provider: 4, meta: {} })).toEqual({
+      changes: true,
+      replaces: ["provider", "meta"],
+      deleteBeforeReplace: false,
+    });
   });
 });
 
 describe("resolveSettings", () => {
-  const env = { TELEPHONY_API_URL: "http://env.example", TELEPHONY_API_TOKEN: "env-token", TELEPHONY_ORG_HANDLE: "env-org", TELEPHONY_PRODUCT_ID: "2" };
+  const env = {
+    TELEPHONY_API_URL: "http://env.example",
+    TELEPHONY_API_TOKEN: "env-token",
+    TELEPHONY_ORG_HANDLE: "env-org",
+    TELEPHONY_PRODUCT_ID: "2",
+  };
   it("prefers stack config and falls back to the environment", () => {
     const config: Record<string, string> = { "telephony:apiUrl": "http://config.example", "telephony:productId": "5" };
-    expect(resolveSettings((k) => config[k], env)).toEqual({ apiUrl: "http://config.example", apiToken: "env-token", orgHandle: "env-org", productId: 5, formerApiUrls: [] });
+    expect(resolveSettings((k) => config[k], env)).toEqual({
+      apiUrl: "http://config.example",
+      apiToken: "env-token",
+      orgHandle: "env-org",
+      productId: 5,
+      formerApiUrls: [],
+    });
   });
   it("names every missing setting with both of its sources", () => {
     expect(() => resolveSettings(() => undefined, {})).toThrow(
@@ -184,15 +240,26 @@ describe("resolveSettings", () => {
   it("takes an optional ceiling on requests per second from config or TELEPHONY_MAX_RPS", () => {
     expect(resolveSettings(() => undefined, env)).not.toHaveProperty("maxRequestsPerSecond");
     expect(resolveSettings(() => undefined, { ...env, TELEPHONY_MAX_RPS: "2.5" }).maxRequestsPerSecond).toBe(2.5);
-    expect(resolveSettings((k) => (k === "telephony:maxRequestsPerSecond" ? "7" : undefined), { ...env, TELEPHONY_MAX_RPS: "2" }).maxRequestsPerSecond).toBe(7);
-    expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_MAX_RPS: "0" })).toThrow(/must be a positive number/);
+    expect(
+      resolveSettings((k) => (k === "telephony:maxRequestsPerSecond" ? "7" : undefined), {
+        ...env,
+        TELEPHONY_MAX_RPS: "2",
+      }).maxRequestsPerSecond,
+    ).toBe(7);
+    expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_MAX_RPS: "0" })).toThrow(
+      /must be a positive number/,
+    );
   });
   it("trims settings, and refuses an organization handle with spaces inside", () => {
     expect(resolveSettings(() => undefined, { ...env, TELEPHONY_ORG_HANDLE: " env-org \n" }).orgHandle).toBe("env-org");
-    expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_ORG_HANDLE: "dev org" })).toThrow(/must not contain spaces/);
+    expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_ORG_HANDLE: "dev org" })).toThrow(
+      /must not contain spaces/,
+    );
   });
   it("rejects a product id that is not an integer and a URL that is not one", () => {
-    expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_PRODUCT_ID: "two" })).toThrow(/must be an integer/);
+    expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_PRODUCT_ID: "two" })).toThrow(
+      /must be an integer/,
+    );
     expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_API_URL: "not a url" })).toThrow(/not a URL/);
   });
 });

@@ -279,12 +279,17 @@ describe("RateLimiter against a simulated API", () => {
     [50, 100, 1000, 8, 1.0, 0.03],
     [5, 10, 1000, 32, 1.05, 0.06],
     [20, 1, 600, 8, 2.0, 0.05],
-  ])("paces near a limit of %i requests/s (bursts of %i): %i requests from %i workers within %f× the floor", (limit, burst, count, workers, within, share) => {
-    const { ratio, share: refused } = simulate(limit, burst, count, workers);
-    console.log(`simulated ${limit}/s, bursts of ${burst}, ${count} requests, ${workers} workers: ${ratio.toFixed(2)}× the floor, ${(100 * refused).toFixed(1)}% 429`);
-    expect(ratio).toBeLessThanOrEqual(within);
-    expect(refused).toBeLessThanOrEqual(share);
-  });
+  ])(
+    "paces near a limit of %i requests/s (bursts of %i): %i requests from %i workers within %f× the floor",
+    (limit, burst, count, workers, within, share) => {
+      const { ratio, share: refused } = simulate(limit, burst, count, workers);
+      console.log(
+        `simulated ${limit}/s, bursts of ${burst}, ${count} requests, ${workers} workers: ${ratio.toFixed(2)}× the floor, ${(100 * refused).toFixed(1)}% 429`,
+      );
+      expect(ratio).toBeLessThanOrEqual(within);
+      expect(refused).toBeLessThanOrEqual(share);
+    },
+  );
 });
 
 describe("one pace shared over real HTTP", () => {

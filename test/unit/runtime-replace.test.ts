@@ -18,7 +18,12 @@ const declared = (meta: Record<string, string>): ConfigurationInputs => ({ name:
 
 async function made(): Promise<{ id: string; outs: ConfigurationOutputs }> {
   api = await startApi();
-  const settings: Record<string, string> = { "telephony:apiUrl": api.server.url, "telephony:apiToken": TOKEN, "telephony:orgHandle": "dev-org", "telephony:productId": "1" };
+  const settings: Record<string, string> = {
+    "telephony:apiUrl": api.server.url,
+    "telephony:apiToken": TOKEN,
+    "telephony:orgHandle": "dev-org",
+    "telephony:productId": "1",
+  };
   configure({ config: { get: (k: string) => settings[k] } } as never);
   const { id, outs } = await create(declared({ v: "1" }));
   await api.client.update(Number(id), { api_key: "live-key-4e2a", api_secret: "live-secret-8b0f" });
@@ -33,7 +38,10 @@ describe("a replacement of a configuration whose secrets are not declared", () =
     await diff(old.id, old.outs, declared({ v: "2" }));
     const next = await create(declared({ v: "2" }));
     expect(next.outs).not.toHaveProperty("apiKey");
-    expect(await api!.client.get(Number(next.id))).toMatchObject({ api_key: "live-key-4e2a", api_secret: "live-secret-8b0f" });
+    expect(await api!.client.get(Number(next.id))).toMatchObject({
+      api_key: "live-key-4e2a",
+      api_secret: "live-secret-8b0f",
+    });
     await remove(old.id, old.outs);
     expect((await api!.client.list()).map((c) => c.id)).toEqual([Number(next.id)]);
   });
@@ -51,7 +59,14 @@ describe("creates that meet this resource's own marks", () => {
   it("an import is adopted even when a configuration this resource left behind exists", async () => {
     await made();
     const target = await api!.client.create({ name: "Target", provider: 3 });
-    const adopted = await create({ ...declared({ v: "1" }), name: "Target", meta: {}, apiKey: "k", apiSecret: "s", importId: target.id });
+    const adopted = await create({
+      ...declared({ v: "1" }),
+      name: "Target",
+      meta: {},
+      apiKey: "k",
+      apiSecret: "s",
+      importId: target.id,
+    });
     expect(adopted.id).toBe(String(target.id));
     expect((await api!.client.list()).length).toBe(2);
   });
@@ -59,8 +74,14 @@ describe("creates that meet this resource's own marks", () => {
 
 describe("ProviderConfiguration refuses deleteBeforeReplace", () => {
   it("before registering anything: the old configuration would go first, with the secrets its replacement carries over", async () => {
-    await pulumi.runtime.setMocks({ newResource: () => ({ id: "1", state: {} }), call: () => ({}) }, "telephony-config", "test");
-    expect(() => new ProviderConfiguration("prod", { name: "Prod", provider: 3 }, { deleteBeforeReplace: true })).toThrow(
+    await pulumi.runtime.setMocks(
+      { newResource: () => ({ id: "1", state: {} }), call: () => ({}) },
+      "telephony-config",
+      "test",
+    );
+    expect(
+      () => new ProviderConfiguration("prod", { name: "Prod", provider: 3 }, { deleteBeforeReplace: true }),
+    ).toThrow(
       "prod: deleteBeforeReplace is not supported: a replacement creates the new configuration first, then deletes the old one",
     );
   });

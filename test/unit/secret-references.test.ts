@@ -35,9 +35,12 @@ function declarations(): string {
 
 const config = { "voice:plainKey": PLAIN_VALUE, "voice:blankKey": " \t", "voice:goodKey": "g00d-secret" };
 const secretKeys = ["voice:blankKey", "voice:goodKey"];
-const PLAIN = "configurations.a.apiKey: ${secret:plainKey}: stack config plainKey is not a secret, its value is in plain text in the stack's config file: pulumi config set --secret plainKey …";
-const BLANK_SECRET = "configurations.a.apiSecret: ${secret:blankKey}: stack config blankKey is only whitespace; a declared secret needs a value (leave apiSecret out to leave the live one alone)";
-const BLANK_VARIABLE = "configurations.b.apiKey: ${env:BLANK_VARIABLE}: environment variable BLANK_VARIABLE is only whitespace; a declared secret needs a value (leave apiKey out to leave the live one alone)";
+const PLAIN =
+  "configurations.a.apiKey: ${secret:plainKey}: stack config plainKey is not a secret, its value is in plain text in the stack's config file: pulumi config set --secret plainKey …";
+const BLANK_SECRET =
+  "configurations.a.apiSecret: ${secret:blankKey}: stack config blankKey is only whitespace; a declared secret needs a value (leave apiSecret out to leave the live one alone)";
+const BLANK_VARIABLE =
+  "configurations.b.apiKey: ${env:BLANK_VARIABLE}: environment variable BLANK_VARIABLE is only whitespace; a declared secret needs a value (leave apiKey out to leave the live one alone)";
 
 describe("referenceState", () => {
   it.each([
@@ -53,7 +56,14 @@ describe("referenceState", () => {
 });
 
 describe("validate --stack", () => {
-  const stack: StackInfo = { name: "prod", dir: "/project", config, secretKeys: new Set(secretKeys), project: "voice", stateIds: new Map() };
+  const stack: StackInfo = {
+    name: "prod",
+    dir: "/project",
+    config,
+    secretKeys: new Set(secretKeys),
+    project: "voice",
+    stateIds: new Map(),
+  };
 
   it("refuses a ${secret:…} that is plain in the stack's config and a blank secret, at file:line:col, never showing a value", () => {
     const dir = declarations();

@@ -62,7 +62,10 @@ describe("telephony-config serve", () => {
     clients.push(client);
     await client.create({ name: "Vapi", provider: 6 });
     await expect(s.client.list()).rejects.toMatchObject({ status: 401 });
-    const lines = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => `${l.method} ${l.status}`)).toEqual(["POST 201", "GET 401"]);
   });
 
@@ -102,7 +105,14 @@ describe("telephony-config serve", () => {
   });
 
   it("refuses to start with a request log it cannot write", async () => {
-    const failure = await run(process.execPath, [CLI, "serve", "--port", "0", "--request-log", join(dir, "no-such-dir", "log.jsonl")]).catch((e) => e);
+    const failure = await run(process.execPath, [
+      CLI,
+      "serve",
+      "--port",
+      "0",
+      "--request-log",
+      join(dir, "no-such-dir", "log.jsonl"),
+    ]).catch((e) => e);
     expect(failure.code).toBe(1);
     expect(failure.stderr).toMatch(/--request-log .*: cannot write to it \(ENOENT\)/);
   });
@@ -114,7 +124,9 @@ describe("telephony-config serve", () => {
     expect(statSync(data).mode & 0o777).toBe(0o600);
     const second = await run(process.execPath, [CLI, "serve", "--port", "0", "--data", data]).catch((e) => e);
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(new RegExp(`${data} is in use by another telephony-config serve \\(pid ${first.child.pid}\\)`));
+    expect(second.stderr).toMatch(
+      new RegExp(`${data} is in use by another telephony-config serve \\(pid ${first.child.pid}\\)`),
+    );
     // Through a link to the same file, too.
     const link = join(dir, "owned-link.jsonl");
     symlinkSync(data, link);
@@ -166,7 +178,10 @@ describe("telephony-config serve", () => {
 
   it("--rate-limit N:BURST answers 429 with Retry-After past its rate", async () => {
     const s = await serve(["--rate-limit", "1:2"]);
-    const call = () => fetch(`${s.url}/api/v2/platform/telephony/providers-configurations/`, { headers: { authorization: "Token dev-token" } });
+    const call = () =>
+      fetch(`${s.url}/api/v2/platform/telephony/providers-configurations/`, {
+        headers: { authorization: "Token dev-token" },
+      });
     const answers = [await call(), await call(), await call()];
     expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
     expect(answers[2]!.headers.get("retry-after")).toBe("1");

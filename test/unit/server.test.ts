@@ -24,7 +24,11 @@ async function call(method: string, path: string, headers: Record<string, string
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined, requestId: response.headers.get("x-request-id") };
+  return {
+    status: response.status,
+    json: text ? JSON.parse(text) : undefined,
+    requestId: response.headers.get("x-request-id"),
+  };
 }
 
 const create = () => call("POST", COLLECTION_PATH, full, { name: "Twilio", provider: 3 });
@@ -32,7 +36,10 @@ const create = () => call("POST", COLLECTION_PATH, full, { name: "Twilio", provi
 describe("local API server", () => {
   it("wraps every JSON answer in the envelope and sends a request id", async () => {
     const created = await create();
-    expect(created).toMatchObject({ status: 201, json: { status_code: 201, message: expect.any(String), data: { id: 1 } } });
+    expect(created).toMatchObject({
+      status: 201,
+      json: { status_code: 201, message: expect.any(String), data: { id: 1 } },
+    });
     expect(created.requestId).toMatch(/^[0-9a-f-]{36}$/);
     const missing = await call("GET", itemPath(9));
     expect(missing).toMatchObject({ status: 404, json: { status_code: 404, data: {} } });
@@ -52,18 +59,67 @@ describe("local API server", () => {
 
   it.each([
     ["create without Org-Handle", "POST", COLLECTION_PATH, { authorization: `Token ${TOKEN}` }, 400, /Org-Handle/],
-    ["get without Product-ID", "GET", itemPath(1), { authorization: `Token ${TOKEN}`, "org-handle": "dev-org" }, 400, /Product-ID header is required/],
-    ["update without Product-ID", "PATCH", itemPath(1), { authorization: `Token ${TOKEN}`, "org-handle": "dev-org" }, 400, /Product-ID/],
-    ["delete without Product-ID", "DELETE", itemPath(1), { authorization: `Token ${TOKEN}`, "org-handle": "dev-org" }, 400, /Product-ID/],
-    ["a Product-ID that is not an integer", "GET", itemPath(1), { ...full, "product-id": "abc" }, 400, /must be an integer/],
-    ["an organization the token may not access", "GET", COLLECTION_PATH, { ...full, "org-handle": "acme" }, 403, /No access/],
+    [
+      "get without Product-ID",
+      "GET",
+      itemPath(1),
+      { authorization: `Token ${TOKEN}`, "org-handle": "dev-org" },
+      400,
+      /Product-ID header is required/,
+    ],
+    [
+      "update without Product-ID",
+      "PATCH",
+      itemPath(1),
+      { authorization: `Token ${TOKEN}`, "org-handle": "dev-org" },
+      400,
+      /Product-ID/,
+    ],
+    [
+      "delete without Product-ID",
+      "DELETE",
+      itemPath(1),
+      { authorization: `Token ${TOKEN}`, "org-handle": "dev-org" },
+      400,
+      /Product-ID/,
+    ],
+    [
+      "a Product-ID that is not an integer",
+      "GET",
+      itemPath(1),
+      { ...full, "product-id": "abc" },
+      400,
+      /must be an integer/,
+    ],
+    [
+      "an organization the token may not access",
+      "GET",
+      COLLECTION_PATH,
+      { ...full, "org-handle": "acme" },
+      403,
+      /No access/,
+    ],
     ["a path without its trailing slash", "GET", COLLECTION_PATH.slice(0, -1), full, 404, /end with a slash/],
     ["an item path without its trailing slash", "GET", itemPath(1).slice(0, -1), full, 404, /end with a slash/],
     ["a non-numeric id", "GET", itemPath("abc"), full, 404, /not found/],
     ["an id with a leading zero", "GET", itemPath("01"), full, 404, /not found/],
     ["an id with leading zeros", "DELETE", itemPath("0001"), full, 404, /not found/],
-    ["an empty Org-Handle on a list", "GET", COLLECTION_PATH, { ...full, "org-handle": "" }, 400, /Org-Handle header is empty/],
-    ["an empty Org-Handle on a get", "GET", itemPath(1), { ...full, "org-handle": " " }, 400, /Org-Handle header is empty/],
+    [
+      "an empty Org-Handle on a list",
+      "GET",
+      COLLECTION_PATH,
+      { ...full, "org-handle": "" },
+      400,
+      /Org-Handle header is empty/,
+    ],
+    [
+      "an empty Org-Handle on a get",
+      "GET",
+      itemPath(1),
+      { ...full, "org-handle": " " },
+      400,
+      /Org-Handle header is empty/,
+    ],
     ["PUT on an item", "PUT", itemPath(1), full, 405, /not allowed/],
     ["DELETE on the collection", "DELETE", COLLECTION_PATH, full, 405, /not allowed/],
   ])("answers %s", async (_name, method, path, headers, status, message) => {
@@ -108,11 +164,18 @@ describe("local API server", () => {
   });
 
   it("says where a body is not JSON, never what it holds", async () => {
-    const answer = await call("POST", COLLECTION_PATH, full, '{"name": "x", "provider": 3, "api_key": sk_live_4eC39HqLyjWDarjtT1zdp7dc}');
+    const answer = await call(
+      "POST",
+      COLLECTION_PATH,
+      full,
+      '{"name": "x", "provider": 3, "api_key": sk_live_4eC39HqLyjWDarjtT1zdp7dc}',
+    );
     expect(answer.status).toBe(400);
     expect(answer.json.message).toBe("The body is not valid JSON (at position 40).");
     expect(JSON.stringify(answer.json)).not.toContain("sk_live");
-    expect((await call("POST", COLLECTION_PATH, full, '{"api_key": "sk_live_4eC39')).json.message).toBe("The body is not valid JSON: it ends too early.");
+    expect((await call("POST", COLLECTION_PATH, full, '{"api_key": "sk_live_4eC39')).json.message).toBe(
+      "The body is not valid JSON: it ends too early.",
+    );
   });
 
   it("a request log that cannot be written fails no request, and a 500 is logged too", async () => {
@@ -135,7 +198,12 @@ describe("local API server", () => {
 
   it("rejects invalid bodies with reasons per field", async () => {
     expect((await call("POST", COLLECTION_PATH, full, "{not json")).json.message).toMatch(/not valid JSON/);
-    const invalid = await call("POST", COLLECTION_PATH, full, { provider: "3", active: "yes", id: 5, meta_json: [{ meta_key: "" }] });
+    const invalid = await call("POST", COLLECTION_PATH, full, {
+      provider: "3",
+      active: "yes",
+      id: 5,
+      meta_json: [{ meta_key: "" }],
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.json.errors).toEqual({
       name: ["is required"],
@@ -205,7 +273,11 @@ describe("local API server", () => {
     server.faults.inject("lost", 1, "POST");
     await expect(create()).rejects.toThrow();
     server.faults.inject("gateway", 1, "POST");
-    const gateway = await fetch(server.url + COLLECTION_PATH, { method: "POST", headers: { ...full, "content-type": "application/json" }, body: JSON.stringify({ name: "Twilio", provider: 3 }) });
+    const gateway = await fetch(server.url + COLLECTION_PATH, {
+      method: "POST",
+      headers: { ...full, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Twilio", provider: 3 }),
+    });
     expect(gateway.status).toBe(502);
     expect(gateway.headers.get("content-type")).toBe("text/html");
     expect(await gateway.text()).toContain("<title>502 Bad Gateway</title>");

@@ -10,10 +10,18 @@ const script = join(REPO, "scripts/toolchain.sh");
 // The Node running the tests (>= 22.12), npm, and the basic tools: no Go, no Pulumi.
 const basePath = [dirname(process.execPath), "/usr/bin", "/bin"].join(":");
 
-function toolchain(path: string, cache: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+function toolchain(
+  path: string,
+  cache: string,
+  args: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile("bash", [script, ...args], { env: { PATH: path, HOME: process.env.HOME, TELEPHONY_CONFIG_CACHE: cache } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      "bash",
+      [script, ...args],
+      { env: { PATH: path, HOME: process.env.HOME, TELEPHONY_CONFIG_CACHE: cache } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -24,7 +32,11 @@ describe("scripts/toolchain.sh", () => {
     writeFileSync(join(bin, "pulumi"), '#!/bin/sh\n[ "$1" = version ] && echo v3.999.0\n');
     chmodSync(join(bin, "pulumi"), 0o755);
     const cache = mkdtempSync(join(tmpdir(), "empty-cache-"));
-    const result = await toolchain(`${bin}:${basePath}`, cache, ["sh", "-c", 'echo "ran with $PULUMI_SKIP_UPDATE_CHECK"']);
+    const result = await toolchain(`${bin}:${basePath}`, cache, [
+      "sh",
+      "-c",
+      'echo "ran with $PULUMI_SKIP_UPDATE_CHECK"',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/setup: node\s+v\d+\.\d+\.\d+ from PATH/);
     expect(result.stderr).toMatch(/setup: pulumi\s+v3\.999\.0 from PATH/);
@@ -36,7 +48,9 @@ describe("scripts/toolchain.sh", () => {
     const cache = mkdtempSync(join(tmpdir(), "empty-cache-"));
     const result = await toolchain(basePath, cache);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/setup: error: the Pulumi CLI is not on PATH and Go is not installed to build it: install Pulumi \(https:\/\/www\.pulumi\.com\/docs\/install\/\) or Go/);
+    expect(result.stderr).toMatch(
+      /setup: error: the Pulumi CLI is not on PATH and Go is not installed to build it: install Pulumi \(https:\/\/www\.pulumi\.com\/docs\/install\/\) or Go/,
+    );
   });
 
   it("every script package.json runs with bash exists (npm run setup among them)", () => {
@@ -54,7 +68,9 @@ describe("scripts/toolchain.sh", () => {
     chmodSync(join(bin, "pulumi"), 0o755);
     const result = await toolchain(`${bin}:${basePath}`, mkdtempSync(join(tmpdir(), "empty-cache-")));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/setup: error: the pulumi on PATH \(.*\) is v3\.100\.0; this project needs 3\.139 or newer: upgrade it .*TELEPHONY_CONFIG_BUILD_PULUMI=1/);
+    expect(result.stderr).toMatch(
+      /setup: error: the pulumi on PATH \(.*\) is v3\.100\.0; this project needs 3\.139 or newer: upgrade it .*TELEPHONY_CONFIG_BUILD_PULUMI=1/,
+    );
   });
 
   it("builds Pulumi quietly: one progress line, the go tool's output in a log named only on failure", async () => {
@@ -75,13 +91,25 @@ describe("scripts/toolchain.sh", () => {
     const built = await toolchain(`${bin}:${basePath}`, cache);
     expect(built.code).toBe(0);
     expect(built.stderr).not.toMatch(/go: downloading/);
-    expect(built.stderr).toMatch(/setup: pulumi\s+building the Pulumi CLI v3\.260\.0 from the Go module proxy \(first run only\)…/);
+    expect(built.stderr).toMatch(
+      /setup: pulumi\s+building the Pulumi CLI v3\.260\.0 from the Go module proxy \(first run only\)…/,
+    );
     expect(built.stderr).toMatch(/setup: pulumi\s+v3\.260\.0 built from the Go module proxy/);
     expect(built.stderr).not.toMatch(/build\.log/);
 
     const failed = await new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile("bash", [script], { env: { PATH: `${bin}:${basePath}`, HOME: process.env.HOME, TELEPHONY_CONFIG_CACHE: mkdtempSync(join(tmpdir(), "empty-cache-")), FAIL_BUILD: "1" } }, (error, _stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+      execFile(
+        "bash",
+        [script],
+        {
+          env: {
+            PATH: `${bin}:${basePath}`,
+            HOME: process.env.HOME,
+            TELEPHONY_CONFIG_CACHE: mkdtempSync(join(tmpdir(), "empty-cache-")),
+            FAIL_BUILD: "1",
+          },
+        },
+        (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
       ),
     );
     expect(failed.code).toBe(1);
