@@ -1,3 +1,3 @@
-export { ProviderConfiguration, type ProviderConfigurationArgs } from "./provider/resource.js";
+export { ProviderConfiguration, type ProviderConfigurationArgs } from "./pulumi/resource.js";
 export * from "./client/index.js";
 export { declareConfigurations, type ExportedConfiguration } from "./stack/program.js";

@@ -4,7 +4,7 @@ import { formatProblem, type Declaration, type SecretReference } from "../declar
 import { loadDeclarations } from "../declarations/load.js";
 import { projectStackValues, type StackValues } from "../declarations/interpolate.js";
 import { referenceState } from "../declarations/parse.js";
-import { ProviderConfiguration } from "../provider/resource.js";
+import { ProviderConfiguration } from "../pulumi/resource.js";
 
 export interface ExportedConfiguration {
   id: number;

@@ -2,7 +2,7 @@
 // the work is done: every path of a create whose outcome is unknown.
 import { afterEach, describe, expect, it } from "vitest";
 import type { CreateConfigurationInput } from "../../src/client/index.js";
-import { createOnce, type CreateOnceContext } from "../../src/provider/create-once.js";
+import { createOnce, type CreateOnceContext } from "../../src/runtime/create-once.js";
 import { markEntry, type Mark } from "../../src/provider/ownership.js";
 import { startApi, type Api } from "../helpers/api.js";
 import { caught } from "../helpers/caught.js";

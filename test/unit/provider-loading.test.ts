@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROVIDER_MODULE } from "../../src/provider/resource.js";
+import { PROVIDER_MODULE } from "../../src/pulumi/resource.js";
 import { REPO } from "../helpers/project.js";
 
 const moduleFile = join(mkdtempSync(join(tmpdir(), "provider-module-")), "provider.cjs");

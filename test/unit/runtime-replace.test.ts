@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConfigurationInputs, ConfigurationOutputs } from "../../src/provider/mapping.js";
-import { ProviderConfiguration } from "../../src/provider/resource.js";
+import { ProviderConfiguration } from "../../src/pulumi/resource.js";
 import { configure, create, diff, remove } from "../../src/provider/runtime.js";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 

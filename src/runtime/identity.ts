@@ -1,9 +1,9 @@
 // Whether an existing configuration is still the one a resource holds: at the API its state records,
 // and, at its id, the object it created or adopted. Pure: the runtime asks before anything is written.
 import type { ProviderConfiguration } from "../client/contract.js";
-import { normaliseApiUrl, type ApiSettings } from "../client/settings.js";
-import { changedFields, metaMap, toOutputs, type ConfigurationOutputs } from "./mapping.js";
-import { describeOwner, markValueOf, parseMark, withoutMark } from "./ownership.js";
+import { normaliseApiUrl, type ApiSettings } from "../settings/settings.js";
+import { changedFields, metaMap, toOutputs, type ConfigurationOutputs } from "../provider/mapping.js";
+import { describeOwner, markValueOf, parseMark, withoutMark } from "../provider/ownership.js";
 
 /**
  * How the configured API relates to the one a resource's state records: the same, the same at a new
