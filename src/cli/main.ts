@@ -11,10 +11,10 @@ const HELP = `Usage: telephony-config <command> [options]
 Commands:
   init       scaffold a stack repository of your own
   serve      run the Provider Configurations API locally
-  validate   check declarations, without the API or Pulumi
+  validate   check declarations, without the API (with --stack, as that stack resolves them)
   drift      compare declarations with the live configurations
   adopt      write declarations for the live configurations, to adopt them
-  reconcile  refresh, report drift, and with --apply converge a stack
+  reconcile  report a stack's drift, and with --apply converge it (pulumi up --refresh)
 
 Run 'telephony-config <command> --help' for a command's options and exit codes.`;
 
@@ -26,7 +26,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number |
   reconcile: { help: RECONCILE_HELP, run: reconcile },
 };
 
-async function startServer(argv: string[]): Promise<void> {
+async function runServe(argv: string[]): Promise<void> {
   const server = await serve(argv);
   const stop = () => {
     server.close().then(
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
   const wantsHelp = rest.includes("--help") || rest.includes("-h");
   if (command === "serve") {
     if (wantsHelp) return void console.log(SERVE_HELP);
-    return startServer(rest);
+    return runServe(rest);
   }
   const known = command === undefined ? undefined : COMMANDS[command];
   if (known) {

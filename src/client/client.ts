@@ -1,4 +1,3 @@
-import { validateConfiguration } from "../schemas.js";
 import {
   COLLECTION_PATH,
   itemPath,
@@ -8,6 +7,7 @@ import {
   type ProviderConfiguration,
   type UpdateConfigurationInput,
 } from "./contract.js";
+import { isConfiguration } from "./answer-check.js";
 import { TelephonyApiError } from "./errors.js";
 import { Transport, type ClientOptions } from "./transport.js";
 
@@ -83,8 +83,8 @@ export class TelephonyClient {
   }
 
   #checked(data: unknown, method: string, path: string, at = "/data"): ProviderConfiguration {
-    if (validateConfiguration(data)) return data;
-    const first = validateConfiguration.errors?.[0];
+    if (isConfiguration(data)) return data;
+    const first = isConfiguration.errors?.[0];
     const where = `${at}${first?.instancePath ?? ""}`;
     // Secrets of a malformed object may still be in it: mask them before they reach a message.
     const secrets = [

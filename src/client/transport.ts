@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent } from "undici";
-import { packageName, packageVersion } from "../version.js";
 import { REQUIRED_HEADERS, type Envelope, type Operation } from "./contract.js";
 import { TelephonyApiError, TelephonyNetworkError } from "./errors.js";
 import { maskBody } from "./redact.js";
 import { MAX_PAUSE_MS, RateLimiter } from "./rate-limiter.js";
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type AttemptOutcome, type RetryPolicy } from "./retry.js";
+import { packageName, packageVersion } from "./version.js";
 
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:8080 or https://unpod.dev */
@@ -68,8 +68,6 @@ const RECHECK_MS = 250;
 // attempts and deadline, as this client did before the shared pace.
 const SHARED_PACE = process.env.TELEPHONY_RATE_LIMITER !== "off";
 
-// A 429 says the request was not processed, so repeating it is safe, POST included, and uses no
-// attempt; but an API that answers nothing else for MAX_PAUSE_MS, or asks to wait longer, is not going to.
 // The pace runs on a clock that a change of the system's time does not move.
 const clock = (): number => performance.now();
 
@@ -176,7 +174,9 @@ export class Transport {
             this.#options.onRateLimited?.();
           }
           throttledSince ??= now;
-          // Past its budget, or asked to wait past it, a call fails rather than wait on.
+          // A 429 says the request was not processed: repeating it is safe, POST included, and uses no
+          // attempt. But an API that answers nothing else for the limiter's MAX_PAUSE_MS, or asks to wait
+          // longer, is not going to: past that budget a call fails rather than wait on.
           if (now + (retryAfter ?? 0) - throttledSince < MAX_PAUSE_MS) continue;
           const refusing = this.#limiter.refusing(now);
           note =

@@ -1,7 +1,7 @@
 import { formatProblem, type SecretReference } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
-import { clientFor, resolveSettings } from "../client/settings.js";
-import { stackId } from "../provider/ownership.js";
+import { stackId } from "../model/ownership.js";
+import { clientFor, commandSettings } from "../settings/settings.js";
 import { compare } from "./compare.js";
 import type { DriftReport } from "./report.js";
 import { declarationPaths, projectValue, readStack, stackValues, type StackInfo } from "./stack.js";
@@ -37,7 +37,7 @@ export async function driftReport(paths: string[], options: DriftOptions): Promi
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length) throw new Error(`invalid declarations:\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
 
-  const settings = resolveSettings((key) => stack?.config[key], options.env);
+  const settings = commandSettings(stack, options.env);
   // An empty value is no secret (`up` refuses it): not compared, rather than "changed".
   const secretValue = (ref: SecretReference) =>
     (ref.kind === "env" ? options.env[ref.name] : stack && projectValue(stack, ref.name)) || undefined;

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { packageVersion } from "../version.js";
+import { packageVersion } from "../client/version.js";
 
 export interface InitOptions {
   /** The project's name, for package.json and Pulumi.yaml. */

@@ -10,7 +10,7 @@ import {
   isNotFound,
   isUnauthorized,
 } from "../../src/client/index.js";
-import { packageVersion } from "../../src/version.js";
+import { packageVersion } from "../../src/client/version.js";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 import { caught } from "../helpers/caught.js";
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
 import { CLI } from "../helpers/serve.js";
-import { markEntry } from "../../src/provider/ownership.js";
+import { markEntry } from "../../src/model/ownership.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gitops-cli-"));
 const file = (name: string, text: string) => {

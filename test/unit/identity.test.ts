@@ -3,8 +3,8 @@
 // test/e2e/resource-identity.test.ts.
 import { describe, expect, it } from "vitest";
 import type { ProviderConfiguration } from "../../src/client/contract.js";
-import { normaliseApiUrl, resolveSettings } from "../../src/client/settings.js";
-import { apiRelation, strangerReason } from "../../src/provider/identity.js";
+import { normaliseApiUrl, resolveSettings } from "../../src/settings/settings.js";
+import { apiRelation, strangerReason } from "../../src/runtime/identity.js";
 import { toOutputs } from "../../src/provider/mapping.js";
 import { markEntry, markOf, markValue, parseMark, withoutMark } from "../../src/provider/ownership.js";
 

@@ -10,7 +10,7 @@ import {
   type ConfigurationInputs,
 } from "../../src/provider/mapping.js";
 import { check, configure, diff } from "../../src/provider/runtime.js";
-import { resolveSettings } from "../../src/client/settings.js";
+import { resolveSettings } from "../../src/settings/settings.js";
 
 const api: ProviderConfiguration = {
   id: 9,

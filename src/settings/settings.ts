@@ -1,6 +1,7 @@
-import { TelephonyClient } from "./client.js";
+import { TelephonyClient } from "../client/index.js";
+import type { StackConfig } from "./stack-config.js";
 
-/** Where the provider reaches the API: stack config `telephony:*`, else the TELEPHONY_* environment variables. */
+/** Where the API is reached: stack config `telephony:*`, else the TELEPHONY_* environment variables. */
 export interface ApiSettings {
   apiUrl: string;
   apiToken: string;
@@ -104,6 +105,13 @@ export function resolveSettings(
   }
   return resolved;
 }
+
+/**
+ * The settings every command resolves: with a stack (`--stack`), its `telephony:*` config, secrets
+ * included; the environment for what the stack does not set, and for everything without one.
+ */
+export const commandSettings = (stack: StackConfig | undefined, env: Record<string, string | undefined>): ApiSettings =>
+  resolveSettings((key) => stack?.config[key], env);
 
 export const clientFor = (settings: ApiSettings, onRateLimited?: () => void): TelephonyClient =>
   new TelephonyClient({
