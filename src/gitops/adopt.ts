@@ -2,8 +2,7 @@ import { stringify } from "yaml";
 import type { ProviderConfiguration } from "../client/contract.js";
 import { configurationFingerprint } from "../declarations/load.js";
 import { parseDeclarations } from "../declarations/parse.js";
-import { metaMap } from "../provider/mapping.js";
-import { markOf, markValueOf, OWNER_META_KEY, withoutMark } from "../provider/ownership.js";
+import { markOf, markValueOf, metaMap, OWNER_META_KEY, withoutMark } from "../model/index.js";
 
 export interface Adoption {
   yaml: string;

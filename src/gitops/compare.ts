@@ -1,7 +1,15 @@
 import type { ProviderConfiguration } from "../client/contract.js";
 import type { Declaration, SecretReference } from "../declarations/declaration.js";
-import { differences, SECRET_INPUTS, toOutputs, type ConfigurationInputs } from "../provider/mapping.js";
-import { describeOwner, markOf, markValueOf, type Mark } from "../provider/ownership.js";
+import {
+  describeOwner,
+  differences,
+  markOf,
+  markValueOf,
+  SECRET_INPUTS,
+  toOutputs,
+  type ConfigurationInputs,
+  type Mark,
+} from "../model/index.js";
 import type {
   ConfigurationDrift,
   DriftReport,

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { withoutMark } from "../../src/provider/ownership.js";
+import { withoutMark } from "../../src/model/index.js";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
 import { leaks } from "../helpers/leaks.js";

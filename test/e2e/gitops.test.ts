@@ -8,7 +8,7 @@ import { TOKEN } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
 import { REPO } from "../helpers/project.js";
 import { CLI } from "../helpers/serve.js";
-import { markEntry } from "../../src/provider/ownership.js";
+import { markEntry } from "../../src/model/index.js";
 import { telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 const example = readFileSync(join(REPO, "examples/yaml/telephony.yaml"), "utf8");

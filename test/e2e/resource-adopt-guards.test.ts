@@ -114,13 +114,13 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
     const before = await serialized();
 
     // A new release changes what read reports; the state still holds the old provider object.
-    const runtime = join(s.project.dir, "dist/src/provider/mapping.js");
+    const runtime = join(s.project.dir, "dist/src/model/mapping.js");
     const code = readFileSync(runtime, "utf8");
     writeFileSync(
       runtime,
       code.replace(
-        "providerDetails: c.provider_details,",
-        'providerDetails: { ...c.provider_details, release: "next" },',
+        "const mark = markValueOf(c.meta_json);",
+        'outputs.providerDetails = { ...c.provider_details, release: "next" };\n    const mark = markValueOf(c.meta_json);',
       ),
     );
 

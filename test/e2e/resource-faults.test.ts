@@ -3,7 +3,7 @@
 // rate-limits. Repeating the command until it succeeds converges to exactly what is declared.
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProviderConfiguration } from "../../src/client/index.js";
-import { markOf } from "../../src/provider/ownership.js";
+import { markOf } from "../../src/model/index.js";
 import { SECRETS, telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 const COUNT = 100;

@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { markOf } from "../../src/provider/ownership.js";
+import { markOf } from "../../src/model/index.js";
 import { startApi, type Api } from "../helpers/api.js";
 import { caught } from "../helpers/caught.js";
 import { runCli } from "../helpers/cli.js";

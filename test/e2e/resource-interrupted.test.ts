@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { markOf } from "../../src/provider/ownership.js";
+import { markOf } from "../../src/model/index.js";
 import { collect } from "../helpers/leaks.js";
 import { telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 

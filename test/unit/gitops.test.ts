@@ -8,7 +8,7 @@ import type { Declaration } from "../../src/declarations/declaration.js";
 import { parseDeclarations } from "../../src/declarations/parse.js";
 import { adoptionYaml } from "../../src/gitops/adopt.js";
 import { compare } from "../../src/gitops/compare.js";
-import { OWNER_META_KEY, markValue } from "../../src/provider/ownership.js";
+import { OWNER_META_KEY, markValue } from "../../src/model/index.js";
 import { parseDuration } from "../../src/gitops/duration.js";
 import { renderMarkdown, renderText } from "../../src/gitops/render.js";
 import { exitCodeFor } from "../../src/gitops/report.js";
