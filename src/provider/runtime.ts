@@ -8,13 +8,18 @@ import type { TelephonyClient } from "../client/client.js";
 import type { ProviderConfiguration } from "../client/contract.js";
 import { isNotFound } from "../client/errors.js";
 import { redact } from "../client/redact.js";
-import { clientFor, normaliseApiUrl, resolveSettings, type ApiSettings } from "../client/settings.js";
+import { clientFor, normaliseApiUrl, resolveSettings, type ApiSettings } from "../settings/settings.js";
 import { validateResourceArgs } from "../schemas.js";
-import { createOnce } from "./create-once.js";
-import { apiRelation, otherApiMessage, strangerReason } from "./identity.js";
+import { createOnce } from "../runtime/create-once.js";
+import { apiRelation, otherApiMessage, strangerReason } from "../runtime/identity.js";
 import {
   changedFields,
+  describeOwner,
   isCreatedFrom,
+  isMarkedBy,
+  markValueOf,
+  OWNER_META_KEY,
+  parseMark,
   patchFor,
   replacementsFor,
   SECRET_INPUTS,
@@ -22,8 +27,8 @@ import {
   toOutputs,
   type ConfigurationInputs,
   type ConfigurationOutputs,
-} from "./mapping.js";
-import { describeOwner, isMarkedBy, markValueOf, OWNER_META_KEY, parseMark, type Owner } from "./ownership.js";
+  type Owner,
+} from "../model/index.js";
 
 // Pulumi's marker for a secret value in a property map (sdk/go/common/resource/sig).
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

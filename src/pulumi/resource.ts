@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ProviderDetails } from "../client/contract.js";
-import { stackId } from "../provider/ownership.js";
-import { RESOURCE_TYPE } from "../provider/resource-type.js";
+import { RESOURCE_TYPE, stackId } from "../model/index.js";
 
 /**
  * The provider module Pulumi keeps in every resource's state (`__provider`) and hands to its dynamic

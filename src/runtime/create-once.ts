@@ -5,8 +5,7 @@
 import type { TelephonyClient } from "../client/client.js";
 import type { CreateConfigurationInput, ProviderConfiguration } from "../client/contract.js";
 import { isOutcomeUnknown } from "../client/errors.js";
-import { isCreatedFrom } from "../provider/mapping.js";
-import { markOf, markValue, markValueOf, type Mark } from "../provider/ownership.js";
+import { isCreatedFrom, markOf, markValue, markValueOf, type Mark } from "../model/index.js";
 
 export interface CreateOnceContext {
   /** Acting in the organization to create in: its list holds that organization's configurations only. */

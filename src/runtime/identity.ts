@@ -2,8 +2,16 @@
 // and, at its id, the object it created or adopted. Pure: the runtime asks before anything is written.
 import type { ProviderConfiguration } from "../client/contract.js";
 import { normaliseApiUrl, type ApiSettings } from "../settings/settings.js";
-import { changedFields, metaMap, toOutputs, type ConfigurationOutputs } from "../provider/mapping.js";
-import { describeOwner, markValueOf, parseMark, withoutMark } from "../provider/ownership.js";
+import {
+  changedFields,
+  describeOwner,
+  markValueOf,
+  metaMap,
+  parseMark,
+  toOutputs,
+  withoutMark,
+  type ConfigurationOutputs,
+} from "../model/index.js";
 
 /**
  * How the configured API relates to the one a resource's state records: the same, the same at a new

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { CreateConfigurationInput } from "../../src/client/index.js";
 import { createOnce, type CreateOnceContext } from "../../src/runtime/create-once.js";
-import { markEntry, type Mark } from "../../src/provider/ownership.js";
+import { markEntry, type Mark } from "../../src/model/index.js";
 import { startApi, type Api } from "../helpers/api.js";
 import { caught } from "../helpers/caught.js";
 

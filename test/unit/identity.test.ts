@@ -5,8 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { ProviderConfiguration } from "../../src/client/contract.js";
 import { normaliseApiUrl, resolveSettings } from "../../src/settings/settings.js";
 import { apiRelation, strangerReason } from "../../src/runtime/identity.js";
-import { toOutputs } from "../../src/provider/mapping.js";
-import { markEntry, markOf, markValue, parseMark, withoutMark } from "../../src/provider/ownership.js";
+import { markEntry, markOf, markValue, parseMark, toOutputs, withoutMark } from "../../src/model/index.js";
 
 describe("normaliseApiUrl", () => {
   it.each([

@@ -8,7 +8,7 @@ import {
   toCreateBody,
   toOutputs,
   type ConfigurationInputs,
-} from "../../src/provider/mapping.js";
+} from "../../src/model/index.js";
 import { check, configure, diff } from "../../src/provider/runtime.js";
 import { resolveSettings } from "../../src/settings/settings.js";
 

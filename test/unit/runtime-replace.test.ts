@@ -2,7 +2,7 @@
 // delete. Secrets the declaration leaves out survive; the other order is refused before anything runs.
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ConfigurationInputs, ConfigurationOutputs } from "../../src/provider/mapping.js";
+import type { ConfigurationInputs, ConfigurationOutputs } from "../../src/model/index.js";
 import { ProviderConfiguration } from "../../src/pulumi/resource.js";
 import { configure, create, diff, remove } from "../../src/provider/runtime.js";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
