@@ -1,6 +1,6 @@
 // validate, drift and adopt as a user runs them, against the local API server over loopback.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -236,5 +236,50 @@ describe("telephony-config adopt", () => {
     const stdout = await runCli(["adopt"], { env: apiEnv(api) });
     expect(stdout.stdout).toBe(written);
     expect(existsSync(out)).toBe(true);
+  });
+
+  it("--stack reads the API settings from the stack's config, secrets included, the environment filling in", async () => {
+    api = await startApi();
+    await api.client.create({ name: "Jio Trunk", provider: 2 });
+    // A stand-in for the Pulumi CLI: records how it is asked and answers as `pulumi config --json` does.
+    const project = mkdtempSync(join(tmpdir(), "adopt-stack-"));
+    writeFileSync(join(project, "Pulumi.yaml"), "name: voice\nruntime: nodejs\n");
+    const bin = join(project, "bin");
+    mkdirSync(bin);
+    const config = {
+      "telephony:apiUrl": { value: api.server.url, secret: false },
+      "telephony:apiToken": { value: TOKEN, secret: true },
+      "telephony:orgHandle": { value: "dev-org", secret: false },
+    };
+    writeFileSync(join(project, "config.json"), JSON.stringify(config));
+    writeFileSync(
+      join(bin, "pulumi"),
+      `#!/bin/sh\nprintf '%s\\n' "$PWD $*" >> "${project}/calls"\ncat "${project}/config.json"\n`,
+    );
+    chmodSync(join(bin, "pulumi"), 0o755);
+    const sub = join(project, "telephony");
+    mkdirSync(sub);
+    const env = {
+      PATH: `${bin}:${process.env.PATH}`,
+      // The stack's settings come first: a token in the environment does not replace the stack's.
+      TELEPHONY_API_TOKEN: "not-the-stack-token",
+      TELEPHONY_PRODUCT_ID: "1",
+    };
+    const result = await runCli(["adopt", "--stack", "acme/voice/prod"], { cwd: sub, env });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toContain("import: 1");
+    expect(readFileSync(join(project, "calls"), "utf8")).toBe(
+      `${project} config --json --show-secrets --stack acme/voice/prod\n`,
+    );
+
+    delete (config as Record<string, unknown>)["telephony:orgHandle"];
+    writeFileSync(join(project, "config.json"), JSON.stringify(config));
+    const unset = await runCli(["adopt", "--stack", "prod"], { cwd: sub, env });
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toMatch(/set telephony:orgHandle \(or TELEPHONY_ORG_HANDLE\)/);
+
+    const outside = await runCli(["adopt", "--stack", "prod"], { cwd: tmpdir(), env });
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toMatch(/no Pulumi\.yaml in .* or above it: --stack runs in a Pulumi project/);
   });
 });
