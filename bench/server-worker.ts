@@ -1,10 +1,10 @@
 // Runs the local API server on its own thread, so that the load generators in the main thread do
 // not share its event loop. Answers "connections" messages with the count of accepted connections.
 import { parentPort, workerData } from "node:worker_threads";
-import { startServer } from "../src/server/server.js";
+import { startApiServer } from "../src/server/server.js";
 
 const { rateLimit } = workerData as { rateLimit?: { rate: number; burst: number } };
-const server = await startServer({ tokens: { "bench-token": ["bench-org"] }, ...(rateLimit ? { rateLimit } : {}) });
+const server = await startApiServer({ tokens: { "bench-token": ["bench-org"] }, ...(rateLimit ? { rateLimit } : {}) });
 parentPort!.on("message", (message: string) => {
   if (message === "connections") parentPort!.postMessage({ connections: server.connections() });
   if (message === "requests") parentPort!.postMessage({ requests: server.requests.length });

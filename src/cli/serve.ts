@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FAULT_KINDS, type FaultKind } from "../server/faults.js";
-import { startServer, type RunningServer } from "../server/server.js";
+import { startApiServer, type RunningServer } from "../server/server.js";
 import { FileStore, MemoryStore } from "../server/store.js";
 import { UsageError } from "./usage-error.js";
 
@@ -86,7 +86,7 @@ export async function serve(argv: string[]): Promise<RunningServer> {
     }
   }
   const token = apiToken(values["token-file"], values.token, process.env);
-  return startServer({
+  return startApiServer({
     host: values.host,
     port,
     tokens: { [token]: values.org ?? ["dev-org"] },

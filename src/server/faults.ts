@@ -1,3 +1,5 @@
+import type { Reply } from "./reply.js";
+
 /**
  * Faults before the request is carried out (429, 500, 503, drop: close the connection unanswered)
  * and after it (lost: carry it out, then close unanswered; gateway: carry it out, then answer 502 with
@@ -6,6 +8,10 @@
 export const FAULT_KINDS = ["429", "500", "503", "drop", "lost", "gateway"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const AFTER_FAULTS: ReadonlySet<FaultKind> = new Set(["lost", "gateway"]);
+
+/** What a proxy in front of the API answers when the API does not: not the API's envelope. */
+export const GATEWAY_PAGE =
+  "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n";
 
 export interface FaultOptions {
   /** Added before every answer. */
@@ -35,6 +41,15 @@ export class Faults {
   /** The next `times` requests (of `method`, if given) meet `kind`. */
   inject(kind: FaultKind, times = 1, method?: string): void {
     for (let i = 0; i < times; i++) this.#script.push({ kind, method });
+  }
+
+  /** The API's answer to a request met by a fault before it is carried out (429, 500, 503). */
+  replyFor(kind: FaultKind): Reply {
+    return {
+      status: Number(kind),
+      message: `injected fault ${kind}`,
+      ...(kind === "429" ? { headers: { "retry-after": String(this.retryAfterSeconds) } } : {}),
+    };
   }
 
   pick(method: string): FaultKind | undefined {

@@ -1,5 +1,5 @@
 import { TelephonyClient, type ClientOptions } from "../../src/client/index.js";
-import { startServer, type RunningServer, type ServerOptions } from "../../src/server/server.js";
+import { startApiServer, type RunningServer, type ServerOptions } from "../../src/server/server.js";
 
 export const TOKEN = "dev-token-0c4f9e";
 
@@ -16,7 +16,7 @@ export async function startApi(
   serverOptions: ServerOptions = {},
   clientOptions: Partial<ClientOptions> = {},
 ): Promise<Api> {
-  const server = await startServer({ tokens: { [TOKEN]: ["dev-org", "other-org"] }, ...serverOptions });
+  const server = await startApiServer({ tokens: { [TOKEN]: ["dev-org", "other-org"] }, ...serverOptions });
   const clients: TelephonyClient[] = [];
   const clientWith = (options: Partial<ClientOptions>) => {
     const client = new TelephonyClient({

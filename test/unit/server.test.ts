@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { COLLECTION_PATH, itemPath } from "../../src/client/index.js";
-import { startServer, type RunningServer } from "../../src/server/server.js";
+import { startApiServer, type RunningServer } from "../../src/server/server.js";
 import { FileStore } from "../../src/server/store.js";
 
 const TOKEN = "srv-token";
@@ -17,7 +17,7 @@ afterEach(async () => {
 const full = { authorization: `Token ${TOKEN}`, "org-handle": "dev-org", "product-id": "7" };
 
 async function call(method: string, path: string, headers: Record<string, string> = full, body?: unknown) {
-  server ??= await startServer({ tokens: { [TOKEN]: ["dev-org"] } });
+  server ??= await startApiServer({ tokens: { [TOKEN]: ["dev-org"] } });
   const response = await fetch(server.url + path, {
     method,
     headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
@@ -135,7 +135,7 @@ describe("local API server", () => {
   });
 
   it("answers 405 with Allow", async () => {
-    server ??= await startServer({ tokens: { [TOKEN]: ["dev-org"] } });
+    server ??= await startApiServer({ tokens: { [TOKEN]: ["dev-org"] } });
     for (const [path, allow] of [
       [COLLECTION_PATH, "GET, POST"],
       [itemPath(1), "GET, PATCH, DELETE"],
@@ -180,7 +180,7 @@ describe("local API server", () => {
 
   it("a request log that cannot be written fails no request, and a 500 is logged too", async () => {
     const seen: number[] = [];
-    server = await startServer({
+    server = await startApiServer({
       tokens: { [TOKEN]: ["dev-org"] },
       onRequest: (entry) => {
         seen.push(entry.status);
@@ -260,7 +260,7 @@ describe("local API server", () => {
   });
 
   it("injects faults at the configured rate", async () => {
-    server = await startServer({ tokens: { [TOKEN]: ["dev-org"] }, faults: { rates: { "503": 1 } } });
+    server = await startApiServer({ tokens: { [TOKEN]: ["dev-org"] }, faults: { rates: { "503": 1 } } });
     expect((await call("GET", COLLECTION_PATH)).status).toBe(503);
     server.faults.rates = { "500": 1 };
     expect((await call("GET", COLLECTION_PATH)).status).toBe(500);
@@ -269,7 +269,7 @@ describe("local API server", () => {
   });
 
   it("carries a request out before losing its answer: lost closes the connection, gateway answers an HTML 502", async () => {
-    server = await startServer({ tokens: { [TOKEN]: ["dev-org"] } });
+    server = await startApiServer({ tokens: { [TOKEN]: ["dev-org"] } });
     server.faults.inject("lost", 1, "POST");
     await expect(create()).rejects.toThrow();
     server.faults.inject("gateway", 1, "POST");
@@ -292,7 +292,7 @@ describe("local API server", () => {
     const dir = mkdtempSync(join(tmpdir(), "telephony-store-"));
     try {
       const store = new FileStore(join(dir, "data.jsonl"));
-      server = await startServer({ tokens: { [TOKEN]: ["dev-org"] }, store });
+      server = await startApiServer({ tokens: { [TOKEN]: ["dev-org"] }, store });
       expect((await create()).status).toBe(201);
       store.close(); // every later write to the file fails
       expect((await create()).status).toBe(500);

@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import { parse } from "yaml";
+import type { Operation } from "../client/contract.js";
+
+/**
+ * The API's contract, api/openapi.yaml, as the server follows it: its operations, the headers each
+ * one requires and the schemas of their bodies, taken from the document rather than from the
+ * client's own schemas, so that a misreading shared by both sides cannot pass unseen.
+ */
+export interface DocumentedOperation {
+  operationId: Operation;
+  method: string;
+  /** The path as the document writes it, `{id}` included. */
+  path: string;
+  requires: { orgHandle: boolean; productId: boolean };
+  /** Undefined for an operation that takes no body. */
+  validateBody: ValidateFunction | undefined;
+}
+
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+}
+interface OperationObject {
+  operationId: Operation;
+  parameters?: Array<Parameter | { $ref: string }>;
+  requestBody?: { content: { "application/json": { schema: { $ref: string } } } };
+}
+interface OpenApiDocument {
+  paths: Record<string, Record<string, OperationObject | unknown>>;
+  components: { parameters: Record<string, Parameter>; schemas: Record<string, unknown> };
+}
+
+// Found through the package's own name, so that src/ (tests) and dist/src/ (build) read the same file.
+const packageRoot = dirname(createRequire(import.meta.url).resolve("telephony-config/package.json"));
+export const OPENAPI_PATH = join(packageRoot, "api", "openapi.yaml");
+
+const document = parse(readFileSync(OPENAPI_PATH, "utf8")) as OpenApiDocument;
+const DOCUMENT_ID = "https://telephony-config.dev/api/openapi.yaml";
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+// The document is not a schema itself: its components are reached by JSON pointer into it.
+ajv.addKeyword("components");
+ajv.addSchema({ $id: DOCUMENT_ID, components: document.components });
+
+const resolveParameter = (p: Parameter | { $ref: string }): Parameter =>
+  "$ref" in p ? document.components.parameters[p.$ref.replace("#/components/parameters/", "")]! : p;
+
+function compile(ref: string): ValidateFunction {
+  const validate = ajv.getSchema(`${DOCUMENT_ID}${ref}`);
+  if (!validate) throw new Error(`api/openapi.yaml has no schema ${ref}`);
+  return validate;
+}
+
+export const DOCUMENTED_OPERATIONS: readonly DocumentedOperation[] = Object.entries(document.paths).flatMap(
+  ([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => METHODS.includes(method))
+      .map(([method, value]) => {
+        const operation = value as OperationObject;
+        const required = new Set(
+          (operation.parameters ?? [])
+            .map(resolveParameter)
+            .filter((p) => p.in === "header" && p.required)
+            .map((p) => p.name),
+        );
+        const body = operation.requestBody?.content["application/json"].schema.$ref;
+        return {
+          operationId: operation.operationId,
+          method: method.toUpperCase(),
+          path,
+          requires: { orgHandle: required.has("Org-Handle"), productId: required.has("Product-ID") },
+          validateBody: body === undefined ? undefined : compile(body),
+        };
+      }),
+);
