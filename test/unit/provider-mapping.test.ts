@@ -9,7 +9,7 @@ import {
   toOutputs,
   type ConfigurationInputs,
 } from "../../src/model/index.js";
-import { check, configure, diff } from "../../src/provider/runtime.js";
+import { check, configure, diff } from "../../src/pulumi/dynamic-provider.js";
 import { resolveSettings } from "../../src/settings/settings.js";
 
 const api: ProviderConfiguration = {

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConfigurationInputs, ConfigurationOutputs } from "../../src/model/index.js";
 import { ProviderConfiguration } from "../../src/pulumi/resource.js";
-import { configure, create, diff, remove } from "../../src/provider/runtime.js";
+import { configure, create, diff, remove } from "../../src/pulumi/dynamic-provider.js";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 
 let api: Api | undefined;

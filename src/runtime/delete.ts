@@ -1,0 +1,28 @@
+// A delete: only of the configuration the state holds, and never of one another resource now holds.
+import type { ConfigurationOutputs } from "../model/index.js";
+import { confirmedGone, ownedLive } from "./live.js";
+import type { Operation } from "./operation.js";
+import { secretsOf } from "./outputs.js";
+
+export async function remove(op: Operation, id: string, state: ConfigurationOutputs): Promise<void> {
+  return op.guarded(secretsOf(state), async () => {
+    // A resource that left the program while another took its configuration over (a renamed key)
+    // must not delete what the other now holds.
+    if (op.ledger.isHeldByAnother(Number(id), state.instance)) {
+      op.notice(
+        `configuration ${id} is held by another resource of this stack: removed from the state of the old one, not deleted`,
+      );
+      return;
+    }
+    const client = op.apiFor(id, state);
+    // Already gone, as the API itself says and its list confirms: nothing to delete.
+    if (!(await ownedLive(op, client, id, state))) return;
+    try {
+      await client.delete(Number(id));
+    } catch (error) {
+      if (!(await confirmedGone(op, client, Number(id), error))) throw error;
+    }
+    // Gone for the rest of the operation: a create that lists later must not take it for its own.
+    op.ledger.markGone(Number(id));
+  });
+}

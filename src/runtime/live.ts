@@ -1,0 +1,94 @@
+// Reading a configuration before anything is written to it: what the API says is there, proved to be
+// the one a resource holds, or proved gone. A 404 alone proves nothing: a proxy or a wrong base path
+// answers one too.
+import type { TelephonyClient } from "../client/client.js";
+import type { ProviderConfiguration } from "../client/contract.js";
+import { isNotFound } from "../client/errors.js";
+import type { ConfigurationOutputs } from "../model/index.js";
+import { strangerReason } from "./identity.js";
+import type { Operation } from "./operation.js";
+
+/**
+ * Whether `error` proves the configuration gone: the API's own 404 (its envelope), and the
+ * organization's list, at the same base URL, answering without it. A wrong base path that the API's
+ * framework answers with its own 404, or an item URL routed elsewhere, fails here instead.
+ */
+export async function confirmedGone(
+  op: Operation,
+  client: TelephonyClient,
+  id: number,
+  error: unknown,
+): Promise<boolean> {
+  if (!isNotFound(error)) return false;
+  const said = (error as Error).message;
+  let listed: ProviderConfiguration[];
+  try {
+    listed = await client.list();
+  } catch (listError) {
+    throw new Error(
+      `${said}; the list that would confirm it is gone failed too, so it is not taken as deleted: ${(listError as Error).message}`,
+    );
+  }
+  if (listed.some((c) => c.id === id)) {
+    throw new Error(
+      `${said}, yet configuration ${id} is in the organization's list: the item URL reaches something other than the API (a proxy or a wrong base path)`,
+    );
+  }
+  op.ledger.markGone(id);
+  return true;
+}
+
+/** The configuration at `id`; undefined when the API proves it gone (its own 404, confirmed by its list). */
+export async function fetched(
+  op: Operation,
+  client: TelephonyClient,
+  id: string,
+): Promise<ProviderConfiguration | undefined> {
+  try {
+    return await client.get(Number(id));
+  } catch (error) {
+    if (await confirmedGone(op, client, Number(id), error)) return undefined;
+    throw error;
+  }
+}
+
+/** Refuses a live configuration at `id` that is not the one `state` holds: nothing is written to it. */
+export function refuseStranger(
+  op: Operation,
+  id: string,
+  state: Partial<ConfigurationOutputs>,
+  live: ProviderConfiguration,
+  strict = false,
+): void {
+  // State of a release that did not record the API may be reached through another one: every field counts.
+  const why = strangerReason(state, live, strict || state.apiUrl === undefined);
+  if (!why) return;
+  const earlier =
+    state.apiUrl === undefined
+      ? "Its state comes from an earlier release, which did not record the API it lives at: if telephony:apiUrl changed since that release's last up, set it back; " +
+        "if the configuration was changed by hand since, drop the resource from the state (pulumi state delete) and adopt it again with `import`."
+      : "If the configuration this resource held was deleted and its id now names another, drop the resource from the state (pulumi state delete) and run pulumi up.";
+  throw new Error(
+    `configuration ${id} in organization ${op.orgOf(state)} at ${op.here()} is not the one "${state.name}" holds: ${why}. Nothing was written to it. ${earlier}`,
+  );
+}
+
+/**
+ * The live configuration at `id`, proved to be the one `state` holds before anything is written to it;
+ * undefined when the API proves it gone. The operation's list serves every write in an organization,
+ * so writes cost one request more per organization and operation, not one per configuration; an id
+ * the list does not hold, or any when `fresh` (its secrets as they are now), is fetched. `strict` (a new
+ * address of the API being recorded) also wants the fields last seen on a configuration without a mark.
+ */
+export async function ownedLive(
+  op: Operation,
+  client: TelephonyClient,
+  id: string,
+  state: Partial<ConfigurationOutputs>,
+  { strict = false, fresh = false } = {},
+): Promise<ProviderConfiguration | undefined> {
+  const listed = fresh ? undefined : (await op.listed(op.orgOf(state))).find((c) => c.id === Number(id));
+  const live = listed ?? (await fetched(op, client, id));
+  if (live) refuseStranger(op, id, state, live, strict);
+  return live;
+}

@@ -1,0 +1,53 @@
+// The provider's behaviour, for any host: the Pulumi dynamic provider (src/pulumi/) today, a native
+// plugin next. Inputs and outputs are plain objects; which fields are secret is said as data.
+import type { ConfigurationInputs, ConfigurationOutputs } from "../model/index.js";
+import type { ApiSettings } from "../settings/settings.js";
+import { check, type CheckFailure } from "./check.js";
+import { create, type Created } from "./create.js";
+import { remove } from "./delete.js";
+import { diff, type DiffEntry } from "./diff.js";
+import { Operation } from "./operation.js";
+import type { Outputs } from "./outputs.js";
+import { read, type Read } from "./read.js";
+import { update } from "./update.js";
+
+/** The calls of one engine operation, on the configurations of one stack. */
+export interface ProviderRuntime {
+  /** Failures of a resource's inputs (`news`), by property; `olds` are its inputs in the state, if any. */
+  check(olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[];
+  /** What an update would change, field by field (empty: nothing). Sends nothing. */
+  diff(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): DiffEntry[];
+  create(inputs: ConfigurationInputs): Promise<Created>;
+  /** Undefined when the configuration was deleted out of band (the API's own 404, confirmed by its list). */
+  read(id: string, state: ConfigurationOutputs): Promise<Read | undefined>;
+  update(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): Promise<Outputs>;
+  delete(id: string, state: ConfigurationOutputs): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Resolves the API settings; what it throws is reported by the first call that needs the API. */
+  settings(): ApiSettings;
+  /** Says something in the output of the operation. */
+  notice(message: string): void;
+}
+
+/** The runtime for one engine operation: what it learns about the stack's configurations starts here. */
+export function configure({ settings, notice }: RuntimeOptions): ProviderRuntime {
+  const op = new Operation(resolve(settings), notice);
+  return {
+    check: (olds, news) => check(op.ledger, olds, news),
+    diff: (id, olds, news) => diff(op, id, olds, news),
+    create: (inputs) => create(op, inputs),
+    read: (id, state) => read(op, id, state),
+    update: (id, olds, news) => update(op, id, olds, news),
+    delete: (id, state) => remove(op, id, state),
+  };
+}
+
+function resolve(settings: () => ApiSettings): ApiSettings | Error {
+  try {
+    return settings();
+  } catch (error) {
+    return error as Error;
+  }
+}
