@@ -13,8 +13,10 @@ export interface Field {
   /** Its name in the API. */
   readonly api: string;
   readonly kind: FieldKind;
-  /** A declaration must give it (a YAML declaration's name defaults to its key before that). */
+  /** The resource must have it. */
   readonly required?: true;
+  /** A YAML declaration may leave it out: it defaults to the declaration's key. */
+  readonly keyDefault?: true;
   /** Never shown; when not declared it is not managed: not compared, not sent, not kept. */
   readonly secret?: true;
   /** A PATCH may change it. */
@@ -29,14 +31,79 @@ export interface Field {
   readonly unset?: string | boolean;
   /** The API takes an empty value as null (base_url's pattern refuses ""). */
   readonly emptyAsNull?: true;
+  /** The API may leave it out of a configuration it answers with. */
+  readonly optionalInAnswer?: true;
+  /** What a declared (resolved) value must be, beyond its kind: JSON Schema keywords. */
+  readonly rules?: Readonly<Record<string, unknown>>;
+  /** What its `pattern` rule means, as the declarations' problems say it. */
+  readonly patternMessage?: string;
+  /** Said of it in a YAML declaration, where it differs from the resource's. */
+  readonly declaredDescription?: string;
+  /** What the API takes in a create or PATCH body (the contract's rules, not ours): JSON Schema. */
+  readonly request?: Readonly<Record<string, unknown>>;
 }
 
 export const FIELDS = [
-  { name: "name", api: "name", kind: "string", required: true, patchable: true, unset: "" },
-  { name: "provider", api: "provider", kind: "integer", required: true, replaces: true },
-  { name: "active", api: "active", kind: "boolean", patchable: true, unset: true },
-  { name: "apiKey", api: "api_key", kind: "string", secret: true, patchable: true, nullable: true },
-  { name: "apiSecret", api: "api_secret", kind: "string", secret: true, patchable: true, nullable: true },
+  {
+    name: "name",
+    api: "name",
+    kind: "string",
+    required: true,
+    keyDefault: true,
+    patchable: true,
+    unset: "",
+    rules: { minLength: 1, maxLength: 255 },
+    declaredDescription: "Name shown in the platform; defaults to the key.",
+    request: { type: "string", minLength: 1, maxLength: 255 },
+  },
+  {
+    name: "provider",
+    api: "provider",
+    kind: "integer",
+    required: true,
+    replaces: true,
+    rules: {
+      minimum: 1,
+      description:
+        "Provider id from the vendor's catalogue: 1 Airtel, 2 Jio, 3 Twilio, 4 LiveKit, 5 Daily, 6 Vapi, 58 Vodafone, 66 VI. Changing it replaces the configuration.",
+    },
+    request: { type: "integer" },
+  },
+  {
+    name: "active",
+    api: "active",
+    kind: "boolean",
+    patchable: true,
+    unset: true,
+    rules: { description: "Defaults to true." },
+    request: { type: "boolean" },
+  },
+  {
+    name: "apiKey",
+    api: "api_key",
+    kind: "string",
+    secret: true,
+    patchable: true,
+    nullable: true,
+    rules: {
+      minLength: 1,
+      description: "Leave it out to leave the live key alone: an undeclared secret is not managed.",
+    },
+    request: { type: "string" },
+  },
+  {
+    name: "apiSecret",
+    api: "api_secret",
+    kind: "string",
+    secret: true,
+    patchable: true,
+    nullable: true,
+    rules: {
+      minLength: 1,
+      description: "Leave it out to leave the live secret alone: an undeclared secret is not managed.",
+    },
+    request: { type: "string" },
+  },
   {
     name: "baseUrl",
     api: "base_url",
@@ -45,11 +112,33 @@ export const FIELDS = [
     nullable: true,
     unset: "",
     emptyAsNull: true,
+    rules: { pattern: "^https?://[^\\s]+$", description: "The provider's API base URL (http or https)." },
+    patternMessage: "must be an http:// or https:// URL",
+    request: { type: ["string", "null"], pattern: "^https?://" },
   },
-  { name: "sipUrl", api: "sip_url", kind: "string", patchable: true, nullable: true, unset: "" },
+  {
+    name: "sipUrl",
+    api: "sip_url",
+    kind: "string",
+    patchable: true,
+    nullable: true,
+    unset: "",
+    rules: { pattern: "^sips?:[^\\s]+$", description: "SIP URI (sip: or sips:)." },
+    patternMessage: "must be a sip: or sips: URI",
+    request: { type: "string", pattern: "^(sips?:.+)?$" },
+  },
   // Sorted by key when compared or sent: its order is not meaningful. The ownership mark is kept apart.
-  { name: "meta", api: "meta_json", kind: "meta", replaces: true },
-  { name: "providerDetails", api: "provider_details", kind: "providerDetails", output: true },
+  {
+    name: "meta",
+    api: "meta_json",
+    kind: "meta",
+    replaces: true,
+    rules: {
+      description:
+        "Metadata, sent as meta_json. Changing it replaces the configuration (the API cannot PATCH it). The key telephony-config:owner is reserved for the ownership mark a create writes.",
+    },
+  },
+  { name: "providerDetails", api: "provider_details", kind: "providerDetails", output: true, optionalInAnswer: true },
   { name: "orgHandle", api: "org_handle", kind: "string", output: true },
 ] as const satisfies readonly Field[];
 
