@@ -7,8 +7,8 @@ import { UsageError } from "./usage-error.js";
 
 export const SERVE_HELP = `Usage: telephony-config serve [options]
 
-Runs the Provider Configurations API locally, as API-CONTRACT.md fixes it.
-The first line on stdout is the base URL.
+Runs the Provider Configurations API locally, as api/openapi.yaml (OpenAPI 3.1,
+in this package) fixes it. The first line on stdout is the base URL.
 
 Options:
   --host HOST            address to listen on (default 127.0.0.1)

@@ -1,6 +1,6 @@
 import type { ProviderDetails } from "../client/contract.js";
 
-// A small copy of the vendor's provider catalogue (API-CONTRACT.md lists these ids).
+// A small copy of the vendor's provider catalogue (api/openapi.yaml lists these ids).
 export const PROVIDER_CATALOGUE: ReadonlyMap<number, ProviderDetails> = new Map(
   (
     [
