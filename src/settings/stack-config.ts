@@ -25,8 +25,10 @@ export async function pulumi(args: string[], cwd: string): Promise<string> {
     return (await run("pulumi", args, { cwd, maxBuffer: 256 << 20 })).stdout;
   } catch (error) {
     const e = error as { code?: string; stderr?: string };
-    if (e.code === "ENOENT") throw new Error("the Pulumi CLI is not on PATH (needed for --stack)");
-    throw new Error(`pulumi ${args.slice(0, 2).join(" ")} failed: ${(e.stderr ?? String(error)).trim()}`);
+    if (e.code === "ENOENT") throw new Error("the Pulumi CLI is not on PATH (needed for --stack)", { cause: error });
+    throw new Error(`pulumi ${args.slice(0, 2).join(" ")} failed: ${(e.stderr ?? String(error)).trim()}`, {
+      cause: error,
+    });
   }
 }
 

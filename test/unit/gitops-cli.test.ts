@@ -65,7 +65,7 @@ describe("telephony-config validate", () => {
     expect((await runCli(["validate", join(dir, "nope.yaml")])).code).toBe(1);
     const help = await runCli(["validate", "--help"]);
     expect(help).toMatchObject({ code: 0 });
-    expect(help.stdout).toMatch(/Example:\n  telephony-config validate/);
+    expect(help.stdout).toMatch(/Example:\n {2}telephony-config validate/);
   });
 });
 
@@ -91,7 +91,7 @@ describe("telephony-config drift", () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('sipUrl: "sip:b.example.com" (live) → "sip:a.example.com" (declared)');
     expect(result.stdout).toContain("apiKey: changed (secret)");
-    expect(result.stdout).toMatch(/missing  jio/);
+    expect(result.stdout).toMatch(/missing {2}jio/);
     expect(result.stdout).toMatch(/unmanaged #2 "Vapi"/);
     expect(result.stdout).not.toMatch(/live-key-2|declared-key/);
   });
@@ -190,7 +190,7 @@ describe("every command", () => {
       const result = await runCli([command, "--help"]);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`^Usage: telephony-config ${command}`));
-      expect(result.stdout).toMatch(/\nExample:\n  telephony-config /);
+      expect(result.stdout).toMatch(/\nExample:\n {2}telephony-config /);
       if (command !== "serve") expect(result.stdout).toMatch(/Exit codes/);
     },
   );
