@@ -1,28 +1,23 @@
+import { SECRET_REFERENCE_PATTERN, type DeclaredValues } from "../model/index.js";
+
 /** `${env:NAME}` or `${secret:KEY}`: where a secret's value comes from, never the value itself. */
 export interface SecretReference {
   kind: "env" | "secret";
   name: string;
 }
 
-/** One configuration as declared in a YAML file, after validation. */
-export interface Declaration {
+/** One configuration as declared in a YAML file, after validation: the table's fields, secrets as references. */
+export type Declaration = DeclaredValues<SecretReference> & {
   /** The logical key: the Pulumi resource name. */
   key: string;
   file: string;
   line: number;
-  name: string;
-  provider: number;
   active: boolean;
-  apiKey?: SecretReference;
-  apiSecret?: SecretReference;
-  baseUrl?: string;
-  sipUrl?: string;
-  meta?: Record<string, string>;
   importId?: number;
   protect: boolean;
   /** Keys it was declared under before (Pulumi aliases). */
   formerKeys: string[];
-}
+};
 
 export interface Problem {
   file: string;
@@ -38,6 +33,9 @@ export const formatProblem = (p: Problem, withSeverity = false): string =>
 export const referenceText = (ref: SecretReference): string => `\${${ref.kind}:${ref.name}}`;
 
 export function parseReference(text: string): SecretReference | undefined {
-  const match = /^\$\{(env|secret):([A-Za-z_][A-Za-z0-9_.-]*)\}$/.exec(text);
-  return match ? { kind: match[1] as SecretReference["kind"], name: match[2]! } : undefined;
+  if (!REFERENCE.test(text)) return undefined;
+  const [kind, name] = text.slice(2, -1).split(":");
+  return { kind: kind as SecretReference["kind"], name: name! };
 }
+
+const REFERENCE = new RegExp(SECRET_REFERENCE_PATTERN);

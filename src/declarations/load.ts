@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { configurationKey } from "../model/index.js";
 import type { Declaration, Problem } from "./declaration.js";
 import { parseDeclarations, type ParseOptions, type ParseResult } from "./parse.js";
 
@@ -55,21 +56,6 @@ export function configuredPaths(value: string | undefined): string[] {
     );
   }
   return list as string[];
-}
-
-/** What a declaration makes live, whatever its key, file or options: equal for two that would be twins. */
-export function configurationFingerprint(d: Declaration): string {
-  const {
-    key: _key,
-    file: _file,
-    line: _line,
-    protect: _protect,
-    formerKeys: _formerKeys,
-    importId: _importId,
-    ...content
-  } = d;
-  const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return JSON.stringify(sorted({ ...content, meta: sorted(content.meta ?? {}) }));
 }
 
 /**
@@ -135,7 +121,8 @@ export function loadDeclarations(paths: string[], options: ParseOptions): ParseR
         error(d, `former key ${former} is also a former key of ${other.key} (${other.file}:${other.line})`);
       else formerly.set(former, d);
     }
-    const fingerprint = configurationFingerprint(d);
+    // What it makes live, whatever its key, file or options: equal for two that would be twins.
+    const fingerprint = configurationKey(d);
     const twin = identical.get(fingerprint);
     if (twin)
       error(

@@ -1,20 +1,11 @@
 import type { ErrorObject } from "ajv";
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  visit,
-  type Alias,
-  type Document,
-  type Node,
-} from "yaml";
-import { validateBaseUrl, validateDeclarationsFile, validateSipUrl } from "../schemas.js";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
+import { DECLARED_FIELDS, SECRET_INPUTS, type DeclaredValues } from "../model/index.js";
+import { PATTERNED_FIELDS, validateDeclarationsFile } from "../model/schema.js";
 import { aliasExpansion, aliasTargets } from "./aliases.js";
 import { parseReference, referenceText, type Declaration, type Problem, type SecretReference } from "./declaration.js";
 import { interpolate, type StackValues } from "./interpolate.js";
+import { isMergeKey, Locator, offsetOf, pointer, withVia, type Located } from "./locate.js";
 
 export interface ParseOptions {
   /** Whether a secret reference can be resolved where the declarations will be used, and to a secret value. */
@@ -49,19 +40,13 @@ export interface ParseResult {
   problems: Problem[];
 }
 
-interface RawDeclaration {
+/** A declaration as the schema accepted it (secrets as reference text): its name defaults to its key. */
+type RawDeclaration = Omit<DeclaredValues, "name"> & {
   name?: string;
-  provider: number;
-  active?: boolean;
-  apiKey?: string;
-  apiSecret?: string;
-  baseUrl?: string;
-  sipUrl?: string;
-  meta?: Record<string, string>;
   import?: number;
   protect?: boolean;
   formerKeys?: string[];
-}
+};
 
 // The keys and values that aliases and merges may add to a file, beyond those written in it. What is
 // written costs its own bytes, already read; what aliases add costs nothing to write, and a fragment of
@@ -71,7 +56,9 @@ interface RawDeclaration {
 export const MAX_EXPANSION = 200_000;
 
 /** The plain string fields that may hold `${config:…}` and `${stack}`. */
-const TEMPLATE_FIELDS = ["name", "baseUrl", "sipUrl"] as const;
+const TEMPLATE_FIELDS: readonly string[] = DECLARED_FIELDS.filter((f) => f.kind === "string" && !("secret" in f)).map(
+  (f) => f.name,
+);
 
 /**
  * Parses and validates one YAML file of declarations: each of its documents is a declarations
@@ -102,17 +89,11 @@ export function parseDeclarations(text: string, file: string, options: ParseOpti
   return result;
 }
 
-/** Where a value is written, and how it got to where it is used: merged (`<<`) or through an alias. */
-interface Located {
-  node: Node | null | undefined;
-  via: string[];
-}
-
 class DocumentParser {
   readonly #problems: Problem[] = [];
   /** What the fields that held references resolved to, by JSON pointer: said with their problems. */
   readonly #resolved = new Map<string, string>();
-  readonly #targets: Map<Alias, Node | undefined>;
+  readonly #at: Locator;
 
   constructor(
     readonly doc: Document,
@@ -123,7 +104,7 @@ class DocumentParser {
     /** What is left of the file's MAX_EXPANSION once the documents before this one are expanded. */
     readonly expansion: { left: number },
   ) {
-    this.#targets = aliasTargets(doc);
+    this.#at = new Locator(doc, text, lineCounter, aliasTargets(doc));
   }
 
   parse(): ParseResult {
@@ -166,7 +147,7 @@ class DocumentParser {
     const before = this.#problems.length;
     visit(this.doc, {
       Alias: (_, alias) => {
-        if (!this.#targets.get(alias)) {
+        if (!this.#at.targets.get(alias)) {
           this.#report(
             offsetOf(alias),
             `*${alias.source}: no anchor &${alias.source} before it in this document (an anchor does not reach past ---)`,
@@ -176,7 +157,7 @@ class DocumentParser {
       Pair: (_, pair) => {
         if (!isMergeKey(pair.key)) return;
         for (const source of isSeq(pair.value) ? pair.value.items : [pair.value]) {
-          const target = isAlias(source) ? this.#targets.get(source) : source;
+          const target = isAlias(source) ? this.#at.targets.get(source) : source;
           if (target && !isMap(target))
             this.#report(
               offsetOf(source as Node),
@@ -190,7 +171,7 @@ class DocumentParser {
 
   /** Whether what the aliases expand to is finite and within what is left of the file's budget; says where not. */
   #expandsWithinBudget(): boolean {
-    const expansion = aliasExpansion(this.doc, this.#targets, this.expansion.left);
+    const expansion = aliasExpansion(this.doc, this.#at.targets, this.expansion.left);
     if (expansion.kind === "within") {
       this.expansion.left -= expansion.added;
       return true;
@@ -239,10 +220,10 @@ class DocumentParser {
           continue;
         }
         left.add(pointer(full));
-        const at = this.#locate(full);
+        const at = this.#at.value(full);
         for (const p of problems) {
           const severity = p.unresolved ? this.options.unresolved : "error";
-          this.#report(this.#offsetOfReference(at.node, template, p.index), withVia(p.message, at.via), severity);
+          this.#report(this.#at.offsetOfReference(at.node, template, p.index), withVia(p.message, at.via), severity);
         }
       }
     }
@@ -253,14 +234,11 @@ class DocumentParser {
   #resolvedUrlsHold(configurations: Record<string, RawDeclaration>, left: Set<string>): boolean {
     const before = this.#problems.length;
     for (const [key, raw] of Object.entries(configurations)) {
-      for (const [field, validate] of [
-        ["baseUrl", validateBaseUrl],
-        ["sipUrl", validateSipUrl],
-      ] as const) {
-        const value = raw[field];
+      for (const { name: field, validate } of PATTERNED_FIELDS) {
+        const value = raw[field as keyof RawDeclaration];
         const path = ["configurations", key, field];
         if (value === undefined || left.has(pointer(path)) || validate(value)) continue;
-        const at = this.#locate(path);
+        const at = this.#at.value(path);
         this.#report(
           offsetOf(at.node),
           withVia(`${path.join(".")}: ${FRIENDLY_PATTERN[field]}, and resolves to ${JSON.stringify(value)}`, at.via),
@@ -270,56 +248,41 @@ class DocumentParser {
     return this.#problems.length === before;
   }
 
-  /**
-   * Where the reference that starts at `index` of a scalar's value is written: the same occurrence of
-   * it in the scalar's source (quotes, escapes, folding and indentation keep its text but move it).
-   */
-  #offsetOfReference(node: Node | null | undefined, value: string, index: number): number {
-    if (!isScalar(node) || !node.range) return offsetOf(node);
-    const end = value.indexOf("}", index);
-    const reference = value.slice(index, end < 0 ? undefined : end + 1);
-    let nth = 0;
-    for (let i = value.indexOf(reference); i >= 0 && i < index; i = value.indexOf(reference, i + 1)) nth++;
-    const source = this.text.slice(node.range[0], node.range[1]);
-    let at = -1;
-    for (let k = 0; k <= nth; k++) {
-      at = source.indexOf(reference, at + 1);
-      if (at < 0) return offsetOf(node);
-    }
-    return node.range[0] + at;
-  }
-
   #declarations(data: { configurations: Record<string, RawDeclaration> }): Declaration[] {
     const declarations: Declaration[] = [];
     for (const [key, raw] of Object.entries(data.configurations)) {
       const declaration: Declaration = {
         key,
         file: this.file,
-        line: this.#line(this.#locateKey(["configurations", key]).node),
+        line: this.#at.line(this.#at.key(["configurations", key]).node),
         name: raw.name ?? key,
         provider: raw.provider,
         active: raw.active ?? true,
         protect: raw.protect ?? false,
         formerKeys: raw.formerKeys ?? [],
       };
-      for (const field of ["apiKey", "apiSecret"] as const) {
-        const value = raw[field];
-        if (value === undefined) continue;
-        const ref = parseReference(value)!;
-        declaration[field] = ref;
-        const state = this.options.isSet(ref);
-        if (state === "set") continue;
-        const at = this.#locate(["configurations", key, field]);
-        const message = `configurations.${key}.${field}: ${referenceText(ref)}: ${unusable(ref, state, field)}`;
-        this.#report(offsetOf(at.node), withVia(message, at.via), this.options.unsetReference);
+      for (const field of DECLARED_FIELDS) {
+        const value = raw[field.name as keyof RawDeclaration];
+        if (value === undefined || field.name in declaration) continue;
+        if ("secret" in field) declaration[field.name] = this.#reference(key, field.name, value as string);
+        else (declaration as Record<string, unknown>)[field.name] = value;
       }
-      if (raw.baseUrl !== undefined) declaration.baseUrl = raw.baseUrl;
-      if (raw.sipUrl !== undefined) declaration.sipUrl = raw.sipUrl;
-      if (raw.meta !== undefined) declaration.meta = raw.meta;
       if (raw.import !== undefined) declaration.importId = raw.import;
       declarations.push(declaration);
     }
     return declarations;
+  }
+
+  /** A secret's reference, said to be unusable when it cannot be resolved to a secret value. */
+  #reference(key: string, field: string, text: string): SecretReference {
+    const ref = parseReference(text)!;
+    const state = this.options.isSet(ref);
+    if (state !== "set") {
+      const at = this.#at.value(["configurations", key, field]);
+      const message = `configurations.${key}.${field}: ${referenceText(ref)}: ${unusable(ref, state, field)}`;
+      this.#report(offsetOf(at.node), withVia(message, at.via), this.options.unsetReference);
+    }
+    return ref;
   }
 
   #schemaProblem(e: ErrorObject): void {
@@ -332,90 +295,40 @@ class DocumentParser {
 
     if (e.keyword === "additionalProperties") {
       const extra = String(e.params.additionalProperty);
-      const key = this.#locateKey([...path, extra]);
-      const at = key.node ? key : this.#locate(path);
+      const key = this.#at.key([...path, extra]);
+      const at = key.node ? key : this.#at.value(path);
       return report(
         at,
         `${dotted([...path, extra])}: unknown field${path.length ? "" : " (fragments go under keys that start with x-)"}`,
       );
     }
     if (e.keyword === "required") {
-      return report(this.#locate(path), `${dotted(path)}: missing required field ${String(e.params.missingProperty)}`);
+      return report(
+        this.#at.value(path),
+        `${dotted(path)}: missing required field ${String(e.params.missingProperty)}`,
+      );
     }
     if (e.keyword === "propertyNames") {
       return report(
-        this.#locate(path),
+        this.#at.value(path),
         `${dotted(path)}: key ${JSON.stringify(e.params.propertyName)} must start with a letter or digit and use only letters, digits, '.', '_' and '-'`,
       );
     }
     const field = path.at(-1) ?? "";
-    const at = this.#locate(path);
+    const at = this.#at.value(path);
     const message =
       e.keyword === "pattern" && FRIENDLY_PATTERN[field] ? FRIENDLY_PATTERN[field] : (e.message ?? "is invalid");
     const resolved = this.#resolved.get(e.instancePath);
     const plain =
-      (TEMPLATE_FIELDS as readonly string[]).includes(field) || path[2] === "meta" || /^api(Key|Secret)$/.test(field);
+      TEMPLATE_FIELDS.includes(field) || path[2] === "meta" || (SECRET_INPUTS as readonly string[]).includes(field);
     const template = !plain && isScalar(at.node) && typeof at.node.value === "string" && at.node.value.includes("${");
     const why =
       resolved !== undefined
         ? `, and resolves to ${JSON.stringify(resolved)}`
         : template
-          ? " (${…} is resolved in plain string fields only: name, baseUrl, sipUrl and meta values)"
+          ? ` (\${…} is resolved in plain string fields only: ${TEMPLATE_FIELDS.join(", ")} and meta values)`
           : "";
     report(at, `${dotted(path)}: ${message}${why}`);
-  }
-
-  /** The node of the value at `path`, following aliases and merge keys as the YAML's meaning does. */
-  #locate(path: string[]): Located {
-    const via: string[] = [];
-    let node: Node | null | undefined = this.#unalias(this.doc.contents, via);
-    for (const part of path) {
-      const pair = isMap(node) ? this.#pair(node, part, via) : undefined;
-      const next = pair ? pair.value : isSeq(node) ? (node.items[Number(part)] as Node | undefined) : undefined;
-      if (!next) return { node, via };
-      node = this.#unalias(next, via);
-    }
-    return { node, via };
-  }
-
-  /** The node of the key at the end of `path` (undefined node when there is none). */
-  #locateKey(path: string[]): Located {
-    const parent = this.#locate(path.slice(0, -1));
-    const pair = isMap(parent.node) ? this.#pair(parent.node, path.at(-1)!, parent.via) : undefined;
-    return { node: pair?.key, via: parent.via };
-  }
-
-  /** The pair of `key` in `map`: its own, or else the first that a merge key brings in. */
-  #pair(map: Node, key: string, via: string[]): { key: Node; value: Node | null } | undefined {
-    if (!isMap(map)) return undefined;
-    for (const pair of map.items) {
-      if (isScalar(pair.key) && !isMergeKey(pair.key) && String(pair.key.value) === key)
-        return { key: pair.key, value: pair.value as Node | null };
-    }
-    for (const pair of map.items) {
-      if (!isMergeKey(pair.key)) continue;
-      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
-      for (const source of sources) {
-        const found = this.#pair(this.#unalias(source as Node, []) as Node, key, []);
-        if (found) {
-          via.push(`merged at line ${this.#line(pair.key as Node)}`);
-          return found;
-        }
-      }
-    }
-    return undefined;
-  }
-
-  #unalias(node: Node | null | undefined, via: string[]): Node | null | undefined {
-    for (let hops = 0; isAlias(node) && hops < 100; hops++) {
-      via.push(`through the alias at line ${this.#line(node)}`);
-      node = this.#targets.get(node);
-    }
-    return node;
-  }
-
-  #line(node: Node | null | undefined): number {
-    return this.lineCounter.linePos(offsetOf(node)).line;
   }
 
   #report(offset: number, message: string, severity: Problem["severity"] = "error"): void {
@@ -439,18 +352,13 @@ function unusable(ref: SecretReference, state: Exclude<ReferenceState, "set">, f
   return ref.kind === "env" ? `${what} is not set` : `${what} is not set (pulumi config set --secret ${ref.name} …)`;
 }
 
-/** The `<<` of a merge: the yaml library reads it as a scalar whose value is a symbol. */
-const isMergeKey = (key: unknown): boolean => isScalar(key) && typeof key.value === "symbol";
 const firstLine = (message: string) => message.split("\n")[0]!;
-const offsetOf = (node: Node | null | undefined): number => node?.range?.[0] ?? 0;
-const withVia = (message: string, via: string[]): string => (via.length ? `${message} (${via.join(", ")})` : message);
 
-const pointer = (path: string[]): string =>
-  `/${path.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`;
-
-const FRIENDLY_PATTERN: Record<string, string> = {
-  apiKey: "must be a secret reference such as ${env:NAME} or ${secret:KEY}, not a literal value",
-  apiSecret: "must be a secret reference such as ${env:NAME} or ${secret:KEY}, not a literal value",
-  baseUrl: "must be an http:// or https:// URL",
-  sipUrl: "must be a sip: or sips: URI",
-};
+/** What a field's pattern means: a secret's is that of a reference. */
+const FRIENDLY_PATTERN: Record<string, string> = Object.fromEntries([
+  ...SECRET_INPUTS.map((name) => [
+    name,
+    "must be a secret reference such as ${env:NAME} or ${secret:KEY}, not a literal value",
+  ]),
+  ...PATTERNED_FIELDS.map((f) => [f.name, f.message]),
+]);

@@ -1,8 +1,7 @@
 import { stringify } from "yaml";
 import type { ProviderConfiguration } from "../client/contract.js";
-import { configurationFingerprint } from "../declarations/load.js";
 import { parseDeclarations } from "../declarations/parse.js";
-import { markOf, markValueOf, metaMap, OWNER_META_KEY, withoutMark } from "../model/index.js";
+import { configurationKey, markOf, markValueOf, metaMap, OWNER_META_KEY, withoutMark } from "../model/index.js";
 
 export interface Adoption {
   yaml: string;
@@ -118,7 +117,7 @@ export function adoptionYaml(
       });
       continue;
     }
-    const fingerprint = configurationFingerprint(parsed.declarations[0]);
+    const fingerprint = configurationKey(parsed.declarations[0]);
     const twin = made.get(fingerprint);
     if (twin !== undefined) {
       skipped.push({

@@ -1,6 +1,7 @@
 // The model of a configuration: its field table and what derives from it.
 export * from "./compare.js";
 export * from "./configuration.js";
+export * from "./json-schemas.js";
 export * from "./mapping.js";
 export * from "./ownership.js";
 export * from "./patch.js";

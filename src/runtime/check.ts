@@ -1,7 +1,7 @@
 // Whether a resource's inputs can be acted on, before any operation: failures name the property and
 // the reason, never a value (it may be a secret).
 import { OWNER_META_KEY, SECRET_INPUTS, type ConfigurationInputs } from "../model/index.js";
-import { validateResourceArgs } from "../schemas.js";
+import { validateResourceArgs } from "../model/schema.js";
 import type { Ledger } from "./ledger.js";
 
 export interface CheckFailure {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
-import { validateDeclarationsFile } from "../../src/schemas.js";
+import { validateDeclarationsFile } from "../../src/model/schema.js";
 import { formatProblem } from "../../src/declarations/declaration.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { REPO } from "../helpers/project.js";
