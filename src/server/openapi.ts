@@ -39,26 +39,33 @@ interface OpenApiDocument {
 const packageRoot = dirname(createRequire(import.meta.url).resolve("telephony-config/package.json"));
 export const OPENAPI_PATH = join(packageRoot, "api", "openapi.yaml");
 
-const document = parse(readFileSync(OPENAPI_PATH, "utf8")) as OpenApiDocument;
 const DOCUMENT_ID = "https://telephony-config.dev/api/openapi.yaml";
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-// The document is not a schema itself: its components are reached by JSON pointer into it.
-ajv.addKeyword("components");
-ajv.addSchema({ $id: DOCUMENT_ID, components: document.components });
+let operations: readonly DocumentedOperation[] | undefined;
 
-const resolveParameter = (p: Parameter | { $ref: string }): Parameter =>
-  "$ref" in p ? document.components.parameters[p.$ref.replace("#/components/parameters/", "")]! : p;
-
-function compile(ref: string): ValidateFunction {
-  const validate = ajv.getSchema(`${DOCUMENT_ID}${ref}`);
-  if (!validate) throw new Error(`api/openapi.yaml has no schema ${ref}`);
-  return validate;
+/** The document's operations, read on first use: a CLI command other than serve never pays for it. */
+export function documentedOperations(): readonly DocumentedOperation[] {
+  operations ??= load(parse(readFileSync(OPENAPI_PATH, "utf8")) as OpenApiDocument);
+  return operations;
 }
 
-export const DOCUMENTED_OPERATIONS: readonly DocumentedOperation[] = Object.entries(document.paths).flatMap(
-  ([path, item]) =>
+function load(document: OpenApiDocument): DocumentedOperation[] {
+  // The document's schemas are checked against OpenAPI 3.1 by its test; checking them again against
+  // the meta-schema here would cost more than the rest of the load.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, validateSchema: false });
+  // The document is not a schema itself: its components are reached by JSON pointer into it.
+  ajv.addKeyword("components");
+  ajv.addSchema({ $id: DOCUMENT_ID, components: document.components });
+  const compile = (ref: string): ValidateFunction => {
+    const validate = ajv.getSchema(`${DOCUMENT_ID}${ref}`);
+    if (!validate) throw new Error(`api/openapi.yaml has no schema ${ref}`);
+    return validate;
+  };
+  const resolveParameter = (p: Parameter | { $ref: string }): Parameter =>
+    "$ref" in p ? document.components.parameters[p.$ref.replace("#/components/parameters/", "")]! : p;
+
+  return Object.entries(document.paths).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([method]) => METHODS.includes(method))
       .map(([method, value]) => {
@@ -78,4 +85,5 @@ export const DOCUMENTED_OPERATIONS: readonly DocumentedOperation[] = Object.entr
           validateBody: body === undefined ? undefined : compile(body),
         };
       }),
-);
+  );
+}

@@ -1,4 +1,4 @@
-import { DOCUMENTED_OPERATIONS, type DocumentedOperation } from "./openapi.js";
+import { documentedOperations, type DocumentedOperation } from "./openapi.js";
 import { HttpError } from "./reply.js";
 
 /** The operation a request is for, and the values of its path's parameters (still as sent). */
@@ -13,23 +13,25 @@ interface PathRoute {
   operations: DocumentedOperation[];
 }
 
+let paths: PathRoute[] | undefined;
+
 /** One entry per path of the document, `{name}` matching one path segment. */
-const PATHS: PathRoute[] = [...new Set(DOCUMENTED_OPERATIONS.map((o) => o.path))].map((path) => {
-  const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  const source = path
-    .split(/\{\w+\}/)
-    .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
-    .join("([^/]+)");
-  return {
-    pattern: new RegExp(`^${source}$`),
-    names,
-    operations: DOCUMENTED_OPERATIONS.filter((o) => o.path === path),
-  };
-});
+function pathRoutes(): PathRoute[] {
+  paths ??= [...new Set(documentedOperations().map((o) => o.path))].map((path) => {
+    const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    const source = path
+      .split(/\{\w+\}/)
+      .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+      .join("([^/]+)");
+    const operations = documentedOperations().filter((o) => o.path === path);
+    return { pattern: new RegExp(`^${source}$`), names, operations };
+  });
+  return paths;
+}
 
 /** 404 for a path the document does not have, 405 with Allow for a method its path does not take. */
 export function route(method: string, path: string): Route {
-  for (const { pattern, names, operations } of PATHS) {
+  for (const { pattern, names, operations } of pathRoutes()) {
     const match = pattern.exec(path);
     if (!match) continue;
     const operation = operations.find((o) => o.method === method);
