@@ -1,7 +1,16 @@
 import { stringify } from "yaml";
 import type { ProviderConfiguration } from "../client/contract.js";
 import { parseDeclarations } from "../declarations/parse.js";
-import { configurationKey, markOf, markValueOf, metaMap, OWNER_META_KEY, withoutMark } from "../model/index.js";
+import {
+  configurationKey,
+  DECLARED_FIELDS,
+  markOf,
+  markValueOf,
+  OWNER_META_KEY,
+  toOutputs,
+  withoutMark,
+  type Field,
+} from "../model/index.js";
 
 export interface Adoption {
   yaml: string;
@@ -39,6 +48,14 @@ function uniqueKey(base: string, id: number, taken: ReadonlySet<string>): string
 // A live value is a value: a "${" in it is written "$${", which the declarations read back as "${".
 // (A function as the replacement: in a replacement string "$$" stands for "$".)
 const literal = (value: string) => value.replaceAll("${", () => "$${");
+const literalValue = (value: unknown): unknown =>
+  typeof value === "string"
+    ? literal(value)
+    : typeof value === "object" && value !== null
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literal(String(v))]))
+      : value;
+const isEmpty = (value: unknown) =>
+  value === "" || value === null || (typeof value === "object" && Object.keys(value).length === 0);
 
 // Keys are [a-z0-9-] starting with a letter, so this is one-to-one and a valid variable name.
 const variableFor = (key: string, field: string) => `${key.toUpperCase().replaceAll("-", "_")}_${field}`;
@@ -78,25 +95,21 @@ export function adoptionYaml(
       continue;
     }
     const key = uniqueKey(baseKey(c), c.id, taken);
-    const entry: Record<string, unknown> = { name: literal(c.name), provider: c.provider };
-    if (!c.active) entry.active = false;
+    // Each field as read would show it, left out where it holds the API's default; secrets as references.
+    const outputs: Record<string, unknown> = toOutputs(c);
+    const entry: Record<string, unknown> = {};
     const refs: string[] = [];
-    for (const [field, value, suffix] of [
-      ["apiKey", c.api_key, "API_KEY"],
-      ["apiSecret", c.api_secret, "API_SECRET"],
-    ] as const) {
-      if (!value) continue;
-      const variable = variableFor(key, suffix);
-      entry[field] = `\${env:${variable}}`;
-      refs.push(variable);
+    for (const field of DECLARED_FIELDS as readonly Field[]) {
+      const value = outputs[field.name];
+      if (!field.required && (isEmpty(value) || value === field.unset)) continue;
+      if (field.secret) {
+        const variable = variableFor(key, field.api.toUpperCase());
+        entry[field.name] = `\${env:${variable}}`;
+        refs.push(variable);
+      } else entry[field.name] = literalValue(value);
     }
-    if (c.base_url) entry.baseUrl = literal(c.base_url);
-    if (c.sip_url) entry.sipUrl = literal(c.sip_url);
     // The mark's key is reserved (a declaration cannot hold it) and never compared, even when its value is no mark.
     const entries = withoutMark(c.meta_json);
-    const meta = metaMap(entries);
-    if (Object.keys(meta).length)
-      entry.meta = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, literal(v)]));
     if (new Set(entries.map((m) => m.meta_key)).size !== entries.length) {
       skipped.push({ id: c.id, name: c.name, reason: "its meta_json repeats a key, which a declaration cannot" });
       continue;

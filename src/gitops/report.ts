@@ -1,12 +1,15 @@
 // The drift report: its shape is what `drift --json` prints, documented in the README. Version it
 // when a field changes meaning.
 
+import type { DeclaredField, SecretInput } from "../model/index.js";
+
 export type ConfigurationStatus = "in-sync" | "changed" | "missing";
 /** "not-declared": the declaration leaves the secret out, so it is not managed and not compared. */
 export type SecretStatus = "unchanged" | "changed" | "not-compared" | "not-declared";
 
 export interface FieldChange {
-  field: "name" | "provider" | "active" | "baseUrl" | "sipUrl" | "meta";
+  /** Any field but a secret: secrets are compared, never shown (`secrets`). */
+  field: Exclude<DeclaredField, SecretInput>;
   declared: unknown;
   live: unknown;
 }

@@ -85,3 +85,18 @@ export function toCreateBody(inputs: ConfigurationInputs, mark?: Mark): CreateCo
   if (mark) body.meta_json = [...(body.meta_json as MetaEntry[]), markEntry(mark)];
   return body as unknown as CreateConfigurationInput;
 }
+
+/** Declared values with each declared secret as `resolve` gives it (left out when it gives undefined). */
+export function withSecrets<S, T>(
+  values: DeclaredValues<S>,
+  resolve: (secret: S, field: SecretInput) => T | undefined,
+): DeclaredValues<T> {
+  const resolved: Record<string, unknown> = {};
+  for (const field of DECLARED_FIELDS) {
+    const value = values[field.name];
+    if (value === undefined) continue;
+    const result = "secret" in field ? resolve(value as S, field.name) : value;
+    if (result !== undefined) resolved[field.name] = result;
+  }
+  return resolved as DeclaredValues<T>;
+}

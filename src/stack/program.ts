@@ -4,6 +4,7 @@ import { formatProblem, type Declaration, type SecretReference } from "../declar
 import { loadDeclarations } from "../declarations/load.js";
 import { projectStackValues, type StackValues } from "../declarations/interpolate.js";
 import { referenceState } from "../declarations/parse.js";
+import { withSecrets } from "../model/index.js";
 import { ProviderConfiguration } from "../pulumi/resource.js";
 
 export interface ExportedConfiguration {
@@ -60,17 +61,7 @@ export function declareConfigurations(
   ].map((d: Declaration) => {
     const resource = new ProviderConfiguration(
       d.key,
-      {
-        name: d.name,
-        provider: d.provider,
-        active: d.active,
-        apiKey: d.apiKey && secretValue(d.apiKey),
-        apiSecret: d.apiSecret && secretValue(d.apiSecret),
-        baseUrl: d.baseUrl,
-        sipUrl: d.sipUrl,
-        meta: d.meta,
-        importId: d.importId,
-      },
+      { ...withSecrets(d, secretValue), importId: d.importId },
       {
         protect: d.protect,
         aliases: d.formerKeys.map((name) => ({ name })),

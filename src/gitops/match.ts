@@ -1,0 +1,203 @@
+// Which live configuration each declaration stands for. Deterministic, and never gives one live id to
+// two declarations: state ids first (under the key, or a former key: an alias), then import ids, then —
+// without a stack only — exact names among the configurations not claimed already, same provider first.
+// With a stack, a declaration that is not in it is missing, since `up` would create (or, with an import,
+// adopt) it. A configuration whose ownership mark names another stack (any stack, when none is known) is
+// that stack's: never matched. An import or a name matches only what `up` would adopt: no mark, or this
+// very resource's. Pure.
+import type { ProviderConfiguration } from "../client/contract.js";
+import type { Declaration } from "../declarations/declaration.js";
+import { describeOwner, markOf, markValueOf, type Mark } from "../model/index.js";
+import type { ConfigurationDrift } from "./report.js";
+
+/** The stack, when one is known: its id as an ownership mark names it (`project/stack`), and its state. */
+export interface KnownStack {
+  id: string;
+  stateIds: ReadonlyMap<string, number>;
+}
+
+export interface Match {
+  live: ProviderConfiguration | undefined;
+  matchedBy: ConfigurationDrift["matchedBy"];
+  hint?: string;
+  /** Live, but not in the stack yet: `up` would adopt it, so it counts as missing. */
+  toAdopt?: true;
+}
+
+// How a configuration this stack's create marked ends up outside its state.
+export const INTERRUPTED = "an interrupted or failed `pulumi up`";
+
+export class Matching {
+  readonly byId: Map<number, ProviderConfiguration>;
+  readonly inState: Set<number>;
+  /** The state keys holding each id. */
+  readonly stateKeysOf = new Map<number, string[]>();
+  readonly marks = new Map<number, Mark>();
+  /** Each declaration's match, by key. */
+  readonly matches = new Map<string, Match>();
+  /** Which declaration holds each matched id. */
+  readonly claimedBy = new Map<number, string>();
+  /** The first declaration importing each id. */
+  readonly importedBy = new Map<number, string>();
+  /** State keys that a declaration holds, under its key or a former one. */
+  readonly stateKeysUsed = new Set<string>();
+  readonly #namedKeys: Set<string>;
+
+  constructor(
+    readonly declarations: Declaration[],
+    readonly live: ProviderConfiguration[],
+    readonly stack: KnownStack | undefined,
+    readonly ignore: ReadonlySet<string>,
+  ) {
+    this.byId = new Map(live.map((c) => [c.id, c]));
+    this.inState = new Set(stack?.stateIds.values() ?? []);
+    for (const [key, id] of stack?.stateIds ?? []) this.stateKeysOf.set(id, [...(this.stateKeysOf.get(id) ?? []), key]);
+    for (const c of live) {
+      const mark = markOf(c.meta_json);
+      if (mark) this.marks.set(c.id, mark);
+    }
+    this.#namedKeys = new Set(declarations.flatMap((d) => [d.key, ...d.formerKeys]));
+    this.#byState();
+    this.#byImport();
+    this.#byInterruptedCreate();
+    this.#byName();
+    this.#noMatch();
+  }
+
+  /** The mark of a configuration another stack (any, when none is known) created. */
+  elsewhere(c: ProviderConfiguration): Mark | undefined {
+    const mark = this.marks.get(c.id);
+    return mark && mark.stack !== this.stack?.id ? mark : undefined;
+  }
+
+  /** Neither matched nor in the stack's state. */
+  unclaimed(c: ProviderConfiguration): boolean {
+    return !this.claimedBy.has(c.id) && !this.inState.has(c.id);
+  }
+
+  /** Unclaimed, and no other stack's. */
+  free(c: ProviderConfiguration): boolean {
+    return this.unclaimed(c) && !this.elsewhere(c);
+  }
+
+  #claim(d: Declaration, c: ProviderConfiguration, match: Omit<Match, "live">): void {
+    this.claimedBy.set(c.id, d.key);
+    this.matches.set(d.key, { live: c, ...match });
+  }
+
+  #missing(d: Declaration, hint?: string): void {
+    this.matches.set(d.key, { live: undefined, matchedBy: null, ...(hint ? { hint } : {}) });
+  }
+
+  #byState(): void {
+    const stateIds = this.stack?.stateIds;
+    for (const d of this.declarations) {
+      const key = [d.key, ...d.formerKeys].find((k) => stateIds?.has(k));
+      if (key === undefined) continue;
+      this.stateKeysUsed.add(key);
+      const id = stateIds!.get(key)!;
+      const c = this.byId.get(id);
+      const holder = this.claimedBy.get(id);
+      if (c && !holder) this.#claim(d, c, { matchedBy: "state" });
+      else
+        this.#missing(
+          d,
+          c
+            ? `configuration ${id} of the stack is also held by ${holder}`
+            : `configuration ${id} of the stack no longer exists: \`pulumi up\` creates it again`,
+        );
+    }
+  }
+
+  /** The state key holding an id, named; one no declaration claims any more is a key renamed without formerKeys. */
+  #stateHolder(id: number): string | undefined {
+    const key = this.stateKeysOf.get(id)?.[0];
+    if (key === undefined) return undefined;
+    return this.#namedKeys.has(key) || this.ignore.has(key)
+      ? `resource ${key} of the stack`
+      : `resource ${key} of the stack, no longer declared: to rename ${key}, declare \`formerKeys: [${key}]\` instead of \`import\``;
+  }
+
+  /** Why `up` would not adopt `c` for `d`: it adopts only what no create marked, or this very resource's create. */
+  #markedAgainst(d: Declaration, c: ProviderConfiguration): string | undefined {
+    if (markValueOf(c.meta_json) === undefined) return undefined;
+    const mark = this.marks.get(c.id);
+    if (!mark) return "carries an ownership mark that is not this project's: `pulumi up` does not adopt it";
+    if (this.stack && mark.stack === this.stack.id) {
+      return mark.resource === d.key
+        ? undefined
+        : `was created by resource ${mark.resource} of this stack (its ownership mark), and \`pulumi up\` adopts it for ${mark.resource} only`;
+    }
+    return `is managed by ${describeOwner(mark)}${this.stack ? "" : " (compare with `drift --stack`)"}`;
+  }
+
+  #byImport(): void {
+    for (const d of this.declarations) {
+      if (d.importId === undefined) continue;
+      if (!this.importedBy.has(d.importId)) this.importedBy.set(d.importId, d.key);
+      if (this.matches.has(d.key)) continue;
+      const c = this.byId.get(d.importId);
+      const holder = c && (this.claimedBy.get(c.id) ?? this.#stateHolder(c.id));
+      const refused = c && this.#markedAgainst(d, c);
+      if (!c) this.#missing(d, `import ${d.importId} does not exist`);
+      else if (holder) this.#missing(d, `import ${d.importId} is held by ${holder}`);
+      else if (refused) this.#missing(d, `import ${d.importId} ${refused}`);
+      else if (this.stack)
+        this.#claim(d, c, {
+          matchedBy: "import",
+          toAdopt: true,
+          hint: `not in the stack yet: \`pulumi up\` adopts configuration ${c.id}`,
+        });
+      else this.#claim(d, c, { matchedBy: "import" });
+    }
+  }
+
+  /**
+   * This stack's create marked it for this very resource, and the state never heard back. (A free
+   * configuration's mark, if any, is this stack's.)
+   */
+  #byInterruptedCreate(): void {
+    for (const d of this.stack ? this.declarations : []) {
+      if (this.matches.has(d.key)) continue;
+      const made = this.live.find((c) => this.free(c) && this.marks.get(c.id)?.resource === d.key);
+      if (made)
+        this.#missing(
+          d,
+          `configuration ${made.id} was created for it by ${INTERRUPTED}: the next \`up\` takes it over if it is still exactly what the declaration creates`,
+        );
+    }
+  }
+
+  /** Same name and provider first, then the name alone: the order of the declarations does not matter. */
+  #byName(): void {
+    for (const sameProvider of [true, false]) {
+      for (const d of this.declarations) {
+        if (this.matches.has(d.key)) continue;
+        const sameName = this.live.find(
+          (c) =>
+            this.free(c) &&
+            !this.#markedAgainst(d, c) &&
+            c.name === d.name &&
+            (!sameProvider || c.provider === d.provider),
+        );
+        if (!sameName) continue;
+        if (this.stack)
+          this.#missing(d, `a configuration with this name exists: adopt it with \`import: ${sameName.id}\``);
+        else this.#claim(d, sameName, { matchedBy: "name" });
+      }
+    }
+  }
+
+  #noMatch(): void {
+    for (const d of this.declarations) {
+      if (this.matches.has(d.key)) continue;
+      const other = this.live.find((c) => this.unclaimed(c) && this.elsewhere(c) && c.name === d.name);
+      if (!other) this.#missing(d);
+      else
+        this.#missing(
+          d,
+          `configuration ${other.id} with this name is managed by ${describeOwner(this.elsewhere(other)!)}${this.stack ? "" : " (compare with `drift --stack`)"}`,
+        );
+    }
+  }
+}
