@@ -1,6 +1,6 @@
 import type { ErrorObject } from "ajv";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
-import { DECLARED_FIELDS, SECRET_INPUTS, type DeclaredValues } from "../model/index.js";
+import { DECLARED_FIELDS, SECRET_INPUTS, TEMPLATE_FIELDS, type DeclaredValues } from "../model/index.js";
 import { PATTERNED_FIELDS, validateDeclarationsFile } from "../model/schema.js";
 import { aliasExpansion, aliasTargets } from "./aliases.js";
 import { parseReference, referenceText, type Declaration, type Problem, type SecretReference } from "./declaration.js";
@@ -54,11 +54,6 @@ type RawDeclaration = Omit<DeclaredValues, "name"> & {
 // Sharing as people do is far below: 1,000 configurations that each merge a fragment of five keys add
 // 11,000; 2,000 that each merge five keys and alias a meta of 40 add 184,000, and read in about a second.
 export const MAX_EXPANSION = 200_000;
-
-/** The plain string fields that may hold `${config:…}` and `${stack}`. */
-const TEMPLATE_FIELDS: readonly string[] = DECLARED_FIELDS.filter((f) => f.kind === "string" && !("secret" in f)).map(
-  (f) => f.name,
-);
 
 /**
  * Parses and validates one YAML file of declarations: each of its documents is a declarations
@@ -230,7 +225,7 @@ class DocumentParser {
     return left;
   }
 
-  /** Whether every resolved baseUrl and sipUrl is one (a template that starts with a reference may not be); says where not. */
+  /** Whether every resolved value of a field with a pattern holds (a template that starts with a reference may not); says where not. */
   #resolvedUrlsHold(configurations: Record<string, RawDeclaration>, left: Set<string>): boolean {
     const before = this.#problems.length;
     for (const [key, raw] of Object.entries(configurations)) {

@@ -10,6 +10,7 @@ import {
 } from "../model/index.js";
 import { INTERRUPTED, Matching, type KnownStack, type Match } from "./match.js";
 import type {
+  SecretStatus,
   ConfigurationDrift,
   DriftReport,
   FieldChange,
@@ -84,19 +85,18 @@ function configurationDrift(d: Declaration, match: Match, options: CompareOption
   const { live, matchedBy, hint, toAdopt } = match;
   const base = { key: d.key, file: d.file, line: d.line, name: d.name, provider: d.provider };
   if (!live || toAdopt) {
-    const notCompared = { apiKey: "not-compared", apiSecret: "not-compared" } as const;
     return {
       ...base,
       id: live?.id ?? null,
       matchedBy,
       status: "missing",
       changes: [],
-      secrets: notCompared,
+      secrets: secretStatuses("not-compared"),
       ...(hint ? { hint } : {}),
     };
   }
   // The declaration as the resource's inputs: a secret not declared is not managed, so not compared.
-  const secrets: ConfigurationDrift["secrets"] = { apiKey: "not-declared", apiSecret: "not-declared" };
+  const secrets = secretStatuses("not-declared");
   const declared: ConfigurationInputs = withSecrets(d, (ref, field) => {
     const value = options.secretValue(ref);
     if (value === undefined) secrets[field] = "not-compared";
@@ -146,3 +146,5 @@ function unmanagedConfiguration(matching: Matching, c: ProviderConfiguration): U
 }
 
 const isSecret = (field: string): field is SecretInput => (SECRET_INPUTS as readonly string[]).includes(field);
+const secretStatuses = (status: SecretStatus): ConfigurationDrift["secrets"] =>
+  Object.fromEntries(SECRET_INPUTS.map((field) => [field, status])) as ConfigurationDrift["secrets"];

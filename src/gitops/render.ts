@@ -1,5 +1,6 @@
 // Renderers of the drift report: plain text for terminals, Markdown for CI job summaries and PR
 // comments. JSON is the report itself. Pure.
+import { SECRET_INPUTS } from "../model/index.js";
 import type {
   ConfigurationDrift,
   DriftReport,
@@ -17,7 +18,7 @@ const show = (value: unknown) => JSON.stringify(value);
 const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 const changeText = (c: FieldChange) => `${c.field}: ${show(c.live)} (live) → ${show(c.declared)} (declared)`;
 const secretChanges = (c: ConfigurationDrift) =>
-  (["apiKey", "apiSecret"] as const).filter((s) => c.secrets[s] === "changed").map((s) => `${s}: changed (secret)`);
+  SECRET_INPUTS.filter((s) => c.secrets[s] === "changed").map((s) => `${s}: changed (secret)`);
 
 function summaryLine(report: DriftReport): string {
   const s = report.summary;

@@ -26,7 +26,7 @@ export interface ConfigurationDrift {
   status: ConfigurationStatus;
   changes: FieldChange[];
   /** Secrets are compared, never shown: "not-compared" when the declared value is not available here. */
-  secrets: { apiKey: SecretStatus; apiSecret: SecretStatus };
+  secrets: Record<SecretInput, SecretStatus>;
   /** Set on a missing configuration when something useful is known, e.g. a same-named one to adopt. */
   hint?: string;
 }

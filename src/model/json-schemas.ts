@@ -16,6 +16,11 @@ const KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
 /** A plain string field may start with `${config:KEY}` or `${stack}`: checked once resolved. */
 const TEMPLATE_START = "\\$\\{(config:[A-Za-z_][A-Za-z0-9_.-]*|stack)\\}[^\\s]*";
 
+/** The plain string fields that may hold `${config:…}` and `${stack}`. */
+export const TEMPLATE_FIELDS: readonly string[] = DECLARED_FIELDS.filter((f) => f.kind === "string" && !f.secret).map(
+  (f) => f.name,
+);
+
 const ref = (name: string): Schema => ({ $ref: `#/$defs/${name}` });
 const rule = (field: Field, keyword: string): unknown => field.rules?.[keyword];
 
@@ -72,8 +77,7 @@ export function declarationsSchema(): Schema {
     $schema: DRAFT,
     $id: `${SCHEMA_BASE}provider-configurations.schema.json`,
     title: "Telephony provider configurations",
-    description:
-      "Declarations of telephony provider configurations, managed by Pulumi (ProviderConfiguration). A file may hold several documents (---). Plain string fields (name, baseUrl, sipUrl, meta values) may use ${config:KEY} (the stack's project config) and ${stack} (its name); $${ is a literal ${. Add `# yaml-language-server: $schema=<path to this file>` to a YAML file for completion in editors.",
+    description: `Declarations of telephony provider configurations, managed by Pulumi (ProviderConfiguration). A file may hold several documents (---). Plain string fields (${TEMPLATE_FIELDS.join(", ")}, meta values) may use \${config:KEY} (the stack's project config) and \${stack} (its name); $\${ is a literal \${. Add \`# yaml-language-server: $schema=<path to this file>\` to a YAML file for completion in editors.`,
     type: "object",
     additionalProperties: false,
     required: ["configurations"],

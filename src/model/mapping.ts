@@ -4,6 +4,7 @@ import type { CreateConfigurationInput, MetaEntry, ProviderConfiguration } from 
 import {
   DECLARED_FIELDS,
   FIELDS,
+  SECRET_INPUTS,
   type ConfigurationInputs,
   type ConfigurationOutputs,
   type DeclaredValues,
@@ -43,13 +44,15 @@ export const toApi = (field: Field, value: unknown): unknown =>
       ? metaEntries(value as Record<string, string>)
       : value;
 
+const ALL_SECRETS = Object.fromEntries(SECRET_INPUTS.map((field) => [field, true]));
+
 /**
  * The live configuration as the resource's outputs. `managed` names the secrets the declaration
  * holds: only those are kept (in state, as secrets); the others are not the resource's to know.
  */
 export function toOutputs(
   c: ProviderConfiguration,
-  managed: Partial<Record<SecretInput, unknown>> = { apiKey: true, apiSecret: true },
+  managed: Partial<Record<SecretInput, unknown>> = ALL_SECRETS,
 ): ConfigurationOutputs {
   const outputs: Record<string, unknown> = {};
   for (const field of FIELDS) {
