@@ -15,6 +15,7 @@ export interface TextStyle {
 
 const show = (value: unknown) => JSON.stringify(value);
 // Marks and hints carry text anyone with the API could write: no control character reaches a terminal.
+// eslint-disable-next-line no-control-regex -- control characters are what it replaces
 const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 const changeText = (c: FieldChange) => `${c.field}: ${show(c.live)} (live) → ${show(c.declared)} (declared)`;
 const secretChanges = (c: ConfigurationDrift) =>
