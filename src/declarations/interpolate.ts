@@ -1,6 +1,9 @@
 // Per-stack values in plain string fields: `${config:KEY}` (a non-secret value of the stack's project
 // config) and `${stack}` (the stack's name), alone or within a string; `$${` is a literal `${`.
 // Pure: a template and the stack's values in, the value or what stands in its way out.
+import { SECRET_INPUTS } from "../model/index.js";
+
+const SECRET_FIELDS = SECRET_INPUTS.join(" or ");
 
 /** What a stack holds under a project config key. */
 export type ConfigValue = { kind: "plain"; value: string } | { kind: "secret" } | { kind: "unset" };
@@ -101,7 +104,7 @@ function resolve(
     return {
       unresolved: false,
       message: secret
-        ? `${field}: ${reference}: a secret reference goes only in apiKey or apiSecret, as the whole value`
+        ? `${field}: ${reference}: a secret reference goes only in ${SECRET_FIELDS}, as the whole value`
         : `${field}: unknown reference ${reference}: use \${config:KEY} or \${stack}, or "$\${" for a literal "\${"`,
     };
   }
@@ -117,7 +120,7 @@ function resolve(
     unresolved: false,
     message:
       found.kind === "secret"
-        ? `${field}: ${reference}: stack config ${key} is a secret, and ${field} is a plain field; a secret goes only in apiKey or apiSecret, as \${secret:${key}}`
+        ? `${field}: ${reference}: stack config ${key} is a secret, and ${field} is a plain field; a secret goes only in ${SECRET_FIELDS}, as \${secret:${key}}`
         : `${field}: ${reference}: stack ${stack.name} has no config ${key} (pulumi config set ${key} … --stack ${stack.name})`,
   };
 }
