@@ -19,6 +19,13 @@ export type Declaration = DeclaredValues<SecretReference> & {
   formerKeys: string[];
 };
 
+/**
+ * An empty or blank (only whitespace) value is no secret: CI gives an empty variable for a secret it
+ * does not have, and either would be sent to every configuration that uses it. A `${secret:KEY}` whose
+ * value the stack keeps in plain text (in Pulumi.<stack>.yaml) is "plain": that secret is already out.
+ */
+export type ReferenceState = "set" | "unset" | "empty" | "blank" | "plain";
+
 export interface Problem {
   file: string;
   line: number;

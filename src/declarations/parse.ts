@@ -1,11 +1,19 @@
 import type { ErrorObject } from "ajv";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
-import { DECLARED_FIELDS, SECRET_INPUTS, TEMPLATE_FIELDS, type DeclaredValues } from "../model/index.js";
+import { DECLARED_FIELDS, TEMPLATE_FIELDS, type DeclaredValues } from "../model/index.js";
 import { PATTERNED_FIELDS, validateDeclarationsFile } from "../model/schema.js";
 import { aliasExpansion, aliasTargets } from "./aliases.js";
-import { parseReference, referenceText, type Declaration, type Problem, type SecretReference } from "./declaration.js";
+import {
+  parseReference,
+  referenceText,
+  type Declaration,
+  type Problem,
+  type ReferenceState,
+  type SecretReference,
+} from "./declaration.js";
 import { interpolate, type StackValues } from "./interpolate.js";
-import { isMergeKey, Locator, offsetOf, pointer, withVia, type Located } from "./locate.js";
+import { isMergeKey, Locator, offsetOf, pointer, withVia } from "./locate.js";
+import { PATTERN_MEANING, schemaProblem, unusable } from "./problems.js";
 
 export interface ParseOptions {
   /** Whether a secret reference can be resolved where the declarations will be used, and to a secret value. */
@@ -17,13 +25,6 @@ export interface ParseOptions {
   /** An unresolved `${config:…}` or `${stack}`: a warning in `validate` without a stack, else an error. */
   unresolved: "error" | "warning";
 }
-
-/**
- * An empty or blank (only whitespace) value is no secret: CI gives an empty variable for a secret it
- * does not have, and either would be sent to every configuration that uses it. A `${secret:KEY}` whose
- * value the stack keeps in plain text (in Pulumi.<stack>.yaml) is "plain": that secret is already out.
- */
-export type ReferenceState = "set" | "unset" | "empty" | "blank" | "plain";
 
 /**
  * The state of a reference whose value (never kept, never shown) is `value`; `plainText` when the
@@ -236,7 +237,7 @@ class DocumentParser {
         const at = this.#at.value(path);
         this.#report(
           offsetOf(at.node),
-          withVia(`${path.join(".")}: ${FRIENDLY_PATTERN[field]}, and resolves to ${JSON.stringify(value)}`, at.via),
+          withVia(`${path.join(".")}: ${PATTERN_MEANING[field]}, and resolves to ${JSON.stringify(value)}`, at.via),
         );
       }
     }
@@ -281,49 +282,8 @@ class DocumentParser {
   }
 
   #schemaProblem(e: ErrorObject): void {
-    const path = e.instancePath
-      .split("/")
-      .slice(1)
-      .map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
-    const dotted = (parts: string[]) => parts.join(".") || "(document)";
-    const report = (at: Located, message: string) => this.#report(offsetOf(at.node), withVia(message, at.via));
-
-    if (e.keyword === "additionalProperties") {
-      const extra = String(e.params.additionalProperty);
-      const key = this.#at.key([...path, extra]);
-      const at = key.node ? key : this.#at.value(path);
-      return report(
-        at,
-        `${dotted([...path, extra])}: unknown field${path.length ? "" : " (fragments go under keys that start with x-)"}`,
-      );
-    }
-    if (e.keyword === "required") {
-      return report(
-        this.#at.value(path),
-        `${dotted(path)}: missing required field ${String(e.params.missingProperty)}`,
-      );
-    }
-    if (e.keyword === "propertyNames") {
-      return report(
-        this.#at.value(path),
-        `${dotted(path)}: key ${JSON.stringify(e.params.propertyName)} must start with a letter or digit and use only letters, digits, '.', '_' and '-'`,
-      );
-    }
-    const field = path.at(-1) ?? "";
-    const at = this.#at.value(path);
-    const message =
-      e.keyword === "pattern" && FRIENDLY_PATTERN[field] ? FRIENDLY_PATTERN[field] : (e.message ?? "is invalid");
-    const resolved = this.#resolved.get(e.instancePath);
-    const plain =
-      TEMPLATE_FIELDS.includes(field) || path[2] === "meta" || (SECRET_INPUTS as readonly string[]).includes(field);
-    const template = !plain && isScalar(at.node) && typeof at.node.value === "string" && at.node.value.includes("${");
-    const why =
-      resolved !== undefined
-        ? `, and resolves to ${JSON.stringify(resolved)}`
-        : template
-          ? ` (\${…} is resolved in plain string fields only: ${TEMPLATE_FIELDS.join(", ")} and meta values)`
-          : "";
-    report(at, `${dotted(path)}: ${message}${why}`);
+    const { at, message } = schemaProblem(e, this.#at, this.#resolved);
+    this.#report(offsetOf(at.node), withVia(message, at.via));
   }
 
   #report(offset: number, message: string, severity: Problem["severity"] = "error"): void {
@@ -336,24 +296,4 @@ class DocumentParser {
   }
 }
 
-/** Why a reference in `field` cannot be used, in the user's terms, and what to do: never its value. */
-function unusable(ref: SecretReference, state: Exclude<ReferenceState, "set">, field: string): string {
-  const what = ref.kind === "env" ? `environment variable ${ref.name}` : `stack config ${ref.name}`;
-  const needed = `a declared secret needs a value (leave ${field} out to leave the live one alone)`;
-  if (state === "empty") return `${what} is empty; ${needed}`;
-  if (state === "blank") return `${what} is only whitespace; ${needed}`;
-  if (state === "plain")
-    return `${what} is not a secret, its value is in plain text in the stack's config file: pulumi config set --secret ${ref.name} …`;
-  return ref.kind === "env" ? `${what} is not set` : `${what} is not set (pulumi config set --secret ${ref.name} …)`;
-}
-
 const firstLine = (message: string) => message.split("\n")[0]!;
-
-/** What a field's pattern means: a secret's is that of a reference. */
-const FRIENDLY_PATTERN: Record<string, string> = Object.fromEntries([
-  ...SECRET_INPUTS.map((name) => [
-    name,
-    "must be a secret reference such as ${env:NAME} or ${secret:KEY}, not a literal value",
-  ]),
-  ...PATTERNED_FIELDS.map((f) => [f.name, f.message]),
-]);

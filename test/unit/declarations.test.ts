@@ -2,19 +2,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { validateDeclarationsFile } from "../../src/model/schema.js";
-import { formatProblem } from "../../src/declarations/declaration.js";
+import { formatProblem, type ReferenceState } from "../../src/declarations/declaration.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { REPO } from "../helpers/project.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configuredPaths, loadDeclarations } from "../../src/declarations/load.js";
 import type { StackValues } from "../../src/declarations/interpolate.js";
-import {
-  MAX_EXPANSION,
-  parseDeclarations,
-  type ParseOptions,
-  type ReferenceState,
-} from "../../src/declarations/parse.js";
+import { MAX_EXPANSION, parseDeclarations, type ParseOptions } from "../../src/declarations/parse.js";
 
 const allSet: ParseOptions = { isSet: () => "set", unsetReference: "error", unresolved: "error" };
 const parse = (text: string, options = allSet) => parseDeclarations(text, "telephony.yaml", options);
