@@ -29,54 +29,70 @@ export async function createOnce(
   mark: Mark,
   ctx: CreateOnceContext,
 ): Promise<ProviderConfiguration> {
-  // An earlier run's create of this very resource whose answer was lost: marked by this stack and
-  // resource (with that run's nonce), held by no resource, and exactly what this declaration creates.
-  const leftBehind = (c: ProviderConfiguration) => {
-    const found = markOf(c.meta_json);
-    return (
-      !ctx.isKnown(c.id) && found?.stack === mark.stack && found.resource === mark.resource && isCreatedFrom(body, c)
-    );
-  };
-  let before: ProviderConfiguration[];
+  const earlier = (await listedBefore(body, ctx)).filter((c) => isLeftBehind(c, body, mark, ctx));
+  if (earlier.length)
+    return takeOver(earlier, body, ctx, "this resource created in an earlier run whose answer was lost");
+  let created: ProviderConfiguration;
   try {
-    before = await ctx.before();
+    created = await ctx.client.create(body);
+  } catch (error) {
+    if (!isOutcomeUnknown(error)) throw error;
+    return takeOver(
+      await madeAnyway(error as Error, mark, ctx),
+      body,
+      ctx,
+      "this create made although its answer was lost",
+    );
+  }
+  ctx.claim(created.id);
+  return created;
+}
+
+async function listedBefore(body: CreateConfigurationInput, ctx: CreateOnceContext): Promise<ProviderConfiguration[]> {
+  try {
+    return await ctx.before();
   } catch (error) {
     throw new Error(
       `could not check whether "${body.name}" was already created by an earlier run whose answer was lost, ` +
         `so it was not created: ${(error as Error).message}`,
     );
   }
-  const earlier = before.filter(leftBehind);
-  if (earlier.length)
-    return takeOver(earlier, body, ctx, "this resource created in an earlier run whose answer was lost");
+}
 
-  let created: ProviderConfiguration;
+/**
+ * An earlier run's create of this very resource whose answer was lost: marked by this stack and
+ * resource (with that run's nonce), held by no resource, and exactly what this declaration creates.
+ */
+function isLeftBehind(c: ProviderConfiguration, body: CreateConfigurationInput, mark: Mark, ctx: CreateOnceContext) {
+  const found = markOf(c.meta_json);
+  return (
+    !ctx.isKnown(c.id) && found?.stack === mark.stack && found.resource === mark.resource && isCreatedFrom(body, c)
+  );
+}
+
+/**
+ * The configurations a create whose answer was lost (`lost`) made after all: found by its own nonce,
+ * which nothing else can carry. Stored or not is found out before anything else: repeating the POST
+ * could make a duplicate.
+ */
+async function madeAnyway(lost: Error, mark: Mark, ctx: CreateOnceContext): Promise<ProviderConfiguration[]> {
+  let after: ProviderConfiguration[];
   try {
-    created = await ctx.client.create(body);
-  } catch (error) {
-    if (!isOutcomeUnknown(error)) throw error;
-    // Stored or not? Find out before anything else: repeating the POST could make a duplicate.
-    let after: ProviderConfiguration[];
-    try {
-      after = await ctx.client.list();
-    } catch (listError) {
-      throw new Error(
-        `${(error as Error).message}. Listing the configurations to find out failed too (${(listError as Error).message}); ` +
-          "the next `pulumi up` looks for it before creating anything",
-      );
-    }
-    // This create's own nonce: nothing else can carry it.
-    const found = after.filter((c) => markValueOf(c.meta_json) === markValue(mark));
-    if (!found.length) {
-      throw new Error(
-        `${(error as Error).message}. It is not among the organization's configurations yet, so it was probably not created; ` +
-          "the next `pulumi up` looks for it before creating it",
-      );
-    }
-    return takeOver(found, body, ctx, "this create made although its answer was lost");
+    after = await ctx.client.list();
+  } catch (listError) {
+    throw new Error(
+      `${lost.message}. Listing the configurations to find out failed too (${(listError as Error).message}); ` +
+        "the next `pulumi up` looks for it before creating anything",
+    );
   }
-  ctx.claim(created.id);
-  return created;
+  const found = after.filter((c) => markValueOf(c.meta_json) === markValue(mark));
+  if (!found.length) {
+    throw new Error(
+      `${lost.message}. It is not among the organization's configurations yet, so it was probably not created; ` +
+        "the next `pulumi up` looks for it before creating it",
+    );
+  }
+  return found;
 }
 
 function takeOver(
