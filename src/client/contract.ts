@@ -1,5 +1,5 @@
-// The Provider Configurations API as ../shared/spec/API-CONTRACT.md fixes it: shapes, paths, and
-// which fields each operation may write. The client, the local server and the provider all use these.
+// The Provider Configurations API as api/openapi.yaml (the reference) describes it: shapes, paths, and
+// which fields each operation may write, as the client reads them. A test holds them to the document.
 
 export interface MetaEntry {
   meta_key: string;
