@@ -55,6 +55,7 @@ async function toAdopt(op: Operation, id: number): Promise<ProviderConfiguration
       throw new Error(
         `cannot adopt configuration ${id}: it does not exist in organization ${op.configured().orgHandle}. ` +
           "If it was deleted and is to be created again, remove `import` from the declaration (or run `pulumi up --refresh`).",
+        { cause: error },
       );
     }
     throw error;

@@ -23,6 +23,7 @@ export async function carriedSecrets(
     throw new Error(
       `cannot replace configuration ${id}: its live ${fields.join(" and ")}, which the declaration leaves out, could not be read ` +
         `to carry them over, so nothing was created or deleted: ${(error as Error).message}`,
+      { cause: error },
     );
   }
   if (!live) {

@@ -55,6 +55,7 @@ async function listedBefore(body: CreateConfigurationInput, ctx: CreateOnceConte
     throw new Error(
       `could not check whether "${body.name}" was already created by an earlier run whose answer was lost, ` +
         `so it was not created: ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }
@@ -83,6 +84,7 @@ async function madeAnyway(lost: Error, mark: Mark, ctx: CreateOnceContext): Prom
     throw new Error(
       `${lost.message}. Listing the configurations to find out failed too (${(listError as Error).message}); ` +
         "the next `pulumi up` looks for it before creating anything",
+      { cause: listError },
     );
   }
   const found = after.filter((c) => markValueOf(c.meta_json) === markValue(mark));

@@ -27,6 +27,7 @@ export async function confirmedGone(
   } catch (listError) {
     throw new Error(
       `${said}; the list that would confirm it is gone failed too, so it is not taken as deleted: ${(listError as Error).message}`,
+      { cause: listError },
     );
   }
   if (listed.some((c) => c.id === id)) {

@@ -66,6 +66,7 @@ export class Operation {
       return await work();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // eslint-disable-next-line preserve-caught-error -- the cause would carry the secrets this masks
       throw new Error(redact(message, [this.settings?.apiToken, ...secrets]));
     }
   }
