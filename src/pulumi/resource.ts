@@ -111,34 +111,43 @@ export class ProviderConfiguration extends pulumi.CustomResource {
       );
     const secret = (value: pulumi.Input<string> | undefined) =>
       value === undefined ? undefined : pulumi.secret(value);
-    super(
-      RESOURCE_TYPE,
-      name,
-      {
-        __provider: PROVIDER_MODULE,
-        // Every output is named here, so that each one exists on the resource even when not declared.
-        name: args.name,
-        provider: args.provider,
-        // Defaults spelled out, as read reports them, so that a refresh shows no change for them.
-        active: args.active ?? true,
-        apiKey: secret(args.apiKey),
-        apiSecret: secret(args.apiSecret),
-        baseUrl: args.baseUrl,
-        sipUrl: args.sipUrl,
-        meta: args.meta ?? {},
-        importId: args.importId,
-        // Written into every configuration it creates (meta_json), so that any stack can tell whose it is.
-        owner: {
-          stack: stackId(pulumi.getProject(), pulumi.getStack()),
-          resource: ownedName(name, opts?.parent),
-          ...formerNames(opts?.aliases),
+    // Pulumi formats a stack trace for every promise it makes for a property (kept for its report of
+    // leaked promises), through the program's source maps: for this resource's fifteen properties that
+    // cost more than its create. None is kept here; the resource's source position has its own trace.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(
+        RESOURCE_TYPE,
+        name,
+        {
+          __provider: PROVIDER_MODULE,
+          // Every output is named here, so that each one exists on the resource even when not declared.
+          name: args.name,
+          provider: args.provider,
+          // Defaults spelled out, as read reports them, so that a refresh shows no change for them.
+          active: args.active ?? true,
+          apiKey: secret(args.apiKey),
+          apiSecret: secret(args.apiSecret),
+          baseUrl: args.baseUrl,
+          sipUrl: args.sipUrl,
+          meta: args.meta ?? {},
+          importId: args.importId,
+          // Written into every configuration it creates (meta_json), so that any stack can tell whose it is.
+          owner: {
+            stack: stackId(pulumi.getProject(), pulumi.getStack()),
+            resource: ownedName(name, opts?.parent),
+            ...formerNames(opts?.aliases),
+          },
+          providerDetails: undefined,
+          orgHandle: undefined,
+          apiUrl: undefined,
+          mark: undefined,
         },
-        providerDetails: undefined,
-        orgHandle: undefined,
-        apiUrl: undefined,
-        mark: undefined,
-      },
-      { ...opts, additionalSecretOutputs: ["apiKey", "apiSecret"] },
-    );
+        { ...opts, additionalSecretOutputs: ["apiKey", "apiSecret"] },
+      );
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
   }
 }
