@@ -79,6 +79,35 @@ export interface ProviderConfigurationArgs {
   importId?: pulumi.Input<number>;
 }
 
+const secret = (value: pulumi.Input<string> | undefined) => (value === undefined ? undefined : pulumi.secret(value));
+
+/** The properties registered: every output is named, so that each one exists on the resource even when not declared. */
+function registered(name: string, args: ProviderConfigurationArgs, opts: pulumi.CustomResourceOptions | undefined) {
+  return {
+    __provider: PROVIDER_MODULE,
+    name: args.name,
+    provider: args.provider,
+    // Defaults spelled out, as read reports them, so that a refresh shows no change for them.
+    active: args.active ?? true,
+    apiKey: secret(args.apiKey),
+    apiSecret: secret(args.apiSecret),
+    baseUrl: args.baseUrl,
+    sipUrl: args.sipUrl,
+    meta: args.meta ?? {},
+    importId: args.importId,
+    // Written into every configuration it creates (meta_json), so that any stack can tell whose it is.
+    owner: {
+      stack: stackId(pulumi.getProject(), pulumi.getStack()),
+      resource: ownedName(name, opts?.parent),
+      ...formerNames(opts?.aliases),
+    },
+    providerDetails: undefined,
+    orgHandle: undefined,
+    apiUrl: undefined,
+    mark: undefined,
+  };
+}
+
 /**
  * A telephony provider configuration, managed through the Provider Configurations API.
  *
@@ -109,43 +138,16 @@ export class ProviderConfiguration extends pulumi.CustomResource {
       throw new Error(
         `${name}: deleteBeforeReplace is not supported: a replacement creates the new configuration first, then deletes the old one`,
       );
-    const secret = (value: pulumi.Input<string> | undefined) =>
-      value === undefined ? undefined : pulumi.secret(value);
     // Pulumi formats a stack trace for every promise it makes for a property (kept for its report of
     // leaked promises), through the program's source maps: for this resource's fifteen properties that
     // cost more than its create. None is kept here; the resource's source position has its own trace.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      super(
-        RESOURCE_TYPE,
-        name,
-        {
-          __provider: PROVIDER_MODULE,
-          // Every output is named here, so that each one exists on the resource even when not declared.
-          name: args.name,
-          provider: args.provider,
-          // Defaults spelled out, as read reports them, so that a refresh shows no change for them.
-          active: args.active ?? true,
-          apiKey: secret(args.apiKey),
-          apiSecret: secret(args.apiSecret),
-          baseUrl: args.baseUrl,
-          sipUrl: args.sipUrl,
-          meta: args.meta ?? {},
-          importId: args.importId,
-          // Written into every configuration it creates (meta_json), so that any stack can tell whose it is.
-          owner: {
-            stack: stackId(pulumi.getProject(), pulumi.getStack()),
-            resource: ownedName(name, opts?.parent),
-            ...formerNames(opts?.aliases),
-          },
-          providerDetails: undefined,
-          orgHandle: undefined,
-          apiUrl: undefined,
-          mark: undefined,
-        },
-        { ...opts, additionalSecretOutputs: ["apiKey", "apiSecret"] },
-      );
+      super(RESOURCE_TYPE, name, registered(name, args, opts), {
+        ...opts,
+        additionalSecretOutputs: ["apiKey", "apiSecret"],
+      });
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
