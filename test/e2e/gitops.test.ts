@@ -157,7 +157,7 @@ describe("GitOps commands on a real stack", () => {
     expect(missing.stdout).toContain(
       `missing  new (telephony.yaml:5): no live configuration matches (a configuration with this name exists: adopt it with \`import: ${hand.id}\`)`,
     );
-    expect(missing.stdout).toMatch(/removed  drop #\d+ "Drop"/);
+    expect(missing.stdout).toMatch(/removed {2}drop #\d+ "Drop"/);
 
     // Report-only passes wrote nothing.
     expect((await cli(["reconcile", "--stack", "test"])).code).toBe(2);

@@ -322,42 +322,42 @@ configurations:
       name: "Support prod",
       sipUrl: "sip:support@prod.example.com",
       baseUrl: "https://prod.example.com/v1",
-      meta: { env: "prod", literal: "\${stack}" },
+      meta: { env: "prod", literal: "${stack}" },
     });
   });
 
   it("without a stack, says each is unresolved, at its column, with the severity asked for", () => {
     const result = parse(text, { ...allSet, unresolved: "warning" });
     expect(result.problems.map((p) => `${p.severity} ${formatProblem(p)}`)).toEqual([
-      "warning telephony.yaml:6:19: configurations.support.name: \${stack} is resolved per stack: give --stack NAME to resolve it",
-      "warning telephony.yaml:8:22: configurations.support.baseUrl: \${config:sipDomain} is resolved per stack: give --stack NAME to resolve it",
-      "warning telephony.yaml:2:24: configurations.support.sipUrl: \${config:sipDomain} is resolved per stack: give --stack NAME to resolve it (merged at line 5)",
-      "warning telephony.yaml:9:19: configurations.support.meta.env: \${stack} is resolved per stack: give --stack NAME to resolve it",
+      "warning telephony.yaml:6:19: configurations.support.name: ${stack} is resolved per stack: give --stack NAME to resolve it",
+      "warning telephony.yaml:8:22: configurations.support.baseUrl: ${config:sipDomain} is resolved per stack: give --stack NAME to resolve it",
+      "warning telephony.yaml:2:24: configurations.support.sipUrl: ${config:sipDomain} is resolved per stack: give --stack NAME to resolve it (merged at line 5)",
+      "warning telephony.yaml:9:19: configurations.support.meta.env: ${stack} is resolved per stack: give --stack NAME to resolve it",
     ]);
     // A template's own checks wait for its value: `https://${config:x}` is no URL yet, and no error.
     expect(result.declarations).toHaveLength(1);
-    const template = parse("configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:url}\n", {
+    const template = parse("configurations:\n  a:\n    provider: 1\n    baseUrl: ${config:url}\n", {
       ...allSet,
       unresolved: "warning",
     });
     expect(template.problems.map((p) => p.severity)).toEqual(["warning"]);
-    expect(template.declarations.map((d) => d.baseUrl)).toEqual(["\${config:url}"]);
+    expect(template.declarations.map((d) => d.baseUrl)).toEqual(["${config:url}"]);
   });
 
   it("checks the resolved value, and refuses an unknown key and a secret, registering nothing", () => {
     const bad =
-      "configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:sipDomain}\n    name: \${config:nope}\n    sipUrl: sip:\${config:token}\n";
+      "configurations:\n  a:\n    provider: 1\n    baseUrl: ${config:sipDomain}\n    name: ${config:nope}\n    sipUrl: sip:${config:token}\n";
     const result = parse(bad, withStack);
     expect(result.declarations).toEqual([]);
     expect(result.problems.map((p) => formatProblem(p))).toEqual([
-      "telephony.yaml:5:11: configurations.a.name: \${config:nope}: stack prod has no config nope (pulumi config set nope … --stack prod)",
-      "telephony.yaml:6:17: configurations.a.sipUrl: \${config:token}: stack config token is a secret, and configurations.a.sipUrl is a plain field; a secret goes only in apiKey or apiSecret, as \${secret:token}",
+      "telephony.yaml:5:11: configurations.a.name: ${config:nope}: stack prod has no config nope (pulumi config set nope … --stack prod)",
+      "telephony.yaml:6:17: configurations.a.sipUrl: ${config:token}: stack config token is a secret, and configurations.a.sipUrl is a plain field; a secret goes only in apiKey or apiSecret, as ${secret:token}",
       'telephony.yaml:4:14: configurations.a.baseUrl: must be an http:// or https:// URL, and resolves to "prod.example.com"',
     ]);
   });
 
   it("resolves a value reached through an alias for each configuration on its own, and only once", () => {
-    const config = { kind: "plain", value: "literal \${stack} text" } as const;
+    const config = { kind: "plain", value: "literal ${stack} text" } as const;
     const stack: StackValues = { name: "dev", config: () => config };
     const text = `x-meta: &meta
   note: \${config:note}
@@ -370,19 +370,19 @@ configurations:
     const { declarations, problems } = parse(text, { ...allSet, stack });
     expect(problems).toEqual([]);
     expect(declarations.map((d) => [d.key, d.name, d.meta])).toEqual([
-      ["one", "One dev", { note: "literal \${stack} text", price: "USD \${AMOUNT}" }],
-      ["two", "two", { note: "literal \${stack} text", price: "USD \${AMOUNT}" }],
-      ["three", "One dev", { note: "literal \${stack} text", price: "USD \${AMOUNT}" }],
+      ["one", "One dev", { note: "literal ${stack} text", price: "USD ${AMOUNT}" }],
+      ["two", "two", { note: "literal ${stack} text", price: "USD ${AMOUNT}" }],
+      ["three", "One dev", { note: "literal ${stack} text", price: "USD ${AMOUNT}" }],
     ]);
   });
 
   it.each([
-    ["plain", "    name: a \${config:nope}\n", "4:13"],
-    ["double-quoted with escapes", '    name: "\\u00e9\\t \${config:nope}"\n', "4:21"],
-    ["single-quoted with ''", "    name: 'it''s \${config:nope}'\n", "4:18"],
-    ["folded", "    name: >\n      folded\n      \${config:nope}\n", "6:7"],
-    ["block", "    name: |-\n      block \${config:nope}\n", "5:13"],
-    ["twice, the second one bad", "    name: \${config:ok} \${config:nope} \${config:nope}\n", "4:24"],
+    ["plain", "    name: a ${config:nope}\n", "4:13"],
+    ["double-quoted with escapes", '    name: "\\u00e9\\t ${config:nope}"\n', "4:21"],
+    ["single-quoted with ''", "    name: 'it''s ${config:nope}'\n", "4:18"],
+    ["folded", "    name: >\n      folded\n      ${config:nope}\n", "6:7"],
+    ["block", "    name: |-\n      block ${config:nope}\n", "5:13"],
+    ["twice, the second one bad", "    name: ${config:ok} ${config:nope} ${config:nope}\n", "4:24"],
   ])("points at a reference in a %s scalar", (_style, field, position) => {
     const stack: StackValues = {
       name: "dev",
@@ -393,26 +393,26 @@ configurations:
   });
 
   it("says that a reference is resolved in plain string fields only, and what a URL resolved to", () => {
-    expect(messages("configurations:\n  a:\n    provider: \${config:provider}\n", withStack)).toEqual([
+    expect(messages("configurations:\n  a:\n    provider: ${config:provider}\n", withStack)).toEqual([
       "telephony.yaml:3:15: configurations.a.provider: must be integer (${…} is resolved in plain string fields only: name, baseUrl, sipUrl and meta values)",
     ]);
-    const odd: StackValues = { name: "dev", config: () => ({ kind: "plain", value: "\${config:x}.example.com" }) };
+    const odd: StackValues = { name: "dev", config: () => ({ kind: "plain", value: "${config:x}.example.com" }) };
     expect(
-      messages("configurations:\n  a:\n    provider: 1\n    baseUrl: \${config:host}\n", { ...allSet, stack: odd }),
+      messages("configurations:\n  a:\n    provider: 1\n    baseUrl: ${config:host}\n", { ...allSet, stack: odd }),
     ).toEqual([
-      'telephony.yaml:4:14: configurations.a.baseUrl: must be an http:// or https:// URL, and resolves to "\${config:x}.example.com"',
+      'telephony.yaml:4:14: configurations.a.baseUrl: must be an http:// or https:// URL, and resolves to "${config:x}.example.com"',
     ]);
   });
 
   it("keeps secret references to apiKey and apiSecret, as the whole value", () => {
     expect(
       messages(
-        "configurations:\n  a:\n    provider: 1\n    name: key \${env:KEY}\n    apiKey: \${config:key}\n",
+        "configurations:\n  a:\n    provider: 1\n    name: key ${env:KEY}\n    apiKey: ${config:key}\n",
         withStack,
       ),
     ).toEqual([
-      "telephony.yaml:4:15: configurations.a.name: \${env:KEY}: a secret reference goes only in apiKey or apiSecret, as the whole value",
-      "telephony.yaml:5:13: configurations.a.apiKey: must be a secret reference such as \${env:NAME} or \${secret:KEY}, not a literal value",
+      "telephony.yaml:4:15: configurations.a.name: ${env:KEY}: a secret reference goes only in apiKey or apiSecret, as the whole value",
+      "telephony.yaml:5:13: configurations.a.apiKey: must be a secret reference such as ${env:NAME} or ${secret:KEY}, not a literal value",
     ]);
   });
 });
