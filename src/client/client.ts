@@ -4,7 +4,7 @@ import {
   PATCHABLE_FIELDS,
   SECRET_FIELDS,
   type CreateConfigurationInput,
-  type ProviderConfiguration,
+  type Configuration,
   type UpdateConfigurationInput,
 } from "./contract.js";
 import { isConfiguration } from "./answer-check.js";
@@ -33,13 +33,13 @@ export class TelephonyClient {
     return new TelephonyClient(this.#options, { transport: this.#transport, orgHandle });
   }
 
-  async list(): Promise<ProviderConfiguration[]> {
+  async list(): Promise<Configuration[]> {
     const data = await this.#send<unknown>({ operation: "list", method: "GET", path: COLLECTION_PATH });
     if (!Array.isArray(data)) throw this.#broken("GET", COLLECTION_PATH, "data is not an array");
     return data.map((item, i) => this.#checked(item, "GET", COLLECTION_PATH, `/data/${i}`));
   }
 
-  async create(input: CreateConfigurationInput): Promise<ProviderConfiguration> {
+  async create(input: CreateConfigurationInput): Promise<Configuration> {
     const data = await this.#send<unknown>({
       operation: "create",
       method: "POST",
@@ -50,13 +50,13 @@ export class TelephonyClient {
     return this.#checked(data, "POST", COLLECTION_PATH);
   }
 
-  async get(id: number): Promise<ProviderConfiguration> {
+  async get(id: number): Promise<Configuration> {
     const path = itemPath(id);
     return this.#checked(await this.#send<unknown>({ operation: "get", method: "GET", path }), "GET", path);
   }
 
   /** PATCHes exactly the fields given; anything not writable on PATCH is refused before sending. */
-  async update(id: number, changes: UpdateConfigurationInput): Promise<ProviderConfiguration> {
+  async update(id: number, changes: UpdateConfigurationInput): Promise<Configuration> {
     const path = itemPath(id);
     const extra = Object.keys(changes).filter((k) => !(PATCHABLE_FIELDS as readonly string[]).includes(k));
     if (extra.length) throw new Error(`update of ${path}: ${extra.join(", ")} cannot be changed by PATCH`);
@@ -82,15 +82,12 @@ export class TelephonyClient {
     await this.#transport.close();
   }
 
-  #checked(data: unknown, method: string, path: string, at = "/data"): ProviderConfiguration {
+  #checked(data: unknown, method: string, path: string, at = "/data"): Configuration {
     if (isConfiguration(data)) return data;
     const first = isConfiguration.errors?.[0];
     const where = `${at}${first?.instancePath ?? ""}`;
     // Secrets of a malformed object may still be in it: mask them before they reach a message.
-    const secrets = [
-      this.#options.token,
-      ...SECRET_FIELDS.map((f) => (data as Partial<ProviderConfiguration> | null)?.[f]),
-    ];
+    const secrets = [this.#options.token, ...SECRET_FIELDS.map((f) => (data as Partial<Configuration> | null)?.[f])];
     throw new TelephonyApiError(
       {
         method,

@@ -13,7 +13,7 @@ export interface ProviderDetails {
   icon: string;
 }
 
-export interface ProviderConfiguration {
+export interface Configuration {
   id: number;
   name: string;
   provider: number;
@@ -41,7 +41,7 @@ export interface CreateConfigurationInput {
 /** The fields a PATCH may carry; `provider` and `meta_json` can only change by replacement. */
 export const PATCHABLE_FIELDS = ["name", "active", "api_key", "api_secret", "base_url", "sip_url"] as const;
 export type PatchableField = (typeof PATCHABLE_FIELDS)[number];
-export type UpdateConfigurationInput = Partial<Pick<ProviderConfiguration, PatchableField>>;
+export type UpdateConfigurationInput = Partial<Pick<Configuration, PatchableField>>;
 
 /** Returned in plain text by the API, so masked by everything this project prints or stores. */
 export const SECRET_FIELDS = ["api_key", "api_secret"] as const;

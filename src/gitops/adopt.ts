@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { ProviderConfiguration } from "../client/contract.js";
+import type { Configuration } from "../client/contract.js";
 import { parseDeclarations } from "../declarations/parse.js";
 import {
   configurationKey,
@@ -26,7 +26,7 @@ export interface Adoption {
  * A key the schema accepts for any name: ASCII letters, digits and dashes, starting with a letter
  * (accents dropped, anything else a dash), so that its environment variable names are valid too.
  */
-function baseKey(c: ProviderConfiguration): string {
+function baseKey(c: Configuration): string {
   const slug = c.name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -65,7 +65,7 @@ const variableFor = (key: string, field: string) => `${key.toUpperCase().replace
  * references (never their values), in the YAML format the stack program reads. Pure.
  */
 export function adoptionYaml(
-  live: ProviderConfiguration[],
+  live: Configuration[],
   schemaPath = "schemas/provider-configurations.schema.json",
 ): Adoption {
   const configurations: Record<string, Record<string, unknown>> = {};

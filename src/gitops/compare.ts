@@ -1,4 +1,4 @@
-import type { ProviderConfiguration } from "../client/contract.js";
+import type { Configuration } from "../client/contract.js";
 import type { Declaration, SecretReference } from "../declarations/declaration.js";
 import {
   differences,
@@ -39,11 +39,7 @@ export interface CompareOptions {
  * one comparison, what the stack holds and no longer declares, what nobody declares, and what another
  * stack manages (listed apart, not drift). Pure.
  */
-export function compare(
-  declarations: Declaration[],
-  live: ProviderConfiguration[],
-  options: CompareOptions,
-): DriftReport {
+export function compare(declarations: Declaration[], live: Configuration[], options: CompareOptions): DriftReport {
   const ignore = new Set(options.ignore ?? []);
   const matching = new Matching(declarations, live, options.stack, ignore);
   const configurations = declarations.map((d) => configurationDrift(d, matching.matches.get(d.key)!, options));
@@ -134,7 +130,7 @@ function removedConfigurations(matching: Matching, ignore: ReadonlySet<string>):
 }
 
 /** Live, neither declared nor in the stack; said so when this stack's create left it behind. */
-function unmanagedConfiguration(matching: Matching, c: ProviderConfiguration): UnmanagedConfiguration {
+function unmanagedConfiguration(matching: Matching, c: Configuration): UnmanagedConfiguration {
   const mark = matching.marks.get(c.id);
   const held = mark && matching.stack?.stateIds.get(mark.resource);
   const hint =

@@ -5,7 +5,7 @@
 // adopt) it. A configuration whose ownership mark names another stack (any stack, when none is known) is
 // that stack's: never matched. An import or a name matches only what `up` would adopt: no mark, or this
 // very resource's. Pure.
-import type { ProviderConfiguration } from "../client/contract.js";
+import type { Configuration } from "../client/contract.js";
 import type { Declaration } from "../declarations/declaration.js";
 import { describeOwner, markOf, markValueOf, type Mark } from "../model/index.js";
 import type { ConfigurationDrift } from "./report.js";
@@ -17,7 +17,7 @@ export interface KnownStack {
 }
 
 export interface Match {
-  live: ProviderConfiguration | undefined;
+  live: Configuration | undefined;
   matchedBy: ConfigurationDrift["matchedBy"];
   hint?: string;
   /** Live, but not in the stack yet: `up` would adopt it, so it counts as missing. */
@@ -28,7 +28,7 @@ export interface Match {
 export const INTERRUPTED = "an interrupted or failed `pulumi up`";
 
 export class Matching {
-  readonly byId: Map<number, ProviderConfiguration>;
+  readonly byId: Map<number, Configuration>;
   readonly inState: Set<number>;
   /** The state keys holding each id. */
   readonly stateKeysOf = new Map<number, string[]>();
@@ -45,7 +45,7 @@ export class Matching {
 
   constructor(
     readonly declarations: Declaration[],
-    readonly live: ProviderConfiguration[],
+    readonly live: Configuration[],
     readonly stack: KnownStack | undefined,
     readonly ignore: ReadonlySet<string>,
   ) {
@@ -65,22 +65,22 @@ export class Matching {
   }
 
   /** The mark of a configuration another stack (any, when none is known) created. */
-  elsewhere(c: ProviderConfiguration): Mark | undefined {
+  elsewhere(c: Configuration): Mark | undefined {
     const mark = this.marks.get(c.id);
     return mark && mark.stack !== this.stack?.id ? mark : undefined;
   }
 
   /** Neither matched nor in the stack's state. */
-  unclaimed(c: ProviderConfiguration): boolean {
+  unclaimed(c: Configuration): boolean {
     return !this.claimedBy.has(c.id) && !this.inState.has(c.id);
   }
 
   /** Unclaimed, and no other stack's. */
-  free(c: ProviderConfiguration): boolean {
+  free(c: Configuration): boolean {
     return this.unclaimed(c) && !this.elsewhere(c);
   }
 
-  #claim(d: Declaration, c: ProviderConfiguration, match: Omit<Match, "live">): void {
+  #claim(d: Declaration, c: Configuration, match: Omit<Match, "live">): void {
     this.claimedBy.set(c.id, d.key);
     this.matches.set(d.key, { live: c, ...match });
   }
@@ -119,7 +119,7 @@ export class Matching {
   }
 
   /** Why `up` would not adopt `c` for `d`: it adopts only what no create marked, or this very resource's create. */
-  #markedAgainst(d: Declaration, c: ProviderConfiguration): string | undefined {
+  #markedAgainst(d: Declaration, c: Configuration): string | undefined {
     if (markValueOf(c.meta_json) === undefined) return undefined;
     const mark = this.marks.get(c.id);
     if (!mark) return "carries an ownership mark that is not this project's: `pulumi up` does not adopt it";

@@ -2,7 +2,7 @@
 // them (an unset value is the API's default, null is "", meta's order does not count, an undeclared
 // secret is not compared). The provider's diff, drift, create-once and the declarations' twin check use
 // it, so that they never disagree. Pure.
-import type { CreateConfigurationInput, ProviderConfiguration } from "../client/contract.js";
+import type { CreateConfigurationInput, Configuration } from "../client/contract.js";
 import {
   DECLARED_FIELDS,
   SECRET_INPUTS,
@@ -66,7 +66,7 @@ export function replacementsFor(live: Partial<ConfigurationOutputs>, desired: Co
  * is, is the mark's question). Every other field counts, secrets included (compared here, in memory,
  * never reported); a field the body leaves out must hold the API's default.
  */
-export function isCreatedFrom(body: CreateConfigurationInput, live: ProviderConfiguration): boolean {
+export function isCreatedFrom(body: CreateConfigurationInput, live: Configuration): boolean {
   return differences(toOutputs(live), fromCreateBody(body)).length === 0;
 }
 

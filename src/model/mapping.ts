@@ -1,6 +1,6 @@
 // Between the resource's camelCased inputs and outputs and the API's objects, field by field as
 // configuration.ts describes them. Pure.
-import type { CreateConfigurationInput, MetaEntry, ProviderConfiguration } from "../client/contract.js";
+import type { CreateConfigurationInput, MetaEntry, Configuration } from "../client/contract.js";
 import {
   DECLARED_FIELDS,
   FIELDS,
@@ -51,7 +51,7 @@ const ALL_SECRETS = Object.fromEntries(SECRET_INPUTS.map((field) => [field, true
  * holds: only those are kept (in state, as secrets); the others are not the resource's to know.
  */
 export function toOutputs(
-  c: ProviderConfiguration,
+  c: Configuration,
   managed: Partial<Record<SecretInput, unknown>> = ALL_SECRETS,
 ): ConfigurationOutputs {
   const outputs: Record<string, unknown> = {};

@@ -1,7 +1,7 @@
 // Adopting an existing configuration by its import id: PATCHes what differs, refuses what only a
 // replacement could change, and what another stack or resource marked as its own.
 import { randomUUID } from "node:crypto";
-import type { ProviderConfiguration } from "../client/contract.js";
+import type { Configuration } from "../client/contract.js";
 import { isNotFound } from "../client/errors.js";
 import {
   describeOwner,
@@ -46,7 +46,7 @@ export async function adopt(
 }
 
 /** The configuration at `id`; undefined when this operation proved it gone before. */
-async function toAdopt(op: Operation, id: number): Promise<ProviderConfiguration | undefined> {
+async function toAdopt(op: Operation, id: number): Promise<Configuration | undefined> {
   try {
     return await op.api().get(id);
   } catch (error) {
@@ -63,7 +63,7 @@ async function toAdopt(op: Operation, id: number): Promise<ProviderConfiguration
 }
 
 /** A configuration marked by another stack or resource (or by anything not this project's) is theirs. */
-function refuseOthersMark(id: number, live: ProviderConfiguration, owner: Owner): void {
+function refuseOthersMark(id: number, live: Configuration, owner: Owner): void {
   const markValue = markValueOf(live.meta_json);
   if (markValue === undefined) return;
   const mark = parseMark(markValue);

@@ -3,7 +3,7 @@
 // configuration: a create whose answer never arrived (a reset, a timeout, a gateway's 502 page) is found
 // again by that mark, never by content alone, which cannot tell it from somebody else's look-alike.
 import type { TelephonyClient } from "../client/client.js";
-import type { CreateConfigurationInput, ProviderConfiguration } from "../client/contract.js";
+import type { CreateConfigurationInput, Configuration } from "../client/contract.js";
 import { isOutcomeUnknown } from "../client/errors.js";
 import { isCreatedFrom, markOf, markValue, markValueOf, type Mark } from "../model/index.js";
 
@@ -14,7 +14,7 @@ export interface CreateOnceContext {
    * The organization's configurations, listed once in the operation and shared by its creates and
    * writes: what this run created since is held (isKnown), so never taken for an earlier run's.
    */
-  before(): Promise<ProviderConfiguration[]>;
+  before(): Promise<Configuration[]>;
   /** Whether a resource of this stack is known to hold the id: never taken over by another one. */
   isKnown(id: number): boolean;
   /** Records that this resource holds the id, before any other create of the run can look. */
@@ -28,11 +28,11 @@ export async function createOnce(
   body: CreateConfigurationInput,
   mark: Mark,
   ctx: CreateOnceContext,
-): Promise<ProviderConfiguration> {
+): Promise<Configuration> {
   const earlier = (await listedBefore(body, ctx)).filter((c) => isLeftBehind(c, body, mark, ctx));
   if (earlier.length)
     return takeOver(earlier, body, ctx, "this resource created in an earlier run whose answer was lost");
-  let created: ProviderConfiguration;
+  let created: Configuration;
   try {
     created = await ctx.client.create(body);
   } catch (error) {
@@ -48,7 +48,7 @@ export async function createOnce(
   return created;
 }
 
-async function listedBefore(body: CreateConfigurationInput, ctx: CreateOnceContext): Promise<ProviderConfiguration[]> {
+async function listedBefore(body: CreateConfigurationInput, ctx: CreateOnceContext): Promise<Configuration[]> {
   try {
     return await ctx.before();
   } catch (error) {
@@ -64,7 +64,7 @@ async function listedBefore(body: CreateConfigurationInput, ctx: CreateOnceConte
  * An earlier run's create of this very resource whose answer was lost: marked by this stack and
  * resource (with that run's nonce), held by no resource, and exactly what this declaration creates.
  */
-function isLeftBehind(c: ProviderConfiguration, body: CreateConfigurationInput, mark: Mark, ctx: CreateOnceContext) {
+function isLeftBehind(c: Configuration, body: CreateConfigurationInput, mark: Mark, ctx: CreateOnceContext) {
   const found = markOf(c.meta_json);
   return (
     !ctx.isKnown(c.id) && found?.stack === mark.stack && found.resource === mark.resource && isCreatedFrom(body, c)
@@ -76,8 +76,8 @@ function isLeftBehind(c: ProviderConfiguration, body: CreateConfigurationInput, 
  * which nothing else can carry. Stored or not is found out before anything else: repeating the POST
  * could make a duplicate.
  */
-async function madeAnyway(lost: Error, mark: Mark, ctx: CreateOnceContext): Promise<ProviderConfiguration[]> {
-  let after: ProviderConfiguration[];
+async function madeAnyway(lost: Error, mark: Mark, ctx: CreateOnceContext): Promise<Configuration[]> {
+  let after: Configuration[];
   try {
     after = await ctx.client.list();
   } catch (listError) {
@@ -98,11 +98,11 @@ async function madeAnyway(lost: Error, mark: Mark, ctx: CreateOnceContext): Prom
 }
 
 function takeOver(
-  found: ProviderConfiguration[],
+  found: Configuration[],
   body: CreateConfigurationInput,
   ctx: CreateOnceContext,
   what: string,
-): ProviderConfiguration {
+): Configuration {
   if (found.length > 1) {
     const ids = found.map((c) => c.id).join(", ");
     throw new Error(
@@ -110,7 +110,7 @@ function takeOver(
         "so it was not created and none was taken over. Adopt the right one with `import: <id>` (importId in code) and delete the others.",
     );
   }
-  const [match] = found as [ProviderConfiguration];
+  const [match] = found as [Configuration];
   ctx.claim(match.id);
   ctx.notice(`took over configuration ${match.id} ("${match.name}"), which ${what}; nothing was created twice`);
   return match;

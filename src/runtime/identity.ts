@@ -1,6 +1,6 @@
 // Whether an existing configuration is still the one a resource holds: at the API its state records,
 // and, at its id, the object it created or adopted. Pure: the runtime asks before anything is written.
-import type { ProviderConfiguration } from "../client/contract.js";
+import type { Configuration } from "../client/contract.js";
 import { normaliseApiUrl, type ApiSettings } from "../settings/settings.js";
 import {
   changedFields,
@@ -51,7 +51,7 @@ const whose = (value: string): string => {
  */
 export function strangerReason(
   state: Partial<ConfigurationOutputs>,
-  live: ProviderConfiguration,
+  live: Configuration,
   strict = false,
 ): string | undefined {
   const found = markValueOf(live.meta_json);

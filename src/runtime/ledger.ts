@@ -1,6 +1,6 @@
 // What one operation learns about its configurations, shared by the calls for all its resources: the
 // engine serves every resource of an operation from one provider, configured once before it starts.
-import type { ProviderConfiguration } from "../client/contract.js";
+import type { Configuration } from "../client/contract.js";
 import type { ConfigurationOutputs, Owner } from "../model/index.js";
 
 /** The configuration a resource with state holds, as its diff showed it. */
@@ -13,7 +13,7 @@ const ownerKey = (owner: Owner) => JSON.stringify([owner.stack, owner.resource])
 
 export class Ledger {
   /** Each organization's configurations, listed once in the operation (again after a failure). */
-  private readonly lists = new Map<string, Promise<ProviderConfiguration[]>>();
+  private readonly lists = new Map<string, Promise<Configuration[]>>();
   /**
    * Which resources of this stack hold each configuration id, as this operation has shown them: every
    * diff, read and update names the id and the resource's `instance` (set when a resource creates,
@@ -32,7 +32,7 @@ export class Ledger {
   /** Ids this operation has proved gone: the API's own 404, confirmed by the organization's list. */
   private readonly gone = new Set<number>();
 
-  list(orgHandle: string, fetch: () => Promise<ProviderConfiguration[]>): Promise<ProviderConfiguration[]> {
+  list(orgHandle: string, fetch: () => Promise<Configuration[]>): Promise<Configuration[]> {
     let list = this.lists.get(orgHandle);
     if (!list) {
       list = fetch().catch((error: unknown) => {

@@ -2,7 +2,7 @@
 // the one a resource holds, or proved gone. A 404 alone proves nothing: a proxy or a wrong base path
 // answers one too.
 import type { TelephonyClient } from "../client/client.js";
-import type { ProviderConfiguration } from "../client/contract.js";
+import type { Configuration } from "../client/contract.js";
 import { isNotFound } from "../client/errors.js";
 import type { ConfigurationOutputs } from "../model/index.js";
 import { strangerReason } from "./identity.js";
@@ -21,7 +21,7 @@ export async function confirmedGone(
 ): Promise<boolean> {
   if (!isNotFound(error)) return false;
   const said = (error as Error).message;
-  let listed: ProviderConfiguration[];
+  let listed: Configuration[];
   try {
     listed = await client.list();
   } catch (listError) {
@@ -40,11 +40,7 @@ export async function confirmedGone(
 }
 
 /** The configuration at `id`; undefined when the API proves it gone (its own 404, confirmed by its list). */
-export async function fetched(
-  op: Operation,
-  client: TelephonyClient,
-  id: string,
-): Promise<ProviderConfiguration | undefined> {
+export async function fetched(op: Operation, client: TelephonyClient, id: string): Promise<Configuration | undefined> {
   try {
     return await client.get(Number(id));
   } catch (error) {
@@ -58,7 +54,7 @@ export function refuseStranger(
   op: Operation,
   id: string,
   state: Partial<ConfigurationOutputs>,
-  live: ProviderConfiguration,
+  live: Configuration,
   strict = false,
 ): void {
   // State of a release that did not record the API may be reached through another one: every field counts.
@@ -87,7 +83,7 @@ export async function ownedLive(
   id: string,
   state: Partial<ConfigurationOutputs>,
   { strict = false, fresh = false } = {},
-): Promise<ProviderConfiguration | undefined> {
+): Promise<Configuration | undefined> {
   const listed = fresh ? undefined : (await op.listed(op.orgOf(state))).find((c) => c.id === Number(id));
   const live = listed ?? (await fetched(op, client, id));
   if (live) refuseStranger(op, id, state, live, strict);

@@ -1,7 +1,7 @@
 // One engine operation: its settings, its client and what it learns (the ledger). Made anew by each
 // configure, so nothing one operation learns reaches another.
 import type { TelephonyClient } from "../client/client.js";
-import type { ProviderConfiguration } from "../client/contract.js";
+import type { Configuration } from "../client/contract.js";
 import { redact } from "../client/redact.js";
 import type { ConfigurationOutputs } from "../model/index.js";
 import { clientFor, normaliseApiUrl, type ApiSettings } from "../settings/settings.js";
@@ -56,7 +56,7 @@ export class Operation {
   }
 
   /** An organization's configurations, listed once per operation. */
-  listed(orgHandle: string): Promise<ProviderConfiguration[]> {
+  listed(orgHandle: string): Promise<Configuration[]> {
     return this.ledger.list(orgHandle, () => this.api().inOrganization(orgHandle).list());
   }
 

@@ -1,4 +1,4 @@
-import type { Operation, ProviderConfiguration } from "../client/contract.js";
+import type { Operation, Configuration } from "../client/contract.js";
 import { PROVIDER_CATALOGUE } from "./catalogue.js";
 import { fieldErrors } from "./field-errors.js";
 import type { DocumentedOperation } from "./openapi.js";
@@ -91,7 +91,7 @@ function validBody({ operation, body }: OperationRequest): unknown {
   return value;
 }
 
-function present(c: StoredConfiguration): ProviderConfiguration {
+function present(c: StoredConfiguration): Configuration {
   return {
     id: c.id,
     name: c.name,

@@ -14,10 +14,10 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { ProviderConfiguration } from "../client/contract.js";
+import type { Configuration } from "../client/contract.js";
 
 /** What the server keeps; `provider_details` is computed from the catalogue when answering. */
-export type StoredConfiguration = Omit<ProviderConfiguration, "provider_details">;
+export type StoredConfiguration = Omit<Configuration, "provider_details">;
 
 export interface Store {
   all(): StoredConfiguration[];

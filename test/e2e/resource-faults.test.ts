@@ -2,7 +2,7 @@
 // that loses answers after doing the work, answers with a gateway's 502 page, drops connections and
 // rate-limits. Repeating the command until it succeeds converges to exactly what is declared.
 import { afterEach, describe, expect, it } from "vitest";
-import type { ProviderConfiguration } from "../../src/client/index.js";
+import type { Configuration } from "../../src/client/index.js";
 import { markOf } from "../../src/model/index.js";
 import { SECRETS, telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
@@ -54,15 +54,13 @@ async function stateIds(stack: TelephonyStack): Promise<Map<string, number>> {
     id?: string;
   }>;
   return new Map(
-    resources
-      .filter((r) => r.type.endsWith(":ProviderConfiguration"))
-      .map((r) => [r.urn.split("::").at(-1)!, Number(r.id)]),
+    resources.filter((r) => r.type.endsWith(":Configuration")).map((r) => [r.urn.split("::").at(-1)!, Number(r.id)]),
   );
 }
 
 /** Exactly the declared names, once each, with the ids the stack holds, and no secret blanked. */
 async function expectExactly(stack: TelephonyStack, suffix: string): Promise<void> {
-  const live: ProviderConfiguration[] = await stack.api.client.list();
+  const live: Configuration[] = await stack.api.client.list();
   expect(live.map((c) => c.name).sort()).toEqual(
     Array.from({ length: COUNT }, (_, i) => `Config ${i}${suffix}`).sort(),
   );
@@ -75,7 +73,7 @@ async function expectExactly(stack: TelephonyStack, suffix: string): Promise<voi
   }
 }
 
-describe("ProviderConfiguration through the real Pulumi CLI: lost answers", () => {
+describe("Configuration through the real Pulumi CLI: lost answers", () => {
   // The runs it takes vary with the dice (4 and 9 ups seen in one session, each 30 to 40 s): a generous bound.
   it(
     "up, update and destroy of 100 configurations converge exactly once through lost answers, 502 pages, drops and 429s",
@@ -155,7 +153,7 @@ describe("ProviderConfiguration through the real Pulumi CLI: lost answers", () =
     { timeout: 600_000 },
     async () => {
       s = await telephonyStack();
-      const made: ProviderConfiguration[] = [];
+      const made: Configuration[] = [];
       for (let i = 0; i < 20; i++)
         made.push(
           await s.api.client.create({

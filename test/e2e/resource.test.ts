@@ -1,14 +1,14 @@
-// The ProviderConfiguration lifecycle through the real Pulumi CLI, against the local API server.
+// The Configuration lifecycle through the real Pulumi CLI, against the local API server.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ProviderConfiguration } from "../../src/client/index.js";
+import type { Configuration } from "../../src/client/index.js";
 import { collect, leaks } from "../helpers/leaks.js";
 import { REPO } from "../helpers/project.js";
 import { SECRETS, telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 const example = readFileSync(join(REPO, "examples/yaml/telephony.yaml"), "utf8");
-const byName = (configs: ProviderConfiguration[]) => Object.fromEntries(configs.map((c) => [c.name, c]));
+const byName = (configs: Configuration[]) => Object.fromEntries(configs.map((c) => [c.name, c]));
 
 let s: TelephonyStack | undefined;
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
   s = undefined;
 });
 
-describe("ProviderConfiguration through the real Pulumi CLI", () => {
+describe("Configuration through the real Pulumi CLI", () => {
   it("creates, previews clean, renames, rotates a secret and the token, replaces, destroys", async () => {
     s = await telephonyStack();
     const out = collect();
@@ -106,7 +106,7 @@ describe("ProviderConfiguration through the real Pulumi CLI", () => {
 
     const { stdout: state } = await s.t.cli(["stack", "export"]);
     expect(leaks(state, [rotated, "dev-token-rotated-8d2f"])).toEqual([]);
-    expect(state).toContain('"type": "pulumi-nodejs:dynamic/telephony:ProviderConfiguration"');
+    expect(state).toContain('"type": "pulumi-nodejs:dynamic/telephony:Configuration"');
 
     // Destroy: the server is empty afterwards.
     await s.stack.destroy({ onOutput: out.onOutput });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { ProviderConfiguration } from "../../src/client/contract.js";
+import type { Configuration } from "../../src/client/contract.js";
 import type { Declaration } from "../../src/declarations/declaration.js";
 import { parseDeclarations } from "../../src/declarations/parse.js";
 import { adoptionYaml } from "../../src/gitops/adopt.js";
@@ -15,7 +15,7 @@ import { exitCodeFor } from "../../src/gitops/report.js";
 import { declarationPaths, stackValues, type StackInfo } from "../../src/gitops/stack.js";
 import { validateDeclarations } from "../../src/gitops/validate.js";
 
-const live = (over: Partial<ProviderConfiguration> & { id: number; name: string }): ProviderConfiguration => ({
+const live = (over: Partial<Configuration> & { id: number; name: string }): Configuration => ({
   provider: 3,
   provider_details: null,
   org_handle: "dev-org",
@@ -64,7 +64,7 @@ describe("compare", () => {
     expect(report.configurations[0]).toMatchObject({ id: 1, matchedBy: "name", status: "in-sync", changes: [] });
   });
 
-  it.each<[string, Partial<ProviderConfiguration>, Array<[string, unknown, unknown]>]>([
+  it.each<[string, Partial<Configuration>, Array<[string, unknown, unknown]>]>([
     ["a renamed configuration", { name: "b" }, []],
     ["a deactivated one", { active: false }, [["active", true, false]]],
     ["another SIP URL", { sip_url: "sip:x" }, [["sipUrl", "", "sip:x"]]],
@@ -250,9 +250,7 @@ const markedBy = (stack: string, resource: string) => [
 const INTERRUPTED = "an interrupted or failed `pulumi up`";
 
 describe("compare, with ownership marks", () => {
-  it.each<
-    [string, Declaration[], ProviderConfiguration[], Array<[string, number]> | undefined, Record<string, unknown>]
-  >([
+  it.each<[string, Declaration[], Configuration[], Array<[string, number]> | undefined, Record<string, unknown>]>([
     [
       "another stack's configuration is managed there: neither unmanaged nor drift",
       [],

@@ -2,7 +2,7 @@
 // PATCH changes. Pure rules, table-driven; the same cases run through the real engine in
 // test/e2e/resource-identity.test.ts.
 import { describe, expect, it } from "vitest";
-import type { ProviderConfiguration } from "../../src/client/contract.js";
+import type { Configuration } from "../../src/client/contract.js";
 import { normaliseApiUrl, resolveSettings } from "../../src/settings/settings.js";
 import { apiRelation, strangerReason } from "../../src/runtime/identity.js";
 import { markEntry, markOf, markValue, parseMark, toOutputs, withoutMark } from "../../src/model/index.js";
@@ -80,7 +80,7 @@ describe("the ownership mark", () => {
   });
 });
 
-const live: ProviderConfiguration = {
+const live: Configuration = {
   id: 1,
   name: "Mine",
   provider: 3,
@@ -96,7 +96,7 @@ const live: ProviderConfiguration = {
 
 describe("strangerReason", () => {
   const mine = markValue({ stack: "p/a", resource: "mine", create: "n-1" });
-  const withMark = (value: string): ProviderConfiguration => ({
+  const withMark = (value: string): Configuration => ({
     ...live,
     meta_json: [...live.meta_json, { meta_key: "telephony-config:owner", meta_value: value }],
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ProviderConfiguration } from "../../src/client/contract.js";
+import type { Configuration } from "../../src/client/contract.js";
 import {
   changedFields,
   isCreatedFrom,
@@ -12,7 +12,7 @@ import {
 import { check, configure, diff } from "../../src/pulumi/dynamic-provider.js";
 import { resolveSettings } from "../../src/settings/settings.js";
 
-const api: ProviderConfiguration = {
+const api: Configuration = {
   id: 9,
   name: "Twilio",
   provider: 3,
@@ -48,7 +48,7 @@ describe("mapping between the resource and the API", () => {
     expect(Object.keys(live.meta)).toEqual(["region", "team"]);
   });
 
-  it.each<[string, Partial<ProviderConfiguration>, Partial<ConfigurationInputs>, string[]]>([
+  it.each<[string, Partial<Configuration>, Partial<ConfigurationInputs>, string[]]>([
     ["nothing", {}, {}, []],
     ["null base_url against an undeclared one", { base_url: null }, {}, []],
     ["empty base_url against an undeclared one", { base_url: "" }, {}, []],
@@ -91,7 +91,7 @@ describe("mapping between the resource and the API", () => {
     expect(toOutputs(api, { apiKey: "x" })).not.toHaveProperty("apiSecret");
   });
 
-  it.each<[string, Partial<ProviderConfiguration>, boolean]>([
+  it.each<[string, Partial<Configuration>, boolean]>([
     ["exactly what the POST would make", {}, true],
     ["null and empty URLs alike", { base_url: "", sip_url: null }, true],
     ["meta in another order", { meta_json: [...api.meta_json].reverse() }, true],
