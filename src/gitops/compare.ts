@@ -48,7 +48,7 @@ export function compare(declarations: Declaration[], live: Configuration[], opti
   const kept = notClaimed.filter((c) => !ignore.has(String(c.id)) && !ignore.has(c.name));
   const unmanaged = options.onlyManaged ? [] : kept.map((c) => unmanagedConfiguration(matching, c));
   const managedElsewhere = live.flatMap((c): ManagedElsewhere[] => {
-    const owner = matching.unclaimed(c) ? matching.elsewhere(c) : undefined;
+    const owner = matching.unmatched(c) ? matching.elsewhere(c) : undefined;
     return owner
       ? [{ id: c.id, name: c.name, provider: c.provider, stack: owner.stack, resource: owner.resource }]
       : [];
@@ -110,13 +110,13 @@ function configurationDrift(d: Declaration, match: Match, options: CompareOption
 
 /** In the stack's state, no longer declared; a stack resource declared in code rather than in these files is left out by its key. */
 function removedConfigurations(matching: Matching, ignore: ReadonlySet<string>): RemovedConfiguration[] {
-  const { byId, claimedBy, importedBy, stateKeysOf, stateKeysUsed } = matching;
+  const { byId, matchedTo, importedBy, stateKeysOf, stateKeysUsed } = matching;
   const declaredKeys = new Set(matching.declarations.map((d) => d.key));
   // In the program: a declaration (under its key or a former one), or a resource declared in code (ignored).
   const inProgram = (key: string) => stateKeysUsed.has(key) || ignore.has(key);
   // The provider does not delete a configuration another resource of the stack holds or takes over.
   const heldBy = (key: string, id: number) =>
-    claimedBy.get(id) ?? importedBy.get(id) ?? stateKeysOf.get(id)?.find((k) => k !== key && inProgram(k)) ?? null;
+    matchedTo.get(id) ?? importedBy.get(id) ?? stateKeysOf.get(id)?.find((k) => k !== key && inProgram(k)) ?? null;
   return [...(matching.stack?.stateIds ?? [])]
     .filter(([key]) => !declaredKeys.has(key) && !inProgram(key))
     .map(([key, id]) => ({

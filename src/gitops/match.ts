@@ -1,6 +1,6 @@
 // Which live configuration each declaration stands for. Deterministic, and never gives one live id to
 // two declarations: state ids first (under the key, or a former key: an alias), then import ids, then —
-// without a stack only — exact names among the configurations not claimed already, same provider first.
+// without a stack only — exact names among the configurations not matched already, same provider first.
 // With a stack, a declaration that is not in it is missing, since `up` would create (or, with an import,
 // adopt) it. A configuration whose ownership mark names another stack (any stack, when none is known) is
 // that stack's: never matched. An import or a name matches only what `up` would adopt: no mark, or this
@@ -36,7 +36,7 @@ export class Matching {
   /** Each declaration's match, by key. */
   readonly matches = new Map<string, Match>();
   /** Which declaration holds each matched id. */
-  readonly claimedBy = new Map<number, string>();
+  readonly matchedTo = new Map<number, string>();
   /** The first declaration importing each id. */
   readonly importedBy = new Map<number, string>();
   /** State keys that a declaration holds, under its key or a former one. */
@@ -71,17 +71,17 @@ export class Matching {
   }
 
   /** Neither matched nor in the stack's state. */
-  unclaimed(c: Configuration): boolean {
-    return !this.claimedBy.has(c.id) && !this.inState.has(c.id);
+  unmatched(c: Configuration): boolean {
+    return !this.matchedTo.has(c.id) && !this.inState.has(c.id);
   }
 
-  /** Unclaimed, and no other stack's. */
+  /** Unmatched, and no other stack's. */
   free(c: Configuration): boolean {
-    return this.unclaimed(c) && !this.elsewhere(c);
+    return this.unmatched(c) && !this.elsewhere(c);
   }
 
-  #claim(d: Declaration, c: Configuration, match: Omit<Match, "live">): void {
-    this.claimedBy.set(c.id, d.key);
+  #match(d: Declaration, c: Configuration, match: Omit<Match, "live">): void {
+    this.matchedTo.set(c.id, d.key);
     this.matches.set(d.key, { live: c, ...match });
   }
 
@@ -97,8 +97,8 @@ export class Matching {
       this.stateKeysUsed.add(key);
       const id = stateIds!.get(key)!;
       const c = this.byId.get(id);
-      const holder = this.claimedBy.get(id);
-      if (c && !holder) this.#claim(d, c, { matchedBy: "state" });
+      const holder = this.matchedTo.get(id);
+      if (c && !holder) this.#match(d, c, { matchedBy: "state" });
       else
         this.#missing(
           d,
@@ -109,7 +109,7 @@ export class Matching {
     }
   }
 
-  /** The state key holding an id, named; one no declaration claims any more is a key renamed without formerKeys. */
+  /** The state key holding an id, named; one no declaration matches any more is a key renamed without formerKeys. */
   #stateHolder(id: number): string | undefined {
     const key = this.stateKeysOf.get(id)?.[0];
     if (key === undefined) return undefined;
@@ -137,18 +137,18 @@ export class Matching {
       if (!this.importedBy.has(d.importId)) this.importedBy.set(d.importId, d.key);
       if (this.matches.has(d.key)) continue;
       const c = this.byId.get(d.importId);
-      const holder = c && (this.claimedBy.get(c.id) ?? this.#stateHolder(c.id));
+      const holder = c && (this.matchedTo.get(c.id) ?? this.#stateHolder(c.id));
       const refused = c && this.#markedAgainst(d, c);
       if (!c) this.#missing(d, `import ${d.importId} does not exist`);
       else if (holder) this.#missing(d, `import ${d.importId} is held by ${holder}`);
       else if (refused) this.#missing(d, `import ${d.importId} ${refused}`);
       else if (this.stack)
-        this.#claim(d, c, {
+        this.#match(d, c, {
           matchedBy: "import",
           toAdopt: true,
           hint: `not in the stack yet: \`pulumi up\` adopts configuration ${c.id}`,
         });
-      else this.#claim(d, c, { matchedBy: "import" });
+      else this.#match(d, c, { matchedBy: "import" });
     }
   }
 
@@ -183,7 +183,7 @@ export class Matching {
         if (!sameName) continue;
         if (this.stack)
           this.#missing(d, `a configuration with this name exists: adopt it with \`import: ${sameName.id}\``);
-        else this.#claim(d, sameName, { matchedBy: "name" });
+        else this.#match(d, sameName, { matchedBy: "name" });
       }
     }
   }
@@ -191,7 +191,7 @@ export class Matching {
   #noMatch(): void {
     for (const d of this.declarations) {
       if (this.matches.has(d.key)) continue;
-      const other = this.live.find((c) => this.unclaimed(c) && this.elsewhere(c) && c.name === d.name);
+      const other = this.live.find((c) => this.unmatched(c) && this.elsewhere(c) && c.name === d.name);
       if (!other) this.#missing(d);
       else
         this.#missing(

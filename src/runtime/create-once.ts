@@ -18,7 +18,7 @@ export interface CreateOnceContext {
   /** Whether a resource of this stack is known to hold the id: never taken over by another one. */
   isKnown(id: number): boolean;
   /** Records that this resource holds the id, before any other create of the run can look. */
-  claim(id: number): void;
+  hold(id: number): void;
   /** Says something in the output of the Pulumi operation. */
   notice(message: string): void;
 }
@@ -44,7 +44,7 @@ export async function createOnce(
       "this create made although its answer was lost",
     );
   }
-  ctx.claim(created.id);
+  ctx.hold(created.id);
   return created;
 }
 
@@ -111,7 +111,7 @@ function takeOver(
     );
   }
   const [match] = found as [Configuration];
-  ctx.claim(match.id);
+  ctx.hold(match.id);
   ctx.notice(`took over configuration ${match.id} ("${match.name}"), which ${what}; nothing was created twice`);
   return match;
 }

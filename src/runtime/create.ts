@@ -59,7 +59,7 @@ async function createMarked(
     client: op.api(),
     before: () => op.listed(orgHandle),
     isKnown: (id) => op.ledger.isKnown(id),
-    claim: (id) => op.ledger.hold(id, instance),
+    hold: (id) => op.ledger.hold(id, instance),
     notice: op.notice,
   });
   // Carried secrets are not declared, so not the resource's: they stay out of its outputs.

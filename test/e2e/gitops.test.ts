@@ -23,7 +23,7 @@ const cli = (args: string[], extra: Record<string, string> = {}) =>
   runCli(args, { cwd: s!.project.dir, env: { ...s!.t.env, ...extra } });
 
 describe("GitOps commands on a real stack", () => {
-  it("adopt, then pulumi up, takes over ten configurations made by hand with no change after", async () => {
+  it("adopt, then pulumi up, adopts ten configurations made by hand with no change after", async () => {
     s = await telephonyStack();
     const made = [];
     for (let i = 0; i < 10; i++) {

@@ -32,7 +32,7 @@ function context(a: Api, known: number[] = []) {
     client: a.client,
     before: () => a.client.list(),
     isKnown: (id) => held.has(id),
-    claim: (id) => void held.add(id),
+    hold: (id) => void held.add(id),
     notice: (message) => void notices.push(message),
   };
   return { ctx, held, notices };
@@ -40,7 +40,7 @@ function context(a: Api, known: number[] = []) {
 const posts = (a: Api) => a.server.requests.filter((r) => r.method === "POST").length;
 
 describe("createOnce over real HTTP", () => {
-  it("creates when nothing matches, and claims the id", async () => {
+  it("creates when nothing matches, and holds the id", async () => {
     api = await startApi();
     await api.client.create({ ...body, api_key: "another-key" }); // same but for the secret
     const { ctx, held, notices } = context(api);

@@ -126,7 +126,7 @@ describe("compare", () => {
     });
   });
 
-  it("without a stack: import ids, then names among the configurations not claimed, whatever the order", () => {
+  it("without a stack: import ids, then names among the configurations not matched, whatever the order", () => {
     const report = compare(
       [declared({ key: "by-name", name: "X" }), declared({ key: "by-import", name: "X", importId: 7 })],
       [live({ id: 7, name: "X" }), live({ id: 8, name: "X" })],
