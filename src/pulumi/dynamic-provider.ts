@@ -28,6 +28,12 @@ let runtime: ProviderRuntime = configureRuntime({
 /** Stack config reaches a dynamic provider only here (@pulumi/pulumi >= 3.139). */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
   stopWithTheEngine();
+  // The engine configures its provider process once, before its operation. The host configures again
+  // each further provider module text it meets in the operation (state written with an earlier
+  // PROVIDER_MODULE, loaded as a second module that reaches this same one): same operation, same
+  // config, so the operation's runtime (what it holds, listed, proved gone) stays.
+  if (configuredByHost) return;
+  configuredByHost = inHost();
   runtime = configureRuntime({ settings: () => resolveSettings((key) => req.config.get(key), process.env), notice });
 }
 
@@ -37,10 +43,11 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
  * the state. Stop at once rather than go on writing.
  */
 let watching = false;
+let configuredByHost = false;
+/** The process the engine launched to serve the dynamic provider (its host script), not a program or test that loads this module. */
+const inHost = () => /[\\/]cmd[\\/]dynamic-provider([\\/]index\.js)?$/.test(process.argv[1] ?? "");
 function stopWithTheEngine(): void {
-  // Only in the process the engine launched to serve the dynamic provider (its host script), never in
-  // a program or test that loads this module.
-  if (watching || !/[\\/]cmd[\\/]dynamic-provider([\\/]index\.js)?$/.test(process.argv[1] ?? "") || !isPipe(0)) return;
+  if (watching || !inHost() || !isPipe(0)) return;
   watching = true;
   process.stdin
     .on("end", () => process.exit(1))

@@ -1,18 +1,23 @@
 // The provider module kept in state loads this package from the project only: never a package planted
 // higher up the tree or on NODE_PATH, which would be handed the API token.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROVIDER_MODULE } from "../../src/pulumi/resource.js";
 import { REPO } from "../helpers/project.js";
 
-const moduleFile = join(mkdtempSync(join(tmpdir(), "provider-module-")), "provider.cjs");
-writeFileSync(moduleFile, PROVIDER_MODULE);
+// States keep the text they were written with until their resource is next written: each text ever
+// released must load this package by the same rules.
+const TEXTS: Array<[string, string]> = [
+  ["today's text", PROVIDER_MODULE],
+  ["the text of 0.1.0, still in states", readFileSync(join(REPO, "test/fixtures/provider-module-0.1.0.js"), "utf8")],
+];
 
 /** Loads the module as the dynamic provider host does, with the project as working directory. */
 function load(
+  moduleFile: string,
   cwd: string,
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -43,18 +48,21 @@ function plantedTree() {
   return { top, project, marker };
 }
 
-describe("the provider module kept in state", () => {
+describe.each(TEXTS)("the provider module kept in state: %s", (_text, text) => {
+  const moduleFile = join(mkdtempSync(join(tmpdir(), "provider-module-")), "provider.cjs");
+  writeFileSync(moduleFile, text);
+
   it("loads the package installed in the project", async () => {
     const { project } = plantedTree();
     mkdirSync(join(project, "node_modules"));
     symlinkSync(REPO, join(project, "node_modules", "telephony-config"));
-    const result = await load(project);
+    const result = await load(moduleFile, project);
     expect(result.stderr).toBe("");
     expect(result.stdout.trim()).toBe("check,configure,create,delete,diff,read,update");
   });
 
   it("loads the package itself when the project is the package, from the directory of main (this repository)", async () => {
-    expect((await load(join(REPO, "dist/src/stack"))).stdout.trim()).toBe(
+    expect((await load(moduleFile, join(REPO, "dist/src/stack"))).stdout.trim()).toBe(
       "check,configure,create,delete,diff,read,update",
     );
   });
@@ -64,7 +72,7 @@ describe("the provider module kept in state", () => {
     rmSync(join(project, "package.json"));
     writeFileSync(join(project, "Pulumi.yaml"), "name: infra\nruntime: nodejs\n");
     writeFileSync(join(dirname(project), "package.json"), JSON.stringify({ name: "workspace" }));
-    const result = await load(project);
+    const result = await load(moduleFile, project);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(
       `telephony-config is not installed in the project at ${project}: run npm install telephony-config there`,
@@ -75,7 +83,7 @@ describe("the provider module kept in state", () => {
   it("never loads a package planted higher up the tree or on NODE_PATH, and says what to do", async () => {
     const { top, project, marker } = plantedTree();
     for (const env of [{}, { NODE_PATH: join(top, "node_modules") }] as Array<Record<string, string>>) {
-      const result = await load(project, env);
+      const result = await load(moduleFile, project, env);
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain(
         `telephony-config is not installed in the project at ${project} (${join(project, "package.json")} is "my-infra"): run npm install telephony-config there`,
