@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import type { Configuration } from "../client/contract.js";
 import { parseDeclarations } from "../declarations/parse.js";
+import type { Declaration } from "../declarations/declaration.js";
 import {
   configurationKey,
   DECLARED_FIELDS,
@@ -60,6 +61,54 @@ const isEmpty = (value: unknown) =>
 // Keys are [a-z0-9-] starting with a letter, so this is one-to-one and a valid variable name.
 const variableFor = (key: string, field: string) => `${key.toUpperCase().replaceAll("-", "_")}_${field}`;
 
+/** Why a live configuration is not for adopt to declare: another stack's, or carrying the mark's key. */
+function notAdoptable(c: Configuration): string | undefined {
+  // A stack created it and manages it. The owner is quoted: the reason goes into a YAML comment, and a
+  // mark is anyone's data (a newline in it must not start a line of YAML).
+  const owner = markOf(c.meta_json);
+  if (owner)
+    return `it is managed by resource ${JSON.stringify(owner.resource)} of stack ${JSON.stringify(owner.stack)}, which created it`;
+  // `up` refuses to adopt what carries the mark's key with anything else in it: so does adopt.
+  if (markValueOf(c.meta_json) !== undefined)
+    return `its ${OWNER_META_KEY} entry is not an ownership mark of this project, and pulumi up does not adopt it`;
+  // The mark's key is reserved (a declaration cannot hold it) and never compared, even when its value is no mark.
+  const entries = withoutMark(c.meta_json);
+  if (new Set(entries.map((m) => m.meta_key)).size !== entries.length)
+    return "its meta_json repeats a key, which a declaration cannot";
+  return undefined;
+}
+
+/** The declaration of `c` under `key`: each field as read would show it, left out where it holds the API's default; secrets as references. */
+function declarationOf(c: Configuration, key: string): { entry: Record<string, unknown>; variables: string[] } {
+  const outputs: Record<string, unknown> = toOutputs(c);
+  const entry: Record<string, unknown> = {};
+  const variables: string[] = [];
+  for (const field of DECLARED_FIELDS as readonly Field[]) {
+    const value = outputs[field.name];
+    if (!field.required && (isEmpty(value) || value === field.unset)) continue;
+    if (field.secret) {
+      const variable = variableFor(key, field.api.toUpperCase());
+      entry[field.name] = `\${env:${variable}}`;
+      variables.push(variable);
+    } else entry[field.name] = literalValue(value);
+  }
+  entry.import = c.id;
+  return { entry, variables };
+}
+
+/** The entry as the stack program will read it, or why that program would refuse it. */
+function asDeclared(entry: Record<string, unknown>, key: string): { declaration: Declaration } | { refused: string } {
+  const parsed = parseDeclarations(stringify({ configurations: { [key]: entry } }), "adopt", {
+    isSet: () => "set",
+    unsetReference: "error",
+    unresolved: "error",
+  });
+  const problem = parsed.problems.find((p) => p.severity === "error");
+  if (problem || !parsed.declarations[0])
+    return { refused: (problem?.message ?? "not a valid declaration").replace(`configurations.${key}.`, "") };
+  return { declaration: parsed.declarations[0] };
+}
+
 /**
  * Declarations for live configurations, each with its `import` id and its secrets as `${env:…}`
  * references (never their values), in the YAML format the stack program reads. Pure.
@@ -74,70 +123,23 @@ export function adoptionYaml(
   const taken = new Set<string>();
   const made = new Map<string, number>();
   for (const c of [...live].sort((a, b) => a.id - b.id)) {
-    // A stack created it and manages it. The owner is quoted: the reason goes into a YAML comment, and a
-    // mark is anyone's data (a newline in it must not start a line of YAML).
-    const owner = markOf(c.meta_json);
-    if (owner) {
-      skipped.push({
-        id: c.id,
-        name: c.name,
-        reason: `it is managed by resource ${JSON.stringify(owner.resource)} of stack ${JSON.stringify(owner.stack)}, which created it`,
-      });
-      continue;
-    }
-    // `up` refuses to adopt what carries the mark's key with anything else in it: so does adopt.
-    if (markValueOf(c.meta_json) !== undefined) {
-      skipped.push({
-        id: c.id,
-        name: c.name,
-        reason: `its ${OWNER_META_KEY} entry is not an ownership mark of this project, and pulumi up does not adopt it`,
-      });
+    const skip = (reason: string) => skipped.push({ id: c.id, name: c.name, reason });
+    const unfit = notAdoptable(c);
+    if (unfit) {
+      skip(unfit);
       continue;
     }
     const key = uniqueKey(baseKey(c), c.id, taken);
-    // Each field as read would show it, left out where it holds the API's default; secrets as references.
-    const outputs: Record<string, unknown> = toOutputs(c);
-    const entry: Record<string, unknown> = {};
-    const refs: string[] = [];
-    for (const field of DECLARED_FIELDS as readonly Field[]) {
-      const value = outputs[field.name];
-      if (!field.required && (isEmpty(value) || value === field.unset)) continue;
-      if (field.secret) {
-        const variable = variableFor(key, field.api.toUpperCase());
-        entry[field.name] = `\${env:${variable}}`;
-        refs.push(variable);
-      } else entry[field.name] = literalValue(value);
-    }
-    // The mark's key is reserved (a declaration cannot hold it) and never compared, even when its value is no mark.
-    const entries = withoutMark(c.meta_json);
-    if (new Set(entries.map((m) => m.meta_key)).size !== entries.length) {
-      skipped.push({ id: c.id, name: c.name, reason: "its meta_json repeats a key, which a declaration cannot" });
+    const { entry, variables: refs } = declarationOf(c, key);
+    const read = asDeclared(entry, key);
+    if ("refused" in read) {
+      skip(read.refused);
       continue;
     }
-    entry.import = c.id;
-    // Each entry as the stack program will read it: what it would refuse is left out, and said.
-    const parsed = parseDeclarations(stringify({ configurations: { [key]: entry } }), "adopt", {
-      isSet: () => "set",
-      unsetReference: "error",
-      unresolved: "error",
-    });
-    const problem = parsed.problems.find((p) => p.severity === "error");
-    if (problem || !parsed.declarations[0]) {
-      skipped.push({
-        id: c.id,
-        name: c.name,
-        reason: (problem?.message ?? "not a valid declaration").replace(`configurations.${key}.`, ""),
-      });
-      continue;
-    }
-    const fingerprint = configurationKey(parsed.declarations[0]);
+    const fingerprint = configurationKey(read.declaration);
     const twin = made.get(fingerprint);
     if (twin !== undefined) {
-      skipped.push({
-        id: c.id,
-        name: c.name,
-        reason: `it is exactly configuration ${twin}; two resources would hold one configuration (give one another name)`,
-      });
+      skip(`it is exactly configuration ${twin}; two resources would hold one configuration (give one another name)`);
       continue;
     }
     made.set(fingerprint, c.id);
@@ -145,16 +147,19 @@ export function adoptionYaml(
     variables.push(...refs);
     configurations[key] = entry;
   }
-  const header = [
+  return {
+    yaml: `${header(schemaPath, variables, skipped)}\n${stringify({ configurations }, { lineWidth: 0 })}`,
+    variables,
+    count: Object.keys(configurations).length,
+    skipped,
+  };
+}
+
+function header(schemaPath: string, variables: string[], skipped: Adoption["skipped"]): string {
+  return [
     `# yaml-language-server: $schema=${schemaPath}`,
     "# Written by `telephony-config adopt`. Set these variables to the configurations' secrets before `pulumi up`:",
     ...(variables.length ? variables.map((v) => `#   ${v}`) : ["#   (none)"]),
     ...skipped.map((s) => `# Not adopted: configuration ${s.id} ${JSON.stringify(s.name)}: ${s.reason}`),
   ].join("\n");
-  return {
-    yaml: `${header}\n${stringify({ configurations }, { lineWidth: 0 })}`,
-    variables,
-    count: Object.keys(configurations).length,
-    skipped,
-  };
 }
