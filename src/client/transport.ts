@@ -148,22 +148,7 @@ export class Transport {
           );
         deadline += waited;
       }
-      let answer: Answer | undefined;
-      let failure: Failure | undefined;
-      try {
-        const response = await this.#agent.request({
-          origin: this.#origin,
-          path: this.#basePath + request.path,
-          method: request.method,
-          headers,
-          body,
-          signal: AbortSignal.timeout(timeout),
-        });
-        answer = { status: response.statusCode, headers: response.headers, text: await response.body.text() };
-      } catch (error) {
-        failure = describeFailure(error);
-      }
-
+      const { answer, failure } = await this.#exchange(request, headers, body, timeout);
       const now = clock();
       if (answer?.status === 429) {
         const retryAfter = parseRetryAfter(headerValue(answer.headers, "retry-after"), new Date());
@@ -204,6 +189,28 @@ export class Transport {
 
       if (!answer) throw new TelephonyNetworkError({ ...info(attempt), ...failure! }, secrets);
       return interpret<T>(answer, { ...info(attempt), note }, secrets);
+    }
+  }
+
+  /** One HTTP exchange: the API's answer, or how the request failed to get one. */
+  async #exchange(
+    request: Request,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeout: number,
+  ): Promise<{ answer?: Answer; failure?: Failure }> {
+    try {
+      const response = await this.#agent.request({
+        origin: this.#origin,
+        path: this.#basePath + request.path,
+        method: request.method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(timeout),
+      });
+      return { answer: { status: response.statusCode, headers: response.headers, text: await response.body.text() } };
+    } catch (error) {
+      return { failure: describeFailure(error) };
     }
   }
 
