@@ -54,7 +54,9 @@ async function stateIds(stack: TelephonyStack): Promise<Map<string, number>> {
     id?: string;
   }>;
   return new Map(
-    resources.filter((r) => r.type.endsWith(":Configuration")).map((r) => [r.urn.split("::").at(-1)!, Number(r.id)]),
+    resources
+      .filter((r) => r.type.endsWith(":ProviderConfiguration"))
+      .map((r) => [r.urn.split("::").at(-1)!, Number(r.id)]),
   );
 }
 
@@ -73,7 +75,7 @@ async function expectExactly(stack: TelephonyStack, suffix: string): Promise<voi
   }
 }
 
-describe("Configuration through the real Pulumi CLI: lost answers", () => {
+describe("ProviderConfiguration through the real Pulumi CLI: lost answers", () => {
   // The runs it takes vary with the dice (4 and 9 ups seen in one session, each 30 to 40 s): a generous bound.
   it(
     "up, update and destroy of 100 configurations converge exactly once through lost answers, 502 pages, drops and 429s",

@@ -1,4 +1,4 @@
-// The Configuration lifecycle through the real Pulumi CLI, against the local API server.
+// The ProviderConfiguration lifecycle through the real Pulumi CLI, against the local API server.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ afterEach(async () => {
   s = undefined;
 });
 
-describe("Configuration through the real Pulumi CLI", () => {
+describe("ProviderConfiguration through the real Pulumi CLI", () => {
   it("creates, previews clean, renames, rotates a secret and the token, replaces, destroys", async () => {
     s = await telephonyStack();
     const out = collect();
@@ -106,7 +106,7 @@ describe("Configuration through the real Pulumi CLI", () => {
 
     const { stdout: state } = await s.t.cli(["stack", "export"]);
     expect(leaks(state, [rotated, "dev-token-rotated-8d2f"])).toEqual([]);
-    expect(state).toContain('"type": "pulumi-nodejs:dynamic/telephony:Configuration"');
+    expect(state).toContain('"type": "pulumi-nodejs:dynamic/telephony:ProviderConfiguration"');
 
     // Destroy: the server is empty afterwards.
     await s.stack.destroy({ onOutput: out.onOutput });
