@@ -25,10 +25,12 @@ export async function pulumi(args: string[], cwd: string): Promise<string> {
     return (await run("pulumi", args, { cwd, maxBuffer: 256 << 20 })).stdout;
   } catch (error) {
     const e = error as { code?: string; stderr?: string };
-    if (e.code === "ENOENT") throw new Error("the Pulumi CLI is not on PATH (needed for --stack)", { cause: error });
-    throw new Error(`pulumi ${args.slice(0, 2).join(" ")} failed: ${(e.stderr ?? String(error)).trim()}`, {
-      cause: error,
-    });
+    // Not the caught error as cause: it holds the command's stdout, which `pulumi config --show-secrets`
+    // fills with decrypted secrets.
+    // eslint-disable-next-line preserve-caught-error
+    if (e.code === "ENOENT") throw new Error("the Pulumi CLI is not on PATH (needed for --stack)");
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error(`pulumi ${args.slice(0, 2).join(" ")} failed: ${(e.stderr ?? String(error)).trim()}`);
   }
 }
 
