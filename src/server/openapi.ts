@@ -30,7 +30,7 @@ interface OperationObject {
   parameters?: Array<Parameter | { $ref: string }>;
   requestBody?: { content: { "application/json": { schema: { $ref: string } } } };
 }
-interface OpenApiDocument {
+export interface OpenApiDocument {
   paths: Record<string, Record<string, OperationObject | unknown>>;
   components: { parameters: Record<string, Parameter>; schemas: Record<string, unknown> };
 }
@@ -46,11 +46,12 @@ let operations: readonly DocumentedOperation[] | undefined;
 
 /** The document's operations, read on first use: a CLI command other than serve never pays for it. */
 export function documentedOperations(): readonly DocumentedOperation[] {
-  operations ??= load(parse(readFileSync(OPENAPI_PATH, "utf8")) as OpenApiDocument);
+  operations ??= operationsOf(parse(readFileSync(OPENAPI_PATH, "utf8")) as OpenApiDocument);
   return operations;
 }
 
-function load(document: OpenApiDocument): DocumentedOperation[] {
+/** What the server takes from a document: exported for the test that moves parameters between levels. */
+export function operationsOf(document: OpenApiDocument): DocumentedOperation[] {
   // The document's schemas are checked against OpenAPI 3.1 by its test; checking them again against
   // the meta-schema here would cost more than the rest of the load.
   const ajv = new Ajv2020({ allErrors: true, strict: true, validateSchema: false });
@@ -70,12 +71,12 @@ function load(document: OpenApiDocument): DocumentedOperation[] {
       .filter(([method]) => METHODS.includes(method))
       .map(([method, value]) => {
         const operation = value as OperationObject;
-        const required = new Set(
-          (operation.parameters ?? [])
-            .map(resolveParameter)
-            .filter((p) => p.in === "header" && p.required)
-            .map((p) => p.name),
-        );
+        // A path item's parameters apply to each of its operations; an operation's own of the same name and place win.
+        const own = (operation.parameters ?? []).map(resolveParameter);
+        const shared = ((item as { parameters?: Array<Parameter | { $ref: string }> }).parameters ?? [])
+          .map(resolveParameter)
+          .filter((p) => !own.some((o) => o.name === p.name && o.in === p.in));
+        const required = new Set([...shared, ...own].filter((p) => p.in === "header" && p.required).map((p) => p.name));
         const body = operation.requestBody?.content["application/json"].schema.$ref;
         return {
           operationId: operation.operationId,

@@ -9,7 +9,7 @@ import { OpenAPIBackend, type Document, type Operation } from "openapi-backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { COLLECTION_PATH, itemPath, PATCHABLE_FIELDS, REQUIRED_HEADERS } from "../../src/client/contract.js";
-import { OPENAPI_PATH } from "../../src/server/openapi.js";
+import { OPENAPI_PATH, operationsOf, type OpenApiDocument } from "../../src/server/openapi.js";
 import { startApiServer, type RunningServer } from "../../src/server/server.js";
 
 const document = parse(readFileSync(OPENAPI_PATH, "utf8")) as Document & { paths: Record<string, object> };
@@ -511,5 +511,26 @@ describe("the client's schemas (schemas/api) agree with the document", () => {
     const documentedOnes = all.filter((sample) => theirs(sample));
     expect(documentedOnes.length).toBeGreaterThan(10);
     expect(documentedOnes.filter((sample) => !ours(sample)).map((s) => JSON.stringify(s))).toEqual([]);
+  });
+});
+
+describe("the server's reading of the document", () => {
+  it("takes the headers a path item requires for each of its operations, as OpenAPI means them", () => {
+    const moved = structuredClone(document) as unknown as OpenApiDocument & {
+      paths: Record<string, Record<string, { parameters?: unknown[] } | unknown[]>>;
+    };
+    // The same meaning, written once per path instead of per operation.
+    for (const item of Object.values(moved.paths)) {
+      const operations = Object.values(item).filter((o) => !Array.isArray(o)) as Array<{ parameters?: unknown[] }>;
+      const common = (operations[0]?.parameters ?? []).filter((p) =>
+        operations.every((o) => o.parameters?.some((q) => JSON.stringify(q) === JSON.stringify(p))),
+      );
+      item.parameters = common;
+      for (const o of operations)
+        o.parameters = o.parameters?.filter((p) => !common.some((q) => JSON.stringify(q) === JSON.stringify(p)));
+    }
+    expect(JSON.stringify(moved)).not.toBe(JSON.stringify(document));
+    const requires = (d: OpenApiDocument) => operationsOf(d).map((o) => [o.operationId, o.requires]);
+    expect(requires(moved)).toEqual(requires(document as unknown as OpenApiDocument));
   });
 });
