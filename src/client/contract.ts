@@ -13,6 +13,7 @@ export interface ProviderDetails {
   icon: string;
 }
 
+/** One configuration, as the API answers it. */
 export interface Configuration {
   id: number;
   name: string;
@@ -26,6 +27,9 @@ export interface Configuration {
   base_url: string | null;
   sip_url: string | null;
 }
+
+/** @deprecated The name of the Pulumi resource too: use Configuration. */
+export type ProviderConfiguration = Configuration;
 
 export interface CreateConfigurationInput {
   name: string;
