@@ -1,7 +1,9 @@
 // Adoption, protect, bad input and upgrades of ProviderConfiguration, through the real Pulumi CLI.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { REPO } from "../helpers/project.js";
 import { telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 let s: TelephonyStack | undefined;
@@ -128,5 +130,36 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
     const state = JSON.parse((await s.t.cli(["stack", "export"])).stdout);
     expect(state.deployment.resources.at(-1).outputs.providerDetails).toMatchObject({ name: "Vapi", release: "next" });
     expect(await serialized()).toBe(before);
+  });
+
+  it("a state written with 0.1.0's provider text goes on: up adds, changes and deletes, then preview, refresh and destroy", async () => {
+    s = await telephonyStack();
+    await s.declare("configurations:\n  a:\n    name: A\n    provider: 6\n  b:\n    name: B\n    provider: 6\n");
+    await s.stack.up();
+    const [a] = await s.api.client.list();
+    // The state as 0.1.0 wrote it: its provider text in every resource's inputs and outputs.
+    const earlier = readFileSync(join(REPO, "test/fixtures/provider-module-0.1.0.js"), "utf8");
+    const exported = JSON.parse((await s.t.cli(["stack", "export"])).stdout);
+    for (const r of exported.deployment.resources)
+      if (r.outputs?.__provider)
+        Object.assign(r, {
+          inputs: { ...r.inputs, __provider: earlier },
+          outputs: { ...r.outputs, __provider: earlier },
+        });
+    const file = join(mkdtempSync(join(tmpdir(), "state-0.1.0-")), "state.json");
+    writeFileSync(file, JSON.stringify(exported));
+    await s.t.cli(["stack", "import", "--file", file]);
+
+    await s.declare("configurations:\n  a:\n    name: A2\n    provider: 6\n  c:\n    name: C\n    provider: 6\n");
+    await s.stack.up();
+    const live = await s.api.client.list();
+    expect(live.map((c) => [c.name, c.id === a!.id])).toEqual([
+      ["A2", true],
+      ["C", false],
+    ]);
+    await s.t.cli(["preview", "--expect-no-changes"]);
+    await s.t.cli(["preview", "--refresh", "--expect-no-changes"]);
+    await s.t.cli(["destroy", "--yes", "--skip-preview"]);
+    expect(await s.api.client.list()).toEqual([]);
   });
 });
