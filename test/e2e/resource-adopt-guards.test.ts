@@ -134,9 +134,10 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
 
   it("a state written with 0.1.0's provider text goes on: up adds, changes and deletes, then preview, refresh and destroy", async () => {
     s = await telephonyStack();
-    await s.declare("configurations:\n  a:\n    name: A\n    provider: 6\n  b:\n    name: B\n    provider: 6\n");
+    const kept = "  kept:\n    name: Kept\n    provider: 6\n";
+    await s.declare(`configurations:\n  a:\n    name: A\n    provider: 6\n  b:\n    name: B\n    provider: 6\n${kept}`);
     await s.stack.up();
-    const [a] = await s.api.client.list();
+    const a = (await s.api.client.list()).find((c) => c.name === "A");
     // The state as 0.1.0 wrote it: its provider text in every resource's inputs and outputs.
     const earlier = readFileSync(join(REPO, "test/fixtures/provider-module-0.1.0.js"), "utf8");
     const exported = JSON.parse((await s.t.cli(["stack", "export"])).stdout);
@@ -150,13 +151,19 @@ describe("ProviderConfiguration through the real Pulumi CLI: adoption and guards
     writeFileSync(file, JSON.stringify(exported));
     await s.t.cli(["stack", "import", "--file", file]);
 
-    await s.declare("configurations:\n  a:\n    name: A2\n    provider: 6\n  c:\n    name: C\n    provider: 6\n");
+    await s.declare(
+      `configurations:\n  a:\n    name: A2\n    provider: 6\n  c:\n    name: C\n    provider: 6\n${kept}`,
+    );
     await s.stack.up();
     const live = await s.api.client.list();
-    expect(live.map((c) => [c.name, c.id === a!.id])).toEqual([
+    expect(live.map((c) => [c.name, c.id === a!.id]).sort()).toEqual([
       ["A2", true],
       ["C", false],
+      ["Kept", false],
     ]);
+    // The unchanged resource keeps the earlier text: the previews, the refresh and the destroy below run it.
+    const after = JSON.parse((await s.t.cli(["stack", "export"])).stdout).deployment.resources;
+    expect(after.find((r: { urn: string }) => r.urn.endsWith("::kept")).outputs.__provider).toBe(earlier);
     await s.t.cli(["preview", "--expect-no-changes"]);
     await s.t.cli(["preview", "--refresh", "--expect-no-changes"]);
     await s.t.cli(["destroy", "--yes", "--skip-preview"]);
