@@ -15,7 +15,7 @@ export default defineConfig(
     },
   },
   {
-    files: ["src/**/*.ts"],
+    files: ["src/**/*.{ts,mts,cts,tsx}"],
     plugins: { layers: { rules: { imports: layersRule } } },
     rules: { "layers/imports": "error" },
   },

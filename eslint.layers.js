@@ -35,6 +35,13 @@ function target(specifier, file) {
   return rel.startsWith("..") ? undefined : rel.split(sep).join("/");
 }
 
+/** The module a source names: a string, or a template without substitutions. */
+function specifierOf(source) {
+  if (source?.type === "Literal" && typeof source.value === "string") return source.value;
+  if (source?.type === "TemplateLiteral" && source.expressions.length === 0) return source.quasis[0].value.cooked;
+  return undefined;
+}
+
 const allows = (entries, to) => entries.some((e) => (e.endsWith("/") ? to.startsWith(e) : to === e));
 
 export const layersRule = {
@@ -48,8 +55,9 @@ export const layersRule = {
     const what = [...uses, ...types.map((t) => `types of ${t}`)];
     const message = `src/${layer}/ may import ${what.length ? `only ${what.join(", ")}` : "nothing else in src/"} (CONTRIBUTING.md, "Layout").`;
     const check = (node, source, typeOnly) => {
-      if (source?.type !== "Literal" || typeof source.value !== "string") return;
-      const to = target(source.value, context.filename);
+      const specifier = specifierOf(source);
+      if (specifier === undefined) return;
+      const to = target(specifier, context.filename);
       if (!to || to.startsWith(`${layer}/`)) return;
       if (allows(uses, to) || (typeOnly && allows(types, to))) return;
       context.report({ node, message: `${message} Not ${to}.` });
@@ -58,7 +66,15 @@ export const layersRule = {
       ImportDeclaration: (node) => check(node, node.source, node.importKind === "type"),
       ExportNamedDeclaration: (node) => check(node, node.source, node.exportKind === "type"),
       ExportAllDeclaration: (node) => check(node, node.source, node.exportKind === "type"),
-      ImportExpression: (node) => check(node, node.source, false),
+      ImportExpression: (node) => {
+        // A module named at run time cannot be judged: a layer names what it imports.
+        if (specifierOf(node.source) === undefined)
+          context.report({ node, message: `${message} A dynamic import() names its module literally.` });
+        else check(node, node.source, false);
+      },
+      TSImportEqualsDeclaration: (node) =>
+        node.moduleReference.type === "TSExternalModuleReference" &&
+        check(node, node.moduleReference.expression, node.importKind === "type"),
     };
   },
 };
