@@ -40,6 +40,9 @@ const packageRoot = dirname(createRequire(import.meta.url).resolve("telephony-co
 export const OPENAPI_PATH = join(packageRoot, "api", "openapi.yaml");
 
 const DOCUMENT_ID = "https://telephony-config.dev/api/openapi.yaml";
+/** HTTP header names are the same in any case; other parameters' names are not. */
+const sameParameter = (a: Parameter, b: Parameter) =>
+  a.in === b.in && (a.in === "header" ? a.name.toLowerCase() === b.name.toLowerCase() : a.name === b.name);
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 let operations: readonly DocumentedOperation[] | undefined;
@@ -75,14 +78,16 @@ export function operationsOf(document: OpenApiDocument): DocumentedOperation[] {
         const own = (operation.parameters ?? []).map(resolveParameter);
         const shared = ((item as { parameters?: Array<Parameter | { $ref: string }> }).parameters ?? [])
           .map(resolveParameter)
-          .filter((p) => !own.some((o) => o.name === p.name && o.in === p.in));
-        const required = new Set([...shared, ...own].filter((p) => p.in === "header" && p.required).map((p) => p.name));
+          .filter((p) => !own.some((o) => sameParameter(o, p)));
+        const required = new Set(
+          [...shared, ...own].filter((p) => p.in === "header" && p.required).map((p) => p.name.toLowerCase()),
+        );
         const body = operation.requestBody?.content["application/json"].schema.$ref;
         return {
           operationId: operation.operationId,
           method: method.toUpperCase(),
           path,
-          requires: { orgHandle: required.has("Org-Handle"), productId: required.has("Product-ID") },
+          requires: { orgHandle: required.has("org-handle"), productId: required.has("product-id") },
           validateBody: body === undefined ? undefined : compile(body),
         };
       }),

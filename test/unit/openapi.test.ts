@@ -534,3 +534,25 @@ describe("the server's reading of the document", () => {
     expect(requires(moved)).toEqual(requires(document as unknown as OpenApiDocument));
   });
 });
+
+describe("the server's reading of a header parameter", () => {
+  it("ignores the case of its name, and lets an operation's own override the path item's", () => {
+    const doc = structuredClone(document) as unknown as OpenApiDocument & {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const item = Object.entries(doc.paths).find(([path]) => path.includes("{id}"))![1];
+    item.parameters = [{ name: "org-handle", in: "header", required: true, schema: { type: "string" } }];
+    // update and delete take the header from the path item alone; get says it is optional for itself.
+    type Op = { parameters: Array<Record<string, unknown> | { $ref: string }> };
+    const withoutOrgHandle = (op: Op) =>
+      op.parameters.filter((p) => !("$ref" in p && /OrgHandle/.test(String(p.$ref))));
+    for (const method of ["patch", "delete"]) (item[method] as Op).parameters = withoutOrgHandle(item[method] as Op);
+    const get = item.get as Op;
+    get.parameters = [
+      ...withoutOrgHandle(get),
+      { name: "ORG-HANDLE", in: "header", required: false, schema: { type: "string" } },
+    ];
+    const requires = Object.fromEntries(operationsOf(doc).map((o) => [o.operationId, o.requires.orgHandle]));
+    expect(requires).toMatchObject({ get: false, update: true, delete: true });
+  });
+});
