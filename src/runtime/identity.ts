@@ -6,10 +6,8 @@ import {
   changedFields,
   describeOwner,
   markValueOf,
-  metaMap,
   parseMark,
   toOutputs,
-  withoutMark,
   type ConfigurationOutputs,
 } from "../model/index.js";
 
@@ -62,13 +60,13 @@ export function strangerReason(
       : `it carries ${whose(found)}, not the one this resource's create wrote`;
   }
   if (found !== undefined) return `it carries ${whose(found)}, and the configuration this resource holds carries none`;
-  if (live.provider !== state.provider)
-    return `its provider is ${live.provider}, not ${state.provider}, and a provider never changes in place`;
-  if (JSON.stringify(metaMap(withoutMark(live.meta_json))) !== JSON.stringify(metaMap(state.meta)))
-    return "its meta differs from the recorded one, and meta never changes in place";
-  if (!strict) return undefined;
-  // What a PATCH may change, compared as diff compares it; secrets are not the state's to know.
+  // Compared as diff compares them; secrets are not the state's to know.
   const differing = changedFields(state, toOutputs(live, {}));
+  if (differing.includes("provider"))
+    return `its provider is ${live.provider}, not ${state.provider}, and a provider never changes in place`;
+  if (differing.includes("meta")) return "its meta differs from the recorded one, and meta never changes in place";
+  if (!strict) return undefined;
+  // What a PATCH may change, on one without a mark.
   return differing.length
     ? `it carries no mark, and its ${differing.join(", ")} differ from what the stack's state last saw`
     : undefined;
