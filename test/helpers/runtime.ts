@@ -2,7 +2,7 @@
 import type { ConfigurationInputs } from "../../src/model/index.js";
 import { configure, type ProviderRuntime } from "../../src/runtime/index.js";
 import { resolveSettings } from "../../src/settings/settings.js";
-import { TOKEN } from "./api.js";
+import { TOKEN, type Api } from "./api.js";
 
 export const OWNER = { stack: "telephony-config/test", resource: "prod" };
 
@@ -38,3 +38,6 @@ export const declared = (fields: Partial<ConfigurationInputs> = {}): Configurati
   owner: OWNER,
   ...fields,
 });
+
+/** The requests that could change something at the API: all but GETs. */
+export const writes = (api: Api) => api.server.requests.filter((r) => r.method !== "GET");

@@ -4,15 +4,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { markOf } from "../../src/model/index.js";
 import { normaliseApiUrl } from "../../src/settings/settings.js";
 import { startApi, type Api } from "../helpers/api.js";
-import { declared, OWNER, runtimeAt } from "../helpers/runtime.js";
+import { declared, OWNER, runtimeAt, writes } from "../helpers/runtime.js";
 
 let api: Api | undefined;
 afterEach(async () => {
   await api?.close();
   api = undefined;
 });
-
-const writes = (a: Api) => a.server.requests.filter((r) => r.method !== "GET");
 
 describe("create", () => {
   it("creates the declared configuration, marked by its owner, with its identity in the outputs", async () => {

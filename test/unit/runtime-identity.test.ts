@@ -5,15 +5,13 @@ import { markEntry } from "../../src/model/index.js";
 import { normaliseApiUrl } from "../../src/settings/settings.js";
 import { startApi, type Api } from "../helpers/api.js";
 import { caught } from "../helpers/caught.js";
-import { declared, OWNER, runtimeAt } from "../helpers/runtime.js";
+import { declared, OWNER, runtimeAt, writes } from "../helpers/runtime.js";
 
 let api: Api | undefined;
 afterEach(async () => {
   await api?.close();
   api = undefined;
 });
-
-const writes = (a: Api) => a.server.requests.filter((r) => r.method !== "GET");
 
 describe("another API recorded in the state", () => {
   it("is refused by diff, and nothing is sent to either API by read, update or delete", async () => {
