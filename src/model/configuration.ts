@@ -37,6 +37,8 @@ export interface Field {
   readonly rules?: Readonly<Record<string, unknown>>;
   /** What its `pattern` rule means, as the declarations' problems say it. */
   readonly patternMessage?: string;
+  /** What it is, where its rules do not say (the package schema's description). */
+  readonly description?: string;
   /** Said of it in a YAML declaration, where it differs from the resource's. */
   readonly declaredDescription?: string;
   /** What the API takes in a create or PATCH body (the contract's rules, not ours): JSON Schema. */
@@ -53,6 +55,7 @@ export const FIELDS = [
     patchable: true,
     unset: "",
     rules: { minLength: 1, maxLength: 255 },
+    description: "Name shown in the platform (the API does not require it to be unique).",
     declaredDescription: "Name shown in the platform; defaults to the key.",
     request: { type: "string", minLength: 1, maxLength: 255 },
   },
@@ -75,6 +78,7 @@ export const FIELDS = [
     kind: "boolean",
     patchable: true,
     unset: true,
+    description: "Whether the platform uses the configuration.",
     rules: { description: "Defaults to true." },
     request: { type: "boolean" },
   },
@@ -83,6 +87,7 @@ export const FIELDS = [
     api: "api_key",
     kind: "string",
     secret: true,
+    description: "The provider account's API key, always kept as a secret.",
     patchable: true,
     nullable: true,
     rules: {
@@ -96,6 +101,7 @@ export const FIELDS = [
     api: "api_secret",
     kind: "string",
     secret: true,
+    description: "The provider account's API secret, always kept as a secret.",
     patchable: true,
     nullable: true,
     rules: {
@@ -138,8 +144,21 @@ export const FIELDS = [
         "Metadata, sent as meta_json. Changing it replaces the configuration (the API cannot PATCH it). The key telephony-config:owner is reserved for the ownership mark a create writes.",
     },
   },
-  { name: "providerDetails", api: "provider_details", kind: "providerDetails", output: true, optionalInAnswer: true },
-  { name: "orgHandle", api: "org_handle", kind: "string", output: true },
+  {
+    name: "providerDetails",
+    api: "provider_details",
+    kind: "providerDetails",
+    output: true,
+    optionalInAnswer: true,
+    description: "The catalogue's entry for the provider id, as the API answers it (null when it has none).",
+  },
+  {
+    name: "orgHandle",
+    api: "org_handle",
+    kind: "string",
+    output: true,
+    description: "The organization the configuration belongs to, as reached (the Org-Handle header).",
+  },
 ] as const satisfies readonly Field[];
 
 type AnyField = (typeof FIELDS)[number];

@@ -6,3 +6,4 @@ export * from "./mapping.js";
 export * from "./ownership.js";
 export * from "./patch.js";
 export * from "./resource-type.js";
+export * from "./package-schema.js";
