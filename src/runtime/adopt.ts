@@ -33,7 +33,7 @@ export async function adopt(
   if (!live) return undefined;
   if (op.ledger.isHeld(id))
     throw new Error(`cannot adopt configuration ${id}: another resource of this stack manages it`);
-  refuseOthersMark(id, live, owner);
+  refuseOthersMark("adopt", id, live, owner);
   const instance = randomUUID();
   op.ledger.hold(id, instance);
   const orgHandle = op.configured().orgHandle;
@@ -63,7 +63,7 @@ async function toAdopt(op: Operation, id: number): Promise<Configuration | undef
 }
 
 /** A configuration marked by another stack or resource (or by anything not this project's) is theirs. */
-function refuseOthersMark(id: number, live: Configuration, owner: Owner): void {
+export function refuseOthersMark(verb: "adopt" | "import", id: number, live: Configuration, owner: Owner): void {
   const markValue = markValueOf(live.meta_json);
   if (markValue === undefined) return;
   const mark = parseMark(markValue);
@@ -74,7 +74,7 @@ function refuseOthersMark(id: number, live: Configuration, owner: Owner): void {
       ? ` To rename that resource, declare it under the new key with formerKeys: [${mark.resource}].`
       : "";
   throw new Error(
-    `cannot adopt configuration ${id} ("${live.name}"): it is managed by ${by} (its ownership mark), and never taken from it.${rename}`,
+    `cannot ${verb} configuration ${id} ("${live.name}"): it is managed by ${by} (its ownership mark), and never taken from it.${rename}`,
   );
 }
 

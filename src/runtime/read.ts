@@ -26,7 +26,7 @@ export async function read(op: Operation, id: string, state: ConfigurationOutput
 }
 
 /** The declared fields of `outputs`; empty optional ones are left out, as an undeclared one is. */
-function liveInputs(outputs: ConfigurationOutputs): Record<string, unknown> {
+export function liveInputs(outputs: ConfigurationOutputs): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
   for (const field of DECLARED_FIELDS) {
     const value = outputs[field.name];

@@ -1,11 +1,12 @@
-// The provider's behaviour, for any host: the Pulumi dynamic provider (src/pulumi/) today, a native
-// plugin next. Inputs and outputs are plain objects; which fields are secret is said as data.
-import type { ConfigurationInputs, ConfigurationOutputs } from "../model/index.js";
+// The provider's behaviour, for any host: the Pulumi dynamic provider and the native plugin (src/pulumi/).
+// Inputs and outputs are plain objects; which fields are secret is said as data.
+import type { ConfigurationInputs, ConfigurationOutputs, Owner } from "../model/index.js";
 import type { ApiSettings } from "../settings/settings.js";
 import { check, type CheckFailure } from "./check.js";
 import { create, type Created } from "./create.js";
 import { remove } from "./delete.js";
 import { diff, type DiffEntry } from "./diff.js";
+import { importConfiguration } from "./import.js";
 import { Operation } from "./operation.js";
 import type { Outputs } from "./outputs.js";
 import { read, type Read } from "./read.js";
@@ -20,6 +21,8 @@ export interface ProviderRuntime {
   create(inputs: ConfigurationInputs): Promise<Created>;
   /** Undefined when the configuration was deleted out of band (the API's own 404, confirmed by its list). */
   read(id: string, state: ConfigurationOutputs): Promise<Read | undefined>;
+  /** Configuration `id` as it is, for `owner` to hold from now on (Pulumi's import): refused when it is another's. */
+  import(id: string, owner: Owner): Promise<Read>;
   update(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): Promise<Outputs>;
   delete(id: string, state: ConfigurationOutputs): Promise<void>;
 }
@@ -39,6 +42,7 @@ export function configure({ settings, notice }: RuntimeOptions): ProviderRuntime
     diff: (id, olds, news) => diff(op, id, olds, news),
     create: (inputs) => create(op, inputs),
     read: (id, state) => read(op, id, state),
+    import: (id, owner) => importConfiguration(op, id, owner),
     update: (id, olds, news) => update(op, id, olds, news),
     delete: (id, state) => remove(op, id, state),
   };

@@ -1,0 +1,42 @@
+// The provider's settings as the engine hands them over (stack config `telephony:*`, or an explicit
+// provider's inputs), resolved as the dynamic provider resolves them, TELEPHONY_* as the fallback.
+import { resolveSettings, type ApiSettings } from "../../settings/settings.js";
+
+/** The settings' keys, as the package schema's config variables name them. */
+const KEYS = ["apiUrl", "apiToken", "orgHandle", "productId", "maxRequestsPerSecond", "formerApiUrls"];
+/** What the engine adds to a provider's inputs of its own. */
+const ENGINE_KEYS = ["version", "pluginDownloadURL"];
+
+/** Each setting as text, keyed `telephony:<key>`: a list or number the engine sends typed becomes JSON. */
+export function configTexts(values: Record<string, unknown>): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const name = key.slice(key.lastIndexOf(":") + 1);
+    if (value === undefined || value === null) continue;
+    texts[`telephony:${name}`] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return texts;
+}
+
+export const settingsFrom = (texts: Record<string, string>, env: NodeJS.ProcessEnv): ApiSettings =>
+  resolveSettings((key) => texts[key], env);
+
+/** Why the settings cannot be used, by key: what CheckConfig answers at preview. */
+export function configFailures(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): Array<{ property: string; reason: string }> {
+  const failures = Object.keys(values)
+    .filter((key) => !KEYS.includes(key) && !ENGINE_KEYS.includes(key) && !key.startsWith("__"))
+    .map((key) => ({
+      property: key,
+      reason: `telephony:${key} is not a setting of this provider (it has ${KEYS.map((k) => `telephony:${k}`).join(", ")})`,
+    }));
+  try {
+    settingsFrom(configTexts(values), env);
+  } catch (error) {
+    const message = (error as Error).message;
+    failures.push({ property: /telephony:(\w+)/.exec(message)?.[1] ?? "apiUrl", reason: message });
+  }
+  return failures;
+}
