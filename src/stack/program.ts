@@ -5,7 +5,16 @@ import { loadDeclarations } from "../declarations/load.js";
 import { projectStackValues, type StackValues } from "../declarations/interpolate.js";
 import { referenceState } from "../declarations/parse.js";
 import { withSecrets } from "../model/index.js";
+import { NativeProviderConfiguration } from "../pulumi/native-resource.js";
 import { ProviderConfiguration } from "../pulumi/resource.js";
+
+/** The resource a stack's declarations become: stack config `telephony:plugin` (`dynamic`, the default, or `native`). */
+function resourceClass(): typeof ProviderConfiguration | typeof NativeProviderConfiguration {
+  const plugin = pulumi.runtime.getConfig("telephony:plugin") ?? "dynamic";
+  if (plugin === "dynamic") return ProviderConfiguration;
+  if (plugin === "native") return NativeProviderConfiguration;
+  throw new pulumi.RunError(`telephony:plugin must be dynamic or native, not ${JSON.stringify(plugin)}`);
+}
 
 export interface ExportedConfiguration {
   id: number;
@@ -54,12 +63,13 @@ export function declareConfigurations(
 
   // An adoption waits until every other configuration has been diffed, so that the provider knows
   // which ids the stack already holds: an import of one of them is refused at check, naming its holder.
-  const registered: ProviderConfiguration[] = [];
+  const Resource = resourceClass();
+  const registered: pulumi.CustomResource[] = [];
   const resources = [
     ...declarations.filter((d) => d.importId === undefined),
     ...declarations.filter((d) => d.importId !== undefined),
   ].map((d: Declaration) => {
-    const resource = new ProviderConfiguration(
+    const resource = new Resource(
       d.key,
       { ...withSecrets(d, secretValue), importId: d.importId },
       {

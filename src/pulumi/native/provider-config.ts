@@ -4,8 +4,8 @@ import { resolveSettings, type ApiSettings } from "../../settings/settings.js";
 
 /** The settings' keys, as the package schema's config variables name them. */
 const KEYS = ["apiUrl", "apiToken", "orgHandle", "productId", "maxRequestsPerSecond", "formerApiUrls"];
-/** What the engine adds to a provider's inputs of its own. */
-const ENGINE_KEYS = ["version", "pluginDownloadURL"];
+/** What else a provider's inputs hold: the engine's own keys, and the declarations program's settings (same namespace). */
+const OTHER_KEYS = ["version", "pluginDownloadURL", "declarations", "plugin"];
 
 /** Each setting as text, keyed `telephony:<key>`: a list or number the engine sends typed becomes JSON. */
 export function configTexts(values: Record<string, unknown>): Record<string, string> {
@@ -27,7 +27,7 @@ export function configFailures(
   env: NodeJS.ProcessEnv,
 ): Array<{ property: string; reason: string }> {
   const failures = Object.keys(values)
-    .filter((key) => !KEYS.includes(key) && !ENGINE_KEYS.includes(key) && !key.startsWith("__"))
+    .filter((key) => !KEYS.includes(key) && !OTHER_KEYS.includes(key) && !key.startsWith("__"))
     .map((key) => ({
       property: key,
       reason: `telephony:${key} is not a setting of this provider (it has ${KEYS.map((k) => `telephony:${k}`).join(", ")})`,
