@@ -4,11 +4,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Configuration } from "../../src/client/index.js";
 import { markOf } from "../../src/model/index.js";
+import { FAULTS, stateIds, untilSuccess } from "../helpers/converge.js";
 import { SECRETS, telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 const COUNT = 100;
-const FAULTS = { lost: 0.15, gateway: 0.1, drop: 0.05, "429": 0.05 };
-const MAX_RUNS = 25;
 
 let s: TelephonyStack | undefined;
 afterEach(async () => {
@@ -30,35 +29,6 @@ const declarations = (suffix: string, count = COUNT) =>
       ].join("\n"),
     ),
   ].join("\n");
-
-/** Runs `pulumi <args>` until it exits 0; resolves to the number of runs and all they printed. */
-async function untilSuccess(stack: TelephonyStack, args: string[]): Promise<{ runs: number; output: string }> {
-  let output = "";
-  for (let runs = 1; runs <= MAX_RUNS; runs++) {
-    try {
-      const { stdout, stderr } = await stack.t.cli(args);
-      return { runs, output: output + stdout + stderr };
-    } catch (error) {
-      const e = error as { stdout?: string; stderr?: string };
-      output += `${e.stdout ?? ""}${e.stderr ?? ""}`;
-    }
-  }
-  throw new Error(`pulumi ${args.join(" ")} did not succeed in ${MAX_RUNS} runs:\n${output.slice(-4000)}`);
-}
-
-async function stateIds(stack: TelephonyStack): Promise<Map<string, number>> {
-  const { stdout } = await stack.t.cli(["stack", "export"]);
-  const resources = (JSON.parse(stdout).deployment.resources ?? []) as Array<{
-    urn: string;
-    type: string;
-    id?: string;
-  }>;
-  return new Map(
-    resources
-      .filter((r) => r.type.endsWith(":ProviderConfiguration"))
-      .map((r) => [r.urn.split("::").at(-1)!, Number(r.id)]),
-  );
-}
 
 /** Exactly the declared names, once each, with the ids the stack holds, and no secret blanked. */
 async function expectExactly(stack: TelephonyStack, suffix: string): Promise<void> {

@@ -33,11 +33,14 @@ export async function telephonyStack(
     server?: ServerOptions;
     alongside?: TelephonyStack;
     stackName?: string;
+    /** The resource the declarations become: the native plugin's with `native` (default: the dynamic one). */
+    plugin?: "native";
   } = {},
 ): Promise<TelephonyStack> {
   const shared = options.alongside;
   const api = shared?.api ?? (await startApi({ tokens: { [TOKEN]: options.orgs ?? ["dev-org"] }, ...options.server }));
-  const project = shared?.project ?? projectCopy({ copyDist: options.copyDist ?? false });
+  const project =
+    shared?.project ?? projectCopy({ copyDist: options.copyDist ?? false, findsPlugin: options.plugin === "native" });
   const t = await throwawayStack(
     project.dir,
     { TWILIO_API_KEY: SECRETS.TWILIO_API_KEY, LIVEKIT_API_KEY: SECRETS.LIVEKIT_API_KEY, ...options.env },
@@ -50,6 +53,7 @@ export async function telephonyStack(
     "telephony:orgHandle": { value: "dev-org" },
     "telephony:productId": { value: "1" },
     "telephony:declarations": { value: "telephony.yaml" },
+    ...(options.plugin ? { "telephony:plugin": { value: options.plugin } } : {}),
     twilioApiSecret: { value: SECRETS.twilioApiSecret, secret: true },
     livekitApiSecret: { value: SECRETS.livekitApiSecret, secret: true },
   };
