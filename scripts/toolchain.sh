@@ -7,13 +7,14 @@
 #   - TypeScript build into dist/ (incremental).
 #   - Pulumi CLI: the one on PATH, else built from the Go module proxy (tools/pulumi) at the version of
 #     @pulumi/pulumi in package.json.
+#   - Pulumi YAML's language host: the one on PATH, else built from the Go module proxy (tools/pulumi-yaml).
 # Builds are cached outside the clone, in $TELEPHONY_CONFIG_CACHE (default ~/.cache/telephony-config).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${TELEPHONY_CONFIG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/telephony-config}
 node_version=24.21.0
-mkdir -p "$cache"
+mkdir -p "$cache" && cache=$(cd "$cache" && pwd) # absolute: it ends up on PATH and in links
 
 started=$(date +%s%N)
 step() { # step NAME MESSAGE
@@ -67,8 +68,37 @@ fi
 node_modules/.bin/tsc -p tsconfig.json || die "TypeScript build failed"
 step build "tsc -> dist/"
 
+# --- Go builds ------------------------------------------------------------------------------------
+go_build() { # go_build STEP WHAT DIR LOG FUNCTION: runs `FUNCTION TMPDIR` (go builds into TMPDIR), then makes TMPDIR DIR
+  local step=$1 what=$2 dir=$3 log=$4 build=$5 tmp builder began
+  tmp=$(mktemp -d "$cache/$step.XXXXXX")
+  ("$build" "$tmp") >"$log" 2>&1 &
+  builder=$!
+  # One line while it builds (a few minutes on a first run); the go tool's own output goes to the log.
+  began=$(date +%s)
+  if [ -t 2 ]; then
+    while kill -0 "$builder" 2>/dev/null; do
+      printf '\rsetup: %-7s %s (first run only), %ds, %d modules fetched ' "$step" "$what" $(($(date +%s) - began)) "$(grep -c '^go: downloading' "$log" || true)" >&2
+      sleep 1
+    done
+    printf '\r\033[K' >&2
+  else
+    printf 'setup: %-7s %s (first run only)…\n' "$step" "$what" >&2
+  fi
+  if ! wait "$builder"; then
+    rm -rf "$tmp"
+    tail -n 20 "$log" >&2
+    die "$what failed: the last lines are above, the whole log is $log"
+  fi
+  rm -rf "$dir" && mv "$tmp" "$dir"
+}
+
+# A tools/ module's build is keyed by its content (its go.mod pins the versions), so that a change rebuilds it.
+module_key() { cat "$@" | sha256sum | cut -c1-12; }
+
 # --- Pulumi CLI -------------------------------------------------------------------------------------
 pulumi_version=$(node -p 'require("./package.json").dependencies["@pulumi/pulumi"]')
+pulumi_dir=
 if command -v pulumi >/dev/null 2>&1 && [ -z "${TELEPHONY_CONFIG_BUILD_PULUMI:-}" ]; then
   found=$(pulumi version)
   # Stack config reaches dynamic providers through configure(), which Pulumi 3.139 brought.
@@ -76,48 +106,68 @@ if command -v pulumi >/dev/null 2>&1 && [ -z "${TELEPHONY_CONFIG_BUILD_PULUMI:-}
     die "the pulumi on PATH ($(command -v pulumi)) is $found; this project needs 3.139 or newer: upgrade it (https://www.pulumi.com/docs/install/), or set TELEPHONY_CONFIG_BUILD_PULUMI=1 to build v$pulumi_version with Go"
   fi
   step pulumi "$found from PATH"
+  # One this script built, put on PATH by hand, is given the YAML host beside it like a built one (below).
+  exe=$(readlink -f "$(command -v pulumi)")
+  case "$exe" in "$(readlink -f "$cache")"/pulumi-v*/pulumi) pulumi_dir=${exe%/pulumi} ;; esac
 else
-  # Keyed by version and by the wrapper module's content, so that a change to either rebuilds.
-  key=$(cat tools/pulumi/go.mod tools/pulumi/go.sum tools/pulumi/language-nodejs/*.go | sha256sum | cut -c1-12)
-  pulumi_dir=$cache/pulumi-v$pulumi_version-$key
+  pulumi_dir=$cache/pulumi-v$pulumi_version-$(module_key tools/pulumi/go.mod tools/pulumi/go.sum tools/pulumi/language-nodejs/*.go)
   if [ ! -x "$pulumi_dir/pulumi" ] || [ ! -x "$pulumi_dir/pulumi-language-nodejs" ]; then
     command -v go >/dev/null 2>&1 ||
       die "the Pulumi CLI is not on PATH and Go is not installed to build it: install Pulumi (https://www.pulumi.com/docs/install/) or Go >= 1.26 (https://go.dev/dl/)"
-    tmp=$(mktemp -d "$cache/pulumi.XXXXXX")
-    log=$cache/pulumi-v$pulumi_version-build.log
-    ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$pulumi_version"
-    (
+    build_pulumi() {
+      local ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$pulumi_version"
       cd tools/pulumi
       export CGO_ENABLED=0
-      go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$tmp/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-      go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$tmp/pulumi-language-nodejs" ./language-nodejs
-    ) >"$log" 2>&1 &
-    builder=$!
-    # One line while it builds (a few minutes on a first run); the go tool's own output goes to the log.
-    what="building the Pulumi CLI v$pulumi_version from the Go module proxy (first run only)"
-    began=$(date +%s)
-    if [ -t 2 ]; then
-      while kill -0 "$builder" 2>/dev/null; do
-        printf '\rsetup: %-7s %s, %ds, %d modules fetched ' pulumi "$what" $(($(date +%s) - began)) "$(grep -c '^go: downloading' "$log" || true)" >&2
-        sleep 1
-      done
-      printf '\r\033[K' >&2
-    else
-      printf 'setup: %-7s %s…\n' pulumi "$what" >&2
-    fi
-    if ! wait "$builder"; then
-      tail -n 20 "$log" >&2
-      die "building the Pulumi CLI v$pulumi_version from the Go module proxy failed: the last lines are above, the whole log is $log"
-    fi
-    # The real CLI ships the dynamic provider's launcher beside its binaries; it comes with @pulumi/pulumi.
-    install -m 0755 node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs "$tmp/"
-    rm -rf "$pulumi_dir" && mv "$tmp" "$pulumi_dir"
+      go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$1/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+      go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$1/pulumi-language-nodejs" ./language-nodejs
+      # The real CLI ships the dynamic provider's launcher beside its binaries; it comes with @pulumi/pulumi.
+      install -m 0755 "$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$1/"
+    }
+    go_build pulumi "building the Pulumi CLI v$pulumi_version from the Go module proxy" \
+      "$pulumi_dir" "$cache/pulumi-v$pulumi_version-build.log" build_pulumi
     how="built from the Go module proxy"
   else
     how="cached"
   fi
   export PATH=$pulumi_dir:$PATH
   step pulumi "$(pulumi version) $how"
+fi
+
+# --- Pulumi YAML language host ----------------------------------------------------------------------
+# What `runtime: yaml` projects run on. Pulumi's releases ship it beside `pulumi`; a built CLI gets it
+# from the Go module proxy (tools/pulumi-yaml), in a directory of its own so that each rebuilds alone.
+yaml_version=$(awk '$1 == "github.com/pulumi/pulumi-yaml" || $2 == "github.com/pulumi/pulumi-yaml" { sub(/^v/, "", $NF); print $NF }' tools/pulumi-yaml/go.mod)
+found=$(command -v pulumi-language-yaml || true)
+# The link this script keeps beside a CLI it built is not "on PATH": its target is checked below.
+if [ -n "$found" ] && [ -n "$pulumi_dir" ] && [ "$(readlink -f "${found%/*}")" = "$(readlink -f "$pulumi_dir")" ]; then
+  found=
+fi
+if [ -n "$found" ]; then
+  step yaml "pulumi-language-yaml from PATH ($found)"
+else
+  yaml_dir=$cache/pulumi-language-yaml-v$yaml_version-$(module_key tools/pulumi-yaml/go.mod tools/pulumi-yaml/go.sum)
+  if [ ! -x "$yaml_dir/pulumi-language-yaml" ]; then
+    command -v go >/dev/null 2>&1 ||
+      die "pulumi-language-yaml (Pulumi YAML) is not on PATH and Go is not installed to build it: install Pulumi (https://www.pulumi.com/docs/install/), which ships it, or Go >= 1.26 (https://go.dev/dl/)"
+    build_yaml() {
+      cd tools/pulumi-yaml
+      CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace \
+        -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$yaml_version" \
+        -o "$1/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+    }
+    go_build yaml "building Pulumi YAML v$yaml_version from the Go module proxy" \
+      "$yaml_dir" "$cache/pulumi-language-yaml-v$yaml_version-build.log" build_yaml
+    how="built from the Go module proxy"
+  else
+    how="cached"
+  fi
+  if [ -n "$pulumi_dir" ]; then
+    # Pulumi warns on every run about a language host that is not beside the running `pulumi`: a link there.
+    ln -sfn "$yaml_dir/pulumi-language-yaml" "$pulumi_dir/pulumi-language-yaml"
+  else
+    export PATH=$yaml_dir:$PATH
+  fi
+  step yaml "pulumi-language-yaml v$yaml_version $how"
 fi
 
 # Offline by default, for every command run through this script (tests, demo, benchmarks): no update

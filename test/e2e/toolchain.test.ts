@@ -1,4 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { throwawayStack, type ThrowawayStack } from "../helpers/pulumi.js";
@@ -42,5 +45,26 @@ describe("the real Pulumi engine drives a dynamic resource", () => {
     expect(destroyed.summary.resourceChanges).toEqual({ delete: 2 });
     const state = await t.stack.exportStack();
     expect(state.deployment.resources ?? []).toEqual([]);
+  });
+});
+
+describe("the real Pulumi engine runs a Pulumi YAML program", () => {
+  // scripts/toolchain.sh provides pulumi-language-yaml; without it `runtime: yaml` finds no language host.
+  it("goes through up and stack output", async () => {
+    const workDir = mkdtempSync(join(tmpdir(), "yaml-program-"));
+    writeFileSync(
+      join(workDir, "Pulumi.yaml"),
+      ["name: yaml-program", "runtime: yaml", "outputs:", "  greeting: hello from yaml", ""].join("\n"),
+    );
+    const t = await throwawayStack(workDir);
+    try {
+      const up = await t.cli(["up", "--yes"]);
+      expect(up.stdout).toMatch(/\+ 1 created/);
+      const output = await t.cli(["stack", "output", "greeting"]);
+      expect(output.stdout.trim()).toBe("hello from yaml");
+    } finally {
+      await t.dispose();
+      rmSync(workDir, { recursive: true, force: true });
+    }
   });
 });

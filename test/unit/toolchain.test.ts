@@ -1,6 +1,6 @@
 // scripts/toolchain.sh: uses what the machine has, and says what is missing when it cannot build it.
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,6 +9,25 @@ import { REPO } from "../helpers/project.js";
 const script = join(REPO, "scripts/toolchain.sh");
 // The Node running the tests (>= 22.12), npm, and the basic tools: no Go, no Pulumi.
 const basePath = [dirname(process.execPath), "/usr/bin", "/bin"].join(":");
+// A test that runs the script several times (each run builds with tsc) takes more than the unit tier's 20 s.
+const severalRuns = 60_000;
+
+/** A stand-in for go: chatty like a first build, then writes an executable that answers v3.260.0; fails on $FAIL_BUILD. */
+function fakeGo(): string {
+  const bin = mkdtempSync(join(tmpdir(), "fake-go-"));
+  writeFileSync(
+    join(bin, "go"),
+    [
+      "#!/bin/bash",
+      'for i in $(seq 1 300); do echo "go: downloading example.com/module$i v1.0.0" >&2; done',
+      '[ -n "$FAIL_BUILD" ] && { echo "compile: something broke" >&2; exit 1; }',
+      'while [ "$1" != "-o" ]; do shift; done',
+      `printf '#!/bin/sh\\necho v3.260.0\\n' > "$2"; chmod +x "$2"`,
+    ].join("\n"),
+  );
+  chmodSync(join(bin, "go"), 0o755);
+  return bin;
+}
 
 function toolchain(
   path: string,
@@ -27,10 +46,12 @@ function toolchain(
 }
 
 describe("scripts/toolchain.sh", () => {
-  it("uses the Node and the Pulumi CLI already on PATH, builds nothing, then runs the command", async () => {
+  it("uses the Node, the Pulumi CLI and its YAML host already on PATH, builds nothing, then runs the command", async () => {
     const bin = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
     writeFileSync(join(bin, "pulumi"), '#!/bin/sh\n[ "$1" = version ] && echo v3.999.0\n');
     chmodSync(join(bin, "pulumi"), 0o755);
+    writeFileSync(join(bin, "pulumi-language-yaml"), "#!/bin/sh\n");
+    chmodSync(join(bin, "pulumi-language-yaml"), 0o755);
     const cache = mkdtempSync(join(tmpdir(), "empty-cache-"));
     const result = await toolchain(`${bin}:${basePath}`, cache, [
       "sh",
@@ -40,6 +61,7 @@ describe("scripts/toolchain.sh", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/setup: node\s+v\d+\.\d+\.\d+ from PATH/);
     expect(result.stderr).toMatch(/setup: pulumi\s+v3\.999\.0 from PATH/);
+    expect(result.stderr).toContain(`pulumi-language-yaml from PATH (${bin}/pulumi-language-yaml)`);
     expect(result.stderr).not.toMatch(/built from the Go module proxy/);
     expect(result.stdout).toBe("ran with true\n");
   });
@@ -73,47 +95,109 @@ describe("scripts/toolchain.sh", () => {
     );
   });
 
-  it("builds Pulumi quietly: one progress line, the go tool's output in a log named only on failure", async () => {
-    // A stand-in for go: chatty like a first build, then writes a pulumi that answers `version`.
-    const bin = mkdtempSync(join(tmpdir(), "fake-go-"));
-    writeFileSync(
-      join(bin, "go"),
-      [
-        "#!/bin/bash",
-        'for i in $(seq 1 300); do echo "go: downloading example.com/module$i v1.0.0" >&2; done',
-        '[ -n "$FAIL_BUILD" ] && { echo "compile: something broke" >&2; exit 1; }',
-        'while [ "$1" != "-o" ]; do shift; done',
-        `printf '#!/bin/sh\\necho v3.260.0\\n' > "$2"; chmod +x "$2"`,
-      ].join("\n"),
-    );
-    chmodSync(join(bin, "go"), 0o755);
-    const cache = mkdtempSync(join(tmpdir(), "empty-cache-"));
-    const built = await toolchain(`${bin}:${basePath}`, cache);
-    expect(built.code).toBe(0);
-    expect(built.stderr).not.toMatch(/go: downloading/);
-    expect(built.stderr).toMatch(
-      /setup: pulumi\s+building the Pulumi CLI v3\.260\.0 from the Go module proxy \(first run only\)…/,
-    );
-    expect(built.stderr).toMatch(/setup: pulumi\s+v3\.260\.0 built from the Go module proxy/);
-    expect(built.stderr).not.toMatch(/build\.log/);
+  it(
+    "builds Pulumi quietly: one progress line, the go tool's output in a log named only on failure",
+    async () => {
+      const bin = fakeGo();
+      const cache = mkdtempSync(join(tmpdir(), "empty-cache-"));
+      const built = await toolchain(`${bin}:${basePath}`, cache, ["sh", "-c", "command -v pulumi-language-yaml"]);
+      expect(built.code).toBe(0);
+      expect(built.stderr).not.toMatch(/go: downloading/);
+      expect(built.stderr).toMatch(
+        /setup: pulumi\s+building the Pulumi CLI v3\.260\.0 from the Go module proxy \(first run only\)…/,
+      );
+      expect(built.stderr).toMatch(/setup: pulumi\s+v3\.260\.0 built from the Go module proxy/);
+      expect(built.stderr).toMatch(
+        /setup: yaml\s+building Pulumi YAML v1\.25\.0 from the Go module proxy \(first run only\)…/,
+      );
+      expect(built.stderr).toMatch(/setup: yaml\s+pulumi-language-yaml v1\.25\.0 built from the Go module proxy/);
+      expect(built.stderr).not.toMatch(/build\.log/);
+      // Each in a directory of its own, keyed by its own module; the YAML host linked beside the CLI, where
+      // Pulumi looks for the language hosts it ships (one found elsewhere on PATH gets a warning on every run).
+      const dirs = readdirSync(cache);
+      const pulumiDir = dirs.find((name) => /^pulumi-v3\.260\.0-[0-9a-f]{12}$/.test(name));
+      const yamlDir = dirs.find((name) => /^pulumi-language-yaml-v1\.25\.0-[0-9a-f]{12}$/.test(name));
+      expect(pulumiDir, dirs.join(" ")).toBeDefined();
+      expect(yamlDir, dirs.join(" ")).toBeDefined();
+      expect(built.stdout).toBe(`${join(cache, pulumiDir!, "pulumi-language-yaml")}\n`);
+      expect(readlinkSync(join(cache, pulumiDir!, "pulumi-language-yaml"))).toBe(
+        join(cache, yamlDir!, "pulumi-language-yaml"),
+      );
 
-    const failed = await new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile(
-        "bash",
-        [script],
-        {
-          env: {
-            PATH: `${bin}:${basePath}`,
-            HOME: process.env.HOME,
-            TELEPHONY_CONFIG_CACHE: mkdtempSync(join(tmpdir(), "empty-cache-")),
-            FAIL_BUILD: "1",
+      const cached = await toolchain(`${bin}:${basePath}`, cache);
+      expect(cached.code).toBe(0);
+      expect(cached.stderr).toMatch(/setup: pulumi\s+v3\.260\.0 cached/);
+      expect(cached.stderr).toMatch(/setup: yaml\s+pulumi-language-yaml v1\.25\.0 cached/);
+
+      const failed = await new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(
+          "bash",
+          [script],
+          {
+            env: {
+              PATH: `${bin}:${basePath}`,
+              HOME: process.env.HOME,
+              TELEPHONY_CONFIG_CACHE: mkdtempSync(join(tmpdir(), "empty-cache-")),
+              FAIL_BUILD: "1",
+            },
           },
-        },
-        (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
-      ),
-    );
-    expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain("compile: something broke");
-    expect(failed.stderr).toMatch(/failed: the last lines are above, the whole log is .*pulumi-v3\.260\.0-build\.log/);
-  });
+          (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+        ),
+      );
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain("compile: something broke");
+      expect(failed.stderr).toMatch(
+        /failed: the last lines are above, the whole log is .*pulumi-v3\.260\.0-build\.log/,
+      );
+    },
+    severalRuns,
+  );
+
+  it(
+    "builds only the YAML host, onto PATH, for a Pulumi CLI on PATH that lacks it; says what to do without Go",
+    async () => {
+      const pulumiBin = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
+      writeFileSync(join(pulumiBin, "pulumi"), '#!/bin/sh\n[ "$1" = version ] && echo v3.999.0\n');
+      chmodSync(join(pulumiBin, "pulumi"), 0o755);
+
+      const noGo = await toolchain(`${pulumiBin}:${basePath}`, mkdtempSync(join(tmpdir(), "empty-cache-")));
+      expect(noGo.code).toBe(1);
+      expect(noGo.stderr).toMatch(
+        /setup: error: pulumi-language-yaml \(Pulumi YAML\) is not on PATH and Go is not installed to build it: install Pulumi \(https:\/\/www\.pulumi\.com\/docs\/install\/\), which ships it, or Go/,
+      );
+
+      const cache = mkdtempSync(join(tmpdir(), "empty-cache-"));
+      const path = `${fakeGo()}:${pulumiBin}:${basePath}`;
+      const built = await toolchain(path, cache, ["sh", "-c", "command -v pulumi-language-yaml"]);
+      expect(built.code).toBe(0);
+      expect(built.stderr).toMatch(/setup: pulumi\s+v3\.999\.0 from PATH/);
+      expect(built.stderr).toMatch(/setup: yaml\s+pulumi-language-yaml v1\.25\.0 built from the Go module proxy/);
+      expect(built.stdout).toMatch(
+        new RegExp(`^${cache}/pulumi-language-yaml-v1\\.25\\.0-[0-9a-f]{12}/pulumi-language-yaml\n$`),
+      );
+      expect(readdirSync(cache).filter((name) => name.startsWith("pulumi-v"))).toEqual([]);
+
+      const failed = await new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(
+          "bash",
+          [script],
+          {
+            env: {
+              PATH: path,
+              HOME: process.env.HOME,
+              TELEPHONY_CONFIG_CACHE: mkdtempSync(join(tmpdir(), "empty-cache-")),
+              FAIL_BUILD: "1",
+            },
+          },
+          (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+        ),
+      );
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain("compile: something broke");
+      expect(failed.stderr).toMatch(
+        /setup: error: building Pulumi YAML v1\.25\.0 from the Go module proxy failed: the last lines are above, the whole log is .*pulumi-language-yaml-v1\.25\.0-build\.log/,
+      );
+    },
+    severalRuns,
+  );
 });
