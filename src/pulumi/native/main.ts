@@ -5,13 +5,27 @@ import { fstatSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import { rpc } from "./protocol.js";
+import { enginePb, engineRpc, rpc } from "./protocol.js";
 import { resourceProvider } from "./service.js";
 
 const packageRoot = dirname(createRequire(import.meta.url).resolve("telephony-config/package.json"));
 
-/** Lines on stderr reach the output of `pulumi up` and `preview`: the engine forwards a plugin's output. */
-const notice = (message: string) => console.error(`telephony-config: ${message}`);
+/**
+ * Says something in the output of `pulumi up` and `preview`: through the engine's Log service (the
+ * engine hides a native plugin's stderr), or on stderr where no engine address was given.
+ */
+function noticeTo(engineAddress: string | undefined): (message: string) => void {
+  if (!engineAddress) return (message) => console.error(`telephony-config: ${message}`);
+  const engine = new engineRpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
+  return (message) => {
+    const request = new enginePb.LogRequest()
+      .setSeverity(enginePb.LogSeverity.INFO)
+      .setMessage(`telephony-config: ${message}`);
+    engine.log(request, (error) => {
+      if (error) console.error(`telephony-config: ${message}`);
+    });
+  };
+}
 
 const isPipe = (fd: number) => {
   try {
@@ -22,6 +36,8 @@ const isPipe = (fd: number) => {
 };
 
 async function main(): Promise<void> {
+  // The engine passes its address as the first argument (after flags such as --logtostderr, -v=N).
+  const notice = noticeTo(process.argv.slice(2).find((arg) => !arg.startsWith("-")));
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
   // Cancel: the engine is stopping the operation; what is in flight finishes, as the runtime cannot
   // tell a write the API did from one it did not.

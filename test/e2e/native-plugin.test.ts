@@ -1,0 +1,159 @@
+// The native plugin (pulumi-resource-telephony) through the real Pulumi CLI, driving the same runtime
+// as the dynamic resource: the declarations program with telephony:plugin native, the local API
+// server over real HTTP.
+import { afterEach, describe, expect, it } from "vitest";
+import type { Configuration } from "../../src/client/index.js";
+import { FAULTS, stateIds, untilSuccess } from "../helpers/converge.js";
+import { leaks } from "../helpers/leaks.js";
+import { SECRETS, telephonyStack, type TelephonyStack } from "../helpers/stack.js";
+
+let s: TelephonyStack | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+const THREE = (twilio: { name?: string; meta?: string; key?: string } = {}) => `
+configurations:
+  twilio:
+    name: ${twilio.name ?? "Twilio main"}
+    provider: 3
+    apiKey: \${env:${twilio.key ?? "TWILIO_API_KEY"}}
+    apiSecret: \${secret:twilioApiSecret}
+    baseUrl: https://api.twilio.com
+    meta: { team: ${twilio.meta ?? "voice"} }
+  livekit:
+    name: LiveKit
+    provider: 4
+    sipUrl: sip:lk.example.com
+  airtel:
+    provider: 1
+    active: false
+`;
+
+const types = async (stack: TelephonyStack) =>
+  (JSON.parse((await stack.t.cli(["stack", "export"])).stdout).deployment.resources as Array<{ type: string }>).map(
+    (r) => r.type,
+  );
+
+describe("the native plugin through the real Pulumi CLI", () => {
+  it(
+    "up, refresh of a change by hand, per-field diffs (secrets masked), rename, meta and secret changes, destroy",
+    { timeout: 300_000 },
+    async () => {
+      s = await telephonyStack({ plugin: "native" });
+      await s.declare(THREE());
+      const up = await s.t.cli(["up", "--yes"]);
+      expect(await types(s)).toContain("telephony:index:ProviderConfiguration");
+      expect(await types(s)).not.toContain("pulumi-nodejs:dynamic/telephony:ProviderConfiguration");
+      const live = await s.api.client.list();
+      expect(live.map((c) => c.name).sort()).toEqual(["LiveKit", "Twilio main", "airtel"]);
+      const twilio = live.find((c) => c.provider === 3)!;
+      expect([twilio.api_key, twilio.api_secret]).toEqual([SECRETS.TWILIO_API_KEY, SECRETS.twilioApiSecret]);
+      await s.t.cli(["preview", "--expect-no-changes"]);
+
+      // By hand: a rename and a new key through the API.
+      await s.api.client.update(twilio.id, { name: "renamed by hand", api_key: "hand-key-93c1" });
+      const refreshed = await s.t.cli(["preview", "--refresh", "--diff"]);
+      expect(refreshed.stdout).toMatch(/~ name\s*: "renamed by hand" => "Twilio main"/);
+      expect(refreshed.stdout).toMatch(/~ apiKey\s*: \[secret\] => \[secret\]/);
+      await s.t.cli(["up", "--refresh", "--yes"]);
+      await s.t.cli(["preview", "--refresh", "--expect-no-changes"]);
+      const fixed = await s.api.client.get(twilio.id);
+      expect([fixed.name, fixed.api_key]).toEqual(["Twilio main", SECRETS.TWILIO_API_KEY]);
+
+      // The three kinds of change, as preview --diff shows them.
+      const diffs: string[] = [];
+      for (const [label, change] of [
+        ["a rename", { name: "Twilio primary" }],
+        ["a meta change (replace)", { meta: "support" }],
+        ["a secret change", { key: "LIVEKIT_API_KEY" }],
+      ] as const) {
+        await s.declare(THREE(change));
+        const { stdout } = await s.t.cli(["preview", "--diff"]);
+        diffs.push(
+          `${label}:\n${stdout
+            .split("\n")
+            .filter((l) => /^\s*[~+-]|\+-|replace|update/.test(l))
+            .join("\n")}`,
+        );
+        if (label === "a rename") expect(stdout).toMatch(/~ name\s*: "Twilio main" => "Twilio primary"/);
+        if (label === "a meta change (replace)")
+          expect(stdout).toMatch(/\+-telephony:index:ProviderConfiguration: \(replace\)[\s\S]*~ meta/);
+        if (label === "a secret change") expect(stdout).toMatch(/~ apiKey\s*: \[secret\] => \[secret\]/);
+      }
+      console.log(`native preview --diff:\n${diffs.join("\n")}`);
+
+      await s.declare(THREE({ meta: "support" }));
+      await s.t.cli(["up", "--yes"]);
+      const replaced = (await s.api.client.list()).find((c) => c.provider === 3)!;
+      expect(replaced.id).not.toBe(twilio.id);
+      // The replacement carries the secrets over, and the one replaced is gone.
+      expect([replaced.api_key, replaced.api_secret]).toEqual([SECRETS.TWILIO_API_KEY, SECRETS.twilioApiSecret]);
+      expect((await s.api.client.list()).map((c) => c.id)).not.toContain(twilio.id);
+
+      const exported = (await s.t.cli(["stack", "export"])).stdout;
+      expect(leaks(up.stdout + up.stderr + refreshed.stdout + diffs.join("") + exported, ["hand-key-93c1"])).toEqual(
+        [],
+      );
+      await s.t.cli(["destroy", "--yes"]);
+      expect(await s.api.client.list()).toEqual([]);
+    },
+  );
+
+  it(
+    "up, update and destroy of 30 configurations converge exactly once through lost answers, 502 pages, drops and 429s",
+    { timeout: 900_000 },
+    async () => {
+      const count = 30;
+      const declarations = (suffix: string) =>
+        [
+          "configurations:",
+          ...Array.from({ length: count }, (_, i) =>
+            [
+              `  cfg-${i}:`,
+              `    name: Config ${i}${suffix}`,
+              `    provider: ${(i % 6) + 1}`,
+              ...(i % 5 === 0 ? ["    apiKey: ${env:TWILIO_API_KEY}"] : []),
+            ].join("\n"),
+          ),
+        ].join("\n");
+      const exactly = async (suffix: string) => {
+        const live: Configuration[] = await s!.api.client.list();
+        const ids = await stateIds(s!);
+        expect(live.map((c) => c.name).sort()).toEqual(
+          Array.from({ length: count }, (_, i) => `Config ${i}${suffix}`).sort(),
+        );
+        for (const c of live) {
+          const i = Number(/^Config (\d+)/.exec(c.name)![1]);
+          expect(ids.get(`cfg-${i}`)).toBe(c.id);
+          expect(c.api_key).toBe(i % 5 === 0 ? SECRETS.TWILIO_API_KEY : "");
+        }
+      };
+      s = await telephonyStack({ plugin: "native" });
+      const figures: string[] = [];
+      // More answers lost than the dynamic test's 100 configurations meet, so that a create's is.
+      const faults = { ...FAULTS, lost: 0.3 };
+      const phase = async (label: string, args: string[]) => {
+        s!.api.server.faults.rates = faults;
+        const { runs, output } = await untilSuccess(s!, args);
+        s!.api.server.faults.rates = {};
+        const tookOver = new Set(output.match(/took over configuration \d+/g)).size;
+        figures.push(`${label}: ${runs} runs, ${tookOver} creates taken over`);
+        return tookOver;
+      };
+      await s.declare(declarations(""));
+      // Lost answers to creates were recovered, not repeated, and said so through the engine.
+      expect(await phase("up", ["up", "--yes", "--skip-preview"])).toBeGreaterThan(0);
+      await exactly("");
+      await s.t.cli(["preview", "--refresh", "--expect-no-changes"]);
+      await s.declare(declarations(" v2"));
+      await phase("update", ["up", "--yes", "--skip-preview"]);
+      await exactly(" v2");
+      await phase("destroy", ["destroy", "--yes", "--skip-preview"]);
+      expect(await s.api.client.list()).toEqual([]);
+      expect((await stateIds(s)).size).toBe(0);
+      console.log(`native fault convergence (${JSON.stringify(faults)}):\n  ${figures.join("\n  ")}`);
+    },
+  );
+});
