@@ -27,9 +27,11 @@ function noticeTo(engineAddress: string | undefined): (message: string) => void 
   };
 }
 
+/** A pipe or socket (not a terminal, not /dev/null): an end someone holds. */
 const isPipe = (fd: number) => {
   try {
-    return fstatSync(fd).isFIFO();
+    const stat = fstatSync(fd);
+    return stat.isFIFO() || stat.isSocket();
   } catch {
     return false;
   }
