@@ -1,6 +1,7 @@
 import { adopt, ADOPT_HELP } from "./adopt.js";
 import { drift, DRIFT_HELP } from "./drift.js";
 import { init, INIT_HELP } from "./init.js";
+import { plugin, pluginHelp } from "./plugin.js";
 import { reconcile, RECONCILE_HELP } from "./reconcile.js";
 import { serve, SERVE_HELP } from "./serve.js";
 import { UsageError } from "./usage-error.js";
@@ -15,15 +16,21 @@ Commands:
   drift      compare declarations with the live configurations
   adopt      write declarations for the live configurations, to adopt them
   reconcile  report a stack's drift, and with --apply converge it (pulumi up --refresh)
+  plugin     install the native Pulumi plugin (provider telephony) into Pulumi's plugin cache
 
 Run 'telephony-config <command> --help' for a command's options and exit codes.`;
 
-const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number | Promise<number> }> = {
+// A command with subcommands gives its help as a function of the arguments after it.
+const COMMANDS: Record<
+  string,
+  { help: string | ((argv: string[]) => string); run: (argv: string[]) => number | Promise<number> }
+> = {
   init: { help: INIT_HELP, run: init },
   validate: { help: VALIDATE_HELP, run: validate },
   drift: { help: DRIFT_HELP, run: drift },
   adopt: { help: ADOPT_HELP, run: adopt },
   reconcile: { help: RECONCILE_HELP, run: reconcile },
+  plugin: { help: pluginHelp, run: plugin },
 };
 
 async function runServe(argv: string[]): Promise<void> {
@@ -49,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const known = command === undefined ? undefined : COMMANDS[command];
   if (known) {
-    if (wantsHelp) return void console.log(known.help);
+    if (wantsHelp) return void console.log(typeof known.help === "string" ? known.help : known.help(rest));
     process.exitCode = await known.run(rest);
     return;
   }
