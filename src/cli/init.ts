@@ -1,29 +1,42 @@
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { initPlan } from "../gitops/init.js";
+import { INIT_LANGUAGES, initPlan, YAML_PLUGIN_PATH, type InitLanguage } from "../gitops/init.js";
 import { UsageError } from "./usage-error.js";
 
-export const INIT_HELP = `Usage: telephony-config init [DIR] [--ci github|gitlab] [--org HANDLE] [--api-url URL] [--force]
+export const INIT_HELP = `Usage: telephony-config init [DIR] [--language javascript|yaml] [--ci github|gitlab] [--org HANDLE] [--api-url URL] [--force]
 
-Scaffolds a stack repository of your own in DIR (default: the current directory): package.json
-(depending on telephony-config and @pulumi/pulumi), Pulumi.yaml running the package's YAML program,
-telephony/main.yaml with an example declaration, .gitignore, and a CI workflow (GitHub Actions, or
-GitLab with --ci gitlab). Refuses to overwrite an existing file unless --force; even then, existing
-declarations in telephony/ are kept and an existing package.json only gains what the project needs.
-Prints the files it wrote and the commands to run next.
+Scaffolds a stack repository of your own in DIR (default: the current directory), for the Pulumi
+language --language names:
 
-Exit codes: 0 written, 1 error (an existing file without --force is one).
+  javascript (the default)  package.json (depending on telephony-config and @pulumi/pulumi), Pulumi.yaml
+      running the package's program (index.js, Pulumi's Node.js runtime), which reads declarations in
+      telephony/: telephony/main.yaml with an example declaration; .gitignore; and a CI workflow (GitHub
+      Actions, or GitLab with --ci gitlab) that validates and applies them and reports drift.
+  yaml  a Pulumi YAML program (runtime: yaml): Pulumi.yaml with an example telephony:ProviderConfiguration
+      resource whose API key and secret are stack config declared secret (\${twilioApiKey}); package.json
+      depending on telephony-config, for its native plugin: Pulumi.yaml's plugins: entry runs it from
+      node_modules (path ${YAML_PLUGIN_PATH}) once npm install has run, so no plugin install
+      is needed and package-lock.json pins its version; .gitignore. No CI workflow: validate and drift read
+      declarations in telephony/, which a YAML program does not have.
+
+Refuses to overwrite an existing file unless --force; even then, existing declarations (telephony/ for
+javascript, Pulumi.yaml for yaml) are kept and an existing package.json only gains what the project
+needs. Prints the files it wrote and the commands to run next.
+
+Exit codes: 0 written, 1 error (an existing file without --force is one; so is an unknown --language).
 
 Options:
-  --ci github|gitlab  the CI workflow to write (default github)
-  --org HANDLE        the organization handle, for the printed config commands
-  --api-url URL       the API's base URL, for the printed config commands (default https://unpod.dev)
-  --force             overwrite existing files
-  -h, --help          show this help
+  --language javascript|yaml  the scaffold (default javascript)
+  --ci github|gitlab          the CI workflow to write, javascript only (default github)
+  --org HANDLE                the organization handle, for the printed config commands
+  --api-url URL               the API's base URL, for the printed config commands (default https://unpod.dev)
+  --force                     overwrite existing files
+  -h, --help                  show this help
 
 Example:
-  npx telephony-config init telephony-infra --org acme`;
+  npx telephony-config init telephony-infra --org acme
+  npx telephony-config init telephony-infra --language yaml --org acme`;
 
 const lstatOrUndefined = (path: string) => {
   try {
@@ -36,7 +49,7 @@ const lstatOrUndefined = (path: string) => {
 /** An existing package.json keeps everything it has; init only adds what the project needs. */
 function mergedPackageJson(existing: string, planned: string): string {
   const mine = JSON.parse(existing) as Record<string, unknown>;
-  const theirs = JSON.parse(planned) as { type: string; engines: object; dependencies: Record<string, string> };
+  const theirs = JSON.parse(planned) as { type?: string; engines: object; dependencies: Record<string, string> };
   const merged = {
     ...mine,
     type: mine.type ?? theirs.type,
@@ -50,7 +63,8 @@ export function init(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      ci: { type: "string", default: "github" },
+      language: { type: "string", default: "javascript" },
+      ci: { type: "string" },
       org: { type: "string" },
       "api-url": { type: "string" },
       force: { type: "boolean", default: false },
@@ -58,12 +72,21 @@ export function init(argv: string[]): number {
     allowPositionals: true,
   });
   if (positionals.length > 1) throw new UsageError(`init takes one directory\n\n${INIT_HELP}`);
-  if (values.ci !== "github" && values.ci !== "gitlab")
-    throw new UsageError(`--ci ${values.ci}: expected github or gitlab`);
+  const language = values.language as InitLanguage;
+  if (!INIT_LANGUAGES.includes(language))
+    throw new UsageError(
+      `--language ${values.language}: expected javascript (the default: the package's program over declarations in telephony/) or yaml (a Pulumi YAML program)${values.language === "typescript" ? "; there is no TypeScript scaffold: the package's ProviderConfiguration class is for a TypeScript program of your own" : ""}`,
+    );
+  const ci = values.ci ?? "github";
+  if (ci !== "github" && ci !== "gitlab") throw new UsageError(`--ci ${ci}: expected github or gitlab`);
+  if (language === "yaml" && values.ci !== undefined)
+    throw new UsageError(
+      "--ci: the yaml scaffold has no CI workflow (validate and drift read declarations in telephony/, which a YAML program does not have)",
+    );
   const dir = resolve(positionals[0] ?? ".");
   if (values["api-url"] !== undefined && !URL.canParse(values["api-url"]))
     throw new UsageError(`--api-url ${values["api-url"]}: not a URL`);
-  const plan = initPlan({ name: basename(dir), ci: values.ci, orgHandle: values.org, apiUrl: values["api-url"] });
+  const plan = initPlan({ name: basename(dir), language, ci, orgHandle: values.org, apiUrl: values["api-url"] });
 
   // Everything is checked before anything is written: a refusal leaves no half-made project.
   const kept: string[] = [];
@@ -80,11 +103,11 @@ export function init(argv: string[]): number {
     existing.add(path);
     if (!stat.isFile() || !values.force) conflicts.push(target);
     // Declarations are the user's: --force never replaces them.
-    else if (path.startsWith("telephony/")) kept.push(path);
+    else if (plan.userFiles.includes(path)) kept.push(path);
   }
   if (conflicts.length) {
     throw new UsageError(
-      `${conflicts.join(", ")} exist${conflicts.length === 1 ? "s" : ""}${values.force ? " and are not plain files" : ""}; ${values.force ? "move them away" : "pass --force to overwrite (declarations in telephony/ are never overwritten)"}`,
+      `${conflicts.join(", ")} exist${conflicts.length === 1 ? "s" : ""}${values.force ? " and are not plain files" : ""}; ${values.force ? "move them away" : `pass --force to overwrite (your declarations, ${plan.userFiles.join(", ")}, are never overwritten)`}`,
     );
   }
   for (const [path, content] of plan.files) {

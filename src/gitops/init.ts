@@ -1,12 +1,28 @@
-// What `telephony-config init` writes: a stack repository of the user's own. Pure: a plan of files.
+// What `telephony-config init` writes: a stack repository of the user's own, with the package's
+// declarations program (javascript) or as a Pulumi YAML program (yaml). Pure: a plan of files.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { packageVersion } from "../client/version.js";
+import { PLUGIN_NAME } from "./plugin.js";
+
+/** Where a project that depends on telephony-config finds its plugin (Pulumi.yaml's plugins: path). */
+export const YAML_PLUGIN_PATH = "node_modules/telephony-config/plugin";
+
+/** The scaffolds, the default first. */
+export const INIT_LANGUAGES = ["javascript", "yaml"] as const;
+export type InitLanguage = (typeof INIT_LANGUAGES)[number];
 
 export interface InitOptions {
   /** The project's name, for package.json and Pulumi.yaml. */
   name: string;
+  /**
+   * javascript: Pulumi's Node.js runtime runs the package's program (index.js) over declarations in
+   * telephony/. yaml: a Pulumi YAML program of telephony:ProviderConfiguration resources, served by the
+   * package's native plugin.
+   */
+  language: InitLanguage;
+  /** The CI workflow (javascript only: it validates telephony/ and reports drift of declarations). */
   ci: "github" | "gitlab";
   orgHandle?: string | undefined;
   apiUrl?: string | undefined;
@@ -17,6 +33,8 @@ export interface InitPlan {
   files: Array<[string, string]>;
   /** The commands to run next, in order. */
   next: string[];
+  /** The files holding the user's declarations: an existing one is kept, even with --force. */
+  userFiles: string[];
 }
 
 // By self-reference, so that src/ (tests) and dist/src/ (the package) find the same files.
@@ -26,13 +44,15 @@ const PULUMI_SDK = (JSON.parse(readFileSync(packageJsonPath, "utf8")) as { depen
   .dependencies["@pulumi/pulumi"]!;
 const ciTemplate = (file: string) => readFileSync(join(dirname(packageJsonPath), "examples/ci", file), "utf8");
 
+const PROVIDER_IDS = "1 Airtel, 2 Jio, 3 Twilio, 4 LiveKit, 5 Daily, 6 Vapi, 58 Vodafone, 66 VI";
+
 const EXAMPLE = `# yaml-language-server: $schema=../node_modules/telephony-config/schemas/provider-configurations.schema.json
 # Telephony provider configurations, one per key; the key is the resource's stable name (rename it with
 # formerKeys: [old-key]). The format: node_modules/telephony-config/schemas/provider-configurations.schema.json
 configurations:
   twilio-support:
     name: Twilio Support
-    provider: 3                      # 1 Airtel, 2 Jio, 3 Twilio, 4 LiveKit, 5 Daily, 6 Vapi, 58 Vodafone, 66 VI
+    provider: 3                      # ${PROVIDER_IDS}
     sipUrl: sip:support.example.sip.twilio.com
     meta: { team: support }          # changing meta replaces the configuration
     # Secrets only as references; one left out is not managed (the live value stays as it is):
@@ -41,6 +61,50 @@ configurations:
     # Adopt a configuration that exists already, by its id, instead of creating one:
     # import: 42
 `;
+
+/** The example resource of the YAML scaffold: its secrets are the stack's secret config, declared in `config:`. */
+const yamlProgram = (name: string) => `name: ${JSON.stringify(name)}
+description: Telephony provider configurations as code (telephony-config), as a Pulumi YAML program.
+runtime: yaml
+# The provider telephony is the native plugin of the npm package telephony-config, at the version
+# package-lock.json pins: npm install brings it, and Pulumi runs it from node_modules.
+plugins:
+  providers:
+    - name: ${PLUGIN_NAME}
+      path: ${YAML_PLUGIN_PATH}
+# The API's settings are the provider's stack config: telephony:apiUrl, telephony:orgHandle,
+# telephony:productId and the secret telephony:apiToken. Below, the example's secrets, declared secret:
+# Pulumi refuses a value not set with pulumi config set --secret.
+config:
+  twilioApiKey:
+    type: string
+    secret: true
+    description: The Twilio account's API key
+  twilioApiSecret:
+    type: string
+    secret: true
+    description: The Twilio account's API secret
+resources:
+  # One resource per configuration; its name (twilio-support) is its stable name in the stack.
+  # Its properties: node_modules/telephony-config/plugin/schema.json (resource telephony:index:ProviderConfiguration).
+  twilio-support:
+    type: telephony:ProviderConfiguration
+    properties:
+      name: Twilio Support
+      provider: 3 # ${PROVIDER_IDS}
+      sipUrl: sip:support.example.sip.twilio.com
+      # Leave a secret out to leave the live value as it is: an undeclared secret is not managed.
+      apiKey: \${twilioApiKey}
+      apiSecret: \${twilioApiSecret}
+      meta:
+        team: support # changing meta replaces the configuration
+      # Adopt a configuration that exists already, by its id, instead of creating one:
+      # importId: 42
+outputs:
+  twilioSupportId: \${twilio-support.id}
+`;
+
+const GITIGNORE = "node_modules/\n*.log\n# Never commit a token: keep it outside the repository.\ntoken.txt\n*.token\n";
 
 /** The files of a new stack repository and the commands to run next. */
 export function initPlan(options: InitOptions): InitPlan {
@@ -51,54 +115,69 @@ export function initPlan(options: InitOptions): InitPlan {
       .replace(/[^a-z0-9._-]+/g, "-")
       .replace(/^[-._]+|[-._]+$/g, "")
       .slice(0, 100) || "telephony";
-  const packageJson = {
-    name,
-    private: true,
-    type: "module",
-    engines: { node: ">=22.12.0" },
-    dependencies: { "@pulumi/pulumi": PULUMI_SDK, "telephony-config": `^${packageVersion}` },
-  };
-  const files: Array<[string, string]> = [
-    ["package.json", `${JSON.stringify(packageJson, null, 2)}\n`],
-    [
-      "Pulumi.yaml",
-      [
-        `name: ${JSON.stringify(name)}`,
-        "description: Telephony provider configurations as code (telephony-config).",
-        "runtime:",
-        "  name: nodejs",
-        "  options:",
-        "    typescript: false",
-        "main: index.js",
-        "",
-      ].join("\n"),
-    ],
-    [
-      "index.js",
-      '// The YAML program: declarations from the stack config telephony:declarations (default ./telephony).\nexport { configurations } from "telephony-config/stack";\n',
-    ],
-    ["telephony/main.yaml", EXAMPLE],
-    [
-      ".gitignore",
-      "node_modules/\n*.log\n# Never commit a token: keep it outside the repository.\ntoken.txt\n*.token\n",
-    ],
-    options.ci === "gitlab"
-      ? [".gitlab-ci.yml", ciTemplate("gitlab-ci.yml")]
-      : [".github/workflows/telephony.yml", ciTemplate("github-actions.yml")],
-  ];
   // Shell-quoted where a value came from the command line.
   const quote = (value: string) =>
     /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
-  const next = [
-    "npm install",
+  const stackSetup = [
     "pulumi login --local          # or the backend your team uses (CI needs the same one)",
     "pulumi stack init prod",
     `pulumi config set telephony:apiUrl ${quote(options.apiUrl ?? "https://unpod.dev")}`,
     `pulumi config set telephony:orgHandle ${options.orgHandle ? quote(options.orgHandle) : "YOUR_ORG_HANDLE"}`,
     "pulumi config set telephony:productId YOUR_PRODUCT_ID",
     "pulumi config set --secret telephony:apiToken < ~/.telephony-token   # from a file outside the repository, not the command line",
-    "npx telephony-config validate telephony/",
-    "pulumi up",
   ];
-  return { files, next };
+  const packageJson = (dependencies: Record<string, string>, extra: Record<string, unknown> = {}) =>
+    `${JSON.stringify({ name, private: true, ...extra, engines: { node: ">=22.12.0" }, dependencies }, null, 2)}\n`;
+
+  if (options.language === "yaml") {
+    return {
+      files: [
+        // Only for the plugin: a Pulumi YAML program needs no SDK.
+        ["package.json", packageJson({ "telephony-config": `^${packageVersion}` })],
+        ["Pulumi.yaml", yamlProgram(name)],
+        [".gitignore", GITIGNORE],
+      ],
+      next: [
+        "npm install                   # brings telephony-config, whose plugin Pulumi.yaml names",
+        ...stackSetup,
+        "pulumi config set --secret twilioApiKey < ~/.twilio-api-key         # the example's secrets, declared in Pulumi.yaml",
+        "pulumi config set --secret twilioApiSecret < ~/.twilio-api-secret",
+        "pulumi preview",
+        "pulumi up",
+      ],
+      userFiles: ["Pulumi.yaml"],
+    };
+  }
+  return {
+    files: [
+      [
+        "package.json",
+        packageJson({ "@pulumi/pulumi": PULUMI_SDK, "telephony-config": `^${packageVersion}` }, { type: "module" }),
+      ],
+      [
+        "Pulumi.yaml",
+        [
+          `name: ${JSON.stringify(name)}`,
+          "description: Telephony provider configurations as code (telephony-config).",
+          "runtime:",
+          "  name: nodejs",
+          "  options:",
+          "    typescript: false",
+          "main: index.js",
+          "",
+        ].join("\n"),
+      ],
+      [
+        "index.js",
+        '// The YAML program: declarations from the stack config telephony:declarations (default ./telephony).\nexport { configurations } from "telephony-config/stack";\n',
+      ],
+      ["telephony/main.yaml", EXAMPLE],
+      [".gitignore", GITIGNORE],
+      options.ci === "gitlab"
+        ? [".gitlab-ci.yml", ciTemplate("gitlab-ci.yml")]
+        : [".github/workflows/telephony.yml", ciTemplate("github-actions.yml")],
+    ],
+    next: ["npm install", ...stackSetup, "npx telephony-config validate telephony/", "pulumi up"],
+    userFiles: ["telephony/main.yaml"],
+  };
 }

@@ -1,11 +1,22 @@
 // telephony-config init, as a user runs it: the files it writes, what it refuses, what it prints.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseDeclarations } from "../../src/declarations/parse.js";
+import { NATIVE_RESOURCE_TYPE } from "../../src/model/resource-type.js";
 import { runCli } from "../helpers/cli.js";
+import { REPO } from "../helpers/project.js";
 
 const FILES = ["package.json", "Pulumi.yaml", "index.js", "telephony/main.yaml", ".gitignore"];
 
@@ -114,5 +125,148 @@ describe("telephony-config init", () => {
   it("--help has an example", async () => {
     const help = await runCli(["init", "--help"]);
     expect(help.stdout).toMatch(/Example:\n {2}npx telephony-config init /);
+  });
+
+  it("--language javascript is the default scaffold; another language is a usage error that names the two", async () => {
+    const base = mkdtempSync(join(tmpdir(), "init-"));
+    expect((await runCli(["init", join(base, "a"), "--org", "acme"])).code).toBe(0);
+    expect((await runCli(["init", join(base, "a2"), "--language", "javascript", "--org", "acme"])).code).toBe(0);
+    for (const file of [...FILES, ".github/workflows/telephony.yml"])
+      expect(readFileSync(join(base, "a2", file), "utf8").replaceAll('"a2"', '"a"'), file).toBe(
+        readFileSync(join(base, "a", file), "utf8"),
+      );
+
+    const typescript = await runCli(["init", join(base, "b"), "--language", "typescript"]);
+    expect(typescript.code).toBe(1);
+    expect(typescript.stderr).toContain("--language typescript: expected javascript (the default");
+    expect(typescript.stderr).toContain("there is no TypeScript scaffold");
+    const cobol = await runCli(["init", join(base, "b"), "--language", "cobol"]);
+    expect(cobol.code).toBe(1);
+    expect(cobol.stderr).toMatch(/--language cobol: expected javascript .* or yaml \(a Pulumi YAML program\)\n/);
+    const ci = await runCli(["init", join(base, "b"), "--language", "yaml", "--ci", "github"]);
+    expect(ci.code).toBe(1);
+    expect(ci.stderr).toContain("--ci: the yaml scaffold has no CI workflow");
+    expect(existsSync(join(base, "b"))).toBe(false);
+  });
+});
+
+describe("telephony-config init --language yaml", () => {
+  const schema = JSON.parse(readFileSync(join(REPO, "plugin/schema.json"), "utf8")) as {
+    resources: Record<string, { inputProperties: Record<string, { secret?: boolean }>; requiredInputs: string[] }>;
+  };
+  const resourceSchema = schema.resources[NATIVE_RESOURCE_TYPE]!;
+
+  it("writes a Pulumi YAML program whose example resource takes its secrets from secret stack config, and the commands to run", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "init-")), "Acme Voice");
+    const result = await runCli([
+      "init",
+      dir,
+      "--language",
+      "yaml",
+      "--org",
+      "acme",
+      "--api-url",
+      "https://api.example.com",
+    ]);
+    expect(result.code).toBe(0);
+    for (const file of ["package.json", "Pulumi.yaml", ".gitignore"]) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+      expect(result.stdout).toContain(`  ${file}\n`);
+    }
+    for (const absent of ["index.js", "telephony", ".github", ".gitlab-ci.yml"])
+      expect(existsSync(join(dir, absent))).toBe(false);
+
+    // package.json: only for the plugin, which npm install brings with the package.
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    expect(pkg).toEqual({
+      name: "acme-voice",
+      private: true,
+      engines: { node: ">=22.12.0" },
+      dependencies: { "telephony-config": expect.stringMatching(/^\^\d/) },
+    });
+    const program = parse(readFileSync(join(dir, "Pulumi.yaml"), "utf8")) as {
+      name: string;
+      runtime: string;
+      plugins: { providers: Array<{ name: string; path: string }> };
+      config: Record<string, { type: string; secret?: boolean }>;
+      resources: Record<string, { type: string; properties: Record<string, unknown> }>;
+      outputs: Record<string, string>;
+    };
+    expect(program).toMatchObject({ name: "acme-voice", runtime: "yaml" });
+
+    // The plugin: where npm install puts the package's plugin/ directory, which the package ships.
+    expect(program.plugins).toEqual({
+      providers: [{ name: "telephony", path: "node_modules/telephony-config/plugin" }],
+    });
+    const published = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { name: string; files: string[] };
+    expect(published.name).toBe("telephony-config");
+    expect(published.files).toContain("plugin");
+    accessSync(join(REPO, "plugin/pulumi-resource-telephony"), constants.X_OK);
+
+    // One resource of the native type, with the schema's inputs only, its required ones given.
+    expect(Object.keys(program.resources)).toEqual(["twilio-support"]);
+    const resource = program.resources["twilio-support"];
+    expect(resource!.type).toBe("telephony:ProviderConfiguration");
+    expect(resource!.type.replace(/^telephony:/, "telephony:index:")).toBe(NATIVE_RESOURCE_TYPE);
+    for (const property of Object.keys(resource!.properties))
+      expect(Object.keys(resourceSchema.inputProperties), property).toContain(property);
+    for (const required of resourceSchema.requiredInputs) expect(resource!.properties).toHaveProperty(required);
+    expect(program.outputs).toEqual({ twilioSupportId: "${twilio-support.id}" });
+
+    // Each secret input is a reference to config declared secret, which the next steps set with --secret.
+    const secrets = Object.entries(resourceSchema.inputProperties)
+      .filter(([, p]) => p.secret)
+      .map(([name]) => name);
+    expect(secrets.sort()).toEqual(["apiKey", "apiSecret"]);
+    for (const name of secrets) {
+      const reference = /^\$\{([A-Za-z][A-Za-z0-9]*)\}$/.exec(String(resource!.properties[name]));
+      expect(reference, name).not.toBeNull();
+      expect(program.config[reference![1]!], name).toMatchObject({ type: "string", secret: true });
+    }
+    for (const [configKey, declared] of Object.entries(program.config)) {
+      expect(declared.secret, configKey).toBe(true);
+      expect(result.stdout).toContain(`  pulumi config set --secret ${configKey} < `);
+    }
+
+    const next = result.stdout.slice(result.stdout.indexOf("Next, in that directory:")).split("\n").slice(1);
+    const commands = next.map((line) => line.trim().replace(/\s+#.*$/, "")).filter(Boolean);
+    expect(commands).toEqual([
+      "npm install",
+      "pulumi login --local",
+      "pulumi stack init prod",
+      "pulumi config set telephony:apiUrl https://api.example.com",
+      "pulumi config set telephony:orgHandle acme",
+      "pulumi config set telephony:productId YOUR_PRODUCT_ID",
+      "pulumi config set --secret telephony:apiToken < ~/.telephony-token",
+      "pulumi config set --secret twilioApiKey < ~/.twilio-api-key",
+      "pulumi config set --secret twilioApiSecret < ~/.twilio-api-secret",
+      "pulumi preview",
+      "pulumi up",
+    ]);
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toMatch(/^node_modules\/$/m);
+  });
+
+  it("--force keeps an existing Pulumi.yaml: it holds the user's resources", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "init-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: mine\nruntime: yaml\nresources: {}\n");
+    const refused = await runCli(["init", dir, "--language", "yaml"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      "pass --force to overwrite (your declarations, Pulumi.yaml, are never overwritten)",
+    );
+    const forced = await runCli(["init", dir, "--language", "yaml", "--force"]);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain("Pulumi.yaml (kept as it was: your declarations)");
+    expect(readFileSync(join(dir, "Pulumi.yaml"), "utf8")).toBe("name: mine\nruntime: yaml\nresources: {}\n");
+    expect(existsSync(join(dir, "package.json"))).toBe(true);
+  });
+
+  it("--help says how the yaml scaffold gets the plugin", async () => {
+    const help = (await runCli(["init", "--help"])).stdout;
+    expect(help).toContain("--language javascript|yaml");
+    expect(help).toMatch(/plugins: entry runs it from\s+node_modules \(path node_modules\/telephony-config\/plugin\)/);
+    expect(help).toMatch(
+      /Example:\n(?: {2}npx telephony-config init .*\n)* {2}npx telephony-config init \S+ --language yaml/,
+    );
   });
 });
