@@ -30,11 +30,15 @@ export class Scratch {
     return dir;
   }
 
-  /** The repo's stack program in a project of its own, with `count` declarations and a stack on `apiUrl`. */
-  telephonyProject(count: number, apiUrl: string, token: string, org: string, name = "real"): string {
+  /**
+   * The repo's stack program in a project of its own, with `count` declarations and a stack on `apiUrl`;
+   * with `native`, they are the native plugin's resources (found in the repo's plugin/).
+   */
+  telephonyProject(count: number, apiUrl: string, token: string, org: string, name = "real", native = false): string {
+    const plugins = native ? `plugins: { providers: [{ name: telephony, path: ${join(root, "plugin")} }] }\n` : "";
     const dir = this.project(
       name,
-      `name: bench-${name}\nruntime: { name: nodejs, options: { typescript: false } }\nmain: dist/src/stack/index.js\n`,
+      `name: bench-${name}\nruntime: { name: nodejs, options: { typescript: false } }\nmain: dist/src/stack/index.js\n${plugins}`,
     );
     const declarations = ["configurations:"];
     for (let i = 0; i < count; i++)
@@ -48,6 +52,7 @@ export class Scratch {
     this.pulumi(dir, ["config", "set", "--secret", "telephony:apiToken", token]);
     this.pulumi(dir, ["config", "set", "telephony:orgHandle", org]);
     this.pulumi(dir, ["config", "set", "telephony:productId", "1"]);
+    if (native) this.pulumi(dir, ["config", "set", "telephony:plugin", "native"]);
     return dir;
   }
 
