@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { projectStackValues, type StackValues } from "../declarations/interpolate.js";
 import { configuredPaths, DECLARATIONS_NOT_SECRET } from "../declarations/load.js";
-import { RESOURCE_TYPE } from "../model/resource-type.js";
+import { NATIVE_RESOURCE_TYPE, RESOURCE_TYPE } from "../model/resource-type.js";
 import { projectDir, pulumi, readStackConfig, type StackConfig } from "../settings/stack-config.js";
 
 export interface StackInfo extends StackConfig {
@@ -23,7 +23,8 @@ export async function readStack(stack: string, cwd: string): Promise<StackInfo> 
   const stateIds = new Map<string, number>();
   for (const r of state.deployment?.resources ?? []) {
     // A resource pending deletion (the old half of a replacement that could not finish) is not the key's.
-    if (r.type === RESOURCE_TYPE && r.id && !r.delete)
+    // Dynamic or native: the same configurations, served by either host (telephony-config migrate).
+    if ((r.type === RESOURCE_TYPE || r.type === NATIVE_RESOURCE_TYPE) && r.id && !r.delete)
       stateIds.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), Number(r.id));
   }
   return { ...config, stateIds };

@@ -3,6 +3,7 @@
 // server over real HTTP.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Configuration } from "../../src/client/index.js";
+import { runCli } from "../helpers/cli.js";
 import { FAULTS, stateIds, untilSuccess } from "../helpers/converge.js";
 import { leaks } from "../helpers/leaks.js";
 import { SECRETS, telephonyStack, type TelephonyStack } from "../helpers/stack.js";
@@ -54,6 +55,18 @@ describe("the native plugin through the real Pulumi CLI", () => {
 
       // By hand: a rename and a new key through the API.
       await s.api.client.update(twilio.id, { name: "renamed by hand", api_key: "hand-key-93c1" });
+      // drift --stack knows the native resources by their state, as it knows the dynamic ones.
+      const drift = await runCli(["drift", "telephony.yaml", "--stack", "test", "--json"], {
+        cwd: s.project.dir,
+        env: s.t.env,
+      });
+      expect(drift.code).toBe(2);
+      expect(JSON.parse(drift.stdout).configurations.find((c: { key: string }) => c.key === "twilio")).toMatchObject({
+        id: twilio.id,
+        matchedBy: "state",
+        status: "changed",
+        changes: [{ field: "name", declared: "Twilio main", live: "renamed by hand" }],
+      });
       const refreshed = await s.t.cli(["preview", "--refresh", "--diff"]);
       expect(refreshed.stdout).toMatch(/~ name\s*: "renamed by hand" => "Twilio main"/);
       expect(refreshed.stdout).toMatch(/~ apiKey\s*: \[secret\] => \[secret\]/);
