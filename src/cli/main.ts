@@ -1,6 +1,7 @@
 import { adopt, ADOPT_HELP } from "./adopt.js";
 import { drift, DRIFT_HELP } from "./drift.js";
 import { init, INIT_HELP } from "./init.js";
+import { migrate, MIGRATE_HELP } from "./migrate.js";
 import { plugin, pluginHelp } from "./plugin.js";
 import { reconcile, RECONCILE_HELP } from "./reconcile.js";
 import { serve, SERVE_HELP } from "./serve.js";
@@ -16,6 +17,7 @@ Commands:
   drift      compare declarations with the live configurations
   adopt      write declarations for the live configurations, to adopt them
   reconcile  report a stack's drift, and with --apply converge it (pulumi up --refresh)
+  migrate    move a stack's configurations from the dynamic provider to the native plugin, ids unchanged
   plugin     install the native Pulumi plugin (provider telephony) into Pulumi's plugin cache
 
 Run 'telephony-config <command> --help' for a command's options and exit codes.`;
@@ -30,6 +32,7 @@ const COMMANDS: Record<
   drift: { help: DRIFT_HELP, run: drift },
   adopt: { help: ADOPT_HELP, run: adopt },
   reconcile: { help: RECONCILE_HELP, run: reconcile },
+  migrate: { help: MIGRATE_HELP, run: migrate },
   plugin: { help: pluginHelp, run: plugin },
 };
 
