@@ -76,14 +76,12 @@ plugins:
 # telephony:productId and the secret telephony:apiToken. Below, the example's secrets, declared secret:
 # Pulumi refuses a value not set with pulumi config set --secret.
 config:
-  twilioApiKey:
+  twilioApiKey: # the Twilio account's API key
     type: string
     secret: true
-    description: The Twilio account's API key
-  twilioApiSecret:
+  twilioApiSecret: # the Twilio account's API secret
     type: string
     secret: true
-    description: The Twilio account's API secret
 resources:
   # One resource per configuration; its name (twilio-support) is its stable name in the stack.
   # Its properties: node_modules/telephony-config/plugin/schema.json (resource telephony:index:ProviderConfiguration).
