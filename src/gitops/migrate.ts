@@ -149,7 +149,9 @@ export function nativeProviderProperties(
   for (const [key, value] of Object.entries(config.config)) {
     if (!key.startsWith("telephony:")) continue;
     const name = key.slice("telephony:".length);
-    settings[name] = config.secretKeys.has(key) ? { [SIG]: SECRET, plaintext: JSON.stringify(value) } : value;
+    // The token is a secret whatever the config says, as the plugin's CheckConfig makes it.
+    const secret = config.secretKeys.has(key) || name === "apiToken";
+    settings[name] = secret ? { [SIG]: SECRET, plaintext: JSON.stringify(value) } : value;
   }
   if (version === undefined) return { inputs: { ...settings }, outputs: { ...settings } };
   const v = normalisedVersion(version);

@@ -72,6 +72,15 @@ describe("pulumi-resource-telephony", () => {
     expect(failures.find(([p]) => p === property)?.[1]).toContain(reason);
   });
 
+  it("keeps the API token a secret in the provider's state, also when the stack's config holds it in plain text", async () => {
+    const news = { apiUrl: "http://x", orgHandle: "acme", productId: "1", apiToken: "plain-token" };
+    const checked = await call<InstanceType<typeof pb.CheckResponse>>(
+      "checkConfig",
+      new pb.CheckRequest().setNews(Struct.fromJavaScript(news)),
+    );
+    expect(checked.getInputs()!.toJavaScript()).toEqual({ ...news, apiToken: { ...SECRET, value: "plain-token" } });
+  });
+
   it("marks apiKey and apiSecret secret at Check, also when the program gave literals", async () => {
     const configure = new pb.ConfigureRequest().setArgs(
       Struct.fromJavaScript({ apiUrl: "http://127.0.0.1:9", orgHandle: "acme", productId: "1", apiToken: "t" }),

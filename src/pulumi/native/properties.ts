@@ -35,3 +35,12 @@ export function toStruct(values: Plain, secrets: readonly string[] = []): Struct
   }
   return Struct.fromJavaScript(out as Parameters<typeof Struct.fromJavaScript>[0]);
 }
+
+/** The property map with `key`, if present, wrapped as a secret; every other value as it was. */
+export function withSecret(struct: StructType | undefined, key: string): StructType {
+  const values = (struct?.toJavaScript() ?? {}) as Plain;
+  if (values[key] === undefined || isSecret(values[key])) return struct ?? Struct.fromJavaScript({});
+  return Struct.fromJavaScript({ ...values, [key]: { [SIG]: SECRET, value: values[key] } } as Parameters<
+    typeof Struct.fromJavaScript
+  >[0]);
+}

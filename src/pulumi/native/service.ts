@@ -7,7 +7,7 @@ import { NATIVE_RESOURCE_TYPE, type ConfigurationInputs, type ConfigurationOutpu
 import { configure as configureRuntime, type DiffEntry, type ProviderRuntime } from "../../runtime/index.js";
 import { ownerOf } from "./owner.js";
 import { configFailures, configTexts, settingsFrom } from "./provider-config.js";
-import { plain, toStruct } from "./properties.js";
+import { plain, toStruct, withSecret } from "./properties.js";
 import { Empty, pb, pluginPb } from "./protocol.js";
 
 type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
@@ -79,7 +79,8 @@ export function resourceProvider(options: {
       const failures = configFailures(news, process.env).map((f) =>
         new pb.CheckFailure().setProperty(f.property).setReason(f.reason),
       );
-      return new pb.CheckResponse().setInputs(req.getNews()).setFailuresList(failures);
+      // The token is a secret in the state whatever the stack's config says (set without --secret).
+      return new pb.CheckResponse().setInputs(withSecret(req.getNews(), "apiToken")).setFailuresList(failures);
     }),
     // A new token, organization or URL changes how the configurations are reached, never which ones
     // they are: nothing is replaced for it (the runtime refuses what it cannot reach as recorded).
