@@ -41,7 +41,9 @@ export async function create(op: Operation, inputs: ConfigurationInputs): Promis
     }
     const carried = replaced ? await carriedSecrets(op, replaced, inputs) : {};
     secrets.push(...SECRET_INPUTS.map((field) => carried[field]));
-    return createMarked(op, { ...inputs, ...carried }, owner, inputs);
+    const created = await createMarked(op, { ...inputs, ...carried }, owner, inputs);
+    if (replaced) op.ledger.replacementCreated(Number(replaced.id));
+    return created;
   });
 }
 

@@ -14,6 +14,13 @@ export async function remove(op: Operation, id: string, state: ConfigurationOutp
       );
       return;
     }
+    // Deleted before its replacement exists (the deleteBeforeReplace option), the organization would
+    // be without it, and the secrets the replacement carries over would be lost with it.
+    if (op.ledger.isAwaitingReplacement(Number(id)))
+      throw new Error(
+        `configuration ${id} ("${state.name}") is being replaced, and its replacement does not exist yet: it is not deleted first. ` +
+          "Nothing was deleted. Remove the deleteBeforeReplace option: a replacement creates the new configuration, then deletes this one.",
+      );
     const client = op.apiFor(id, state);
     // Already gone, as the API itself says and its list confirms: nothing to delete.
     if (!(await ownedLive(op, client, id, state))) return;

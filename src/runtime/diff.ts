@@ -23,7 +23,9 @@ export function diff(op: Operation, id: string, olds: ConfigurationOutputs, news
   if (news.owner) op.ledger.heldByOwner(news.owner, { id, state: olds });
   const entries = [...fieldEntries(olds, news), ...identityEntries(op, id, olds, news)];
   const carried = undeclaredSecrets(news);
-  if (entries.some((e) => e.kind === "replace") && carried.length) {
+  const replaced = entries.some((e) => e.kind === "replace");
+  if (replaced) op.ledger.awaitReplacement(Number(id));
+  if (replaced && carried.length) {
     op.notice(
       `${news.name}: the replacement of configuration ${id} carries its live ${carried.join(" and ")} over (not declared; read at the replacement, never stored)`,
     );

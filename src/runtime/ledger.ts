@@ -29,6 +29,8 @@ export class Ledger {
    * over from the configuration being replaced.
    */
   private readonly replacing = new Map<string, Held>();
+  /** Ids whose diff said replace, while their replacement is not created yet: not to be deleted first. */
+  private readonly awaitingReplacement = new Set<number>();
   /** Ids this operation has proved gone: the API's own 404, confirmed by the organization's list. */
   private readonly gone = new Set<number>();
 
@@ -73,6 +75,19 @@ export class Ledger {
   /** What `owner` holds already: a create for it is a replacement. */
   replacedBy(owner: Owner): Held | undefined {
     return this.replacing.get(ownerKey(owner));
+  }
+
+  /** A diff showed configuration `id` is to be replaced; until its replacement exists, it stays. */
+  awaitReplacement(id: number): void {
+    this.awaitingReplacement.add(id);
+  }
+
+  replacementCreated(id: number): void {
+    this.awaitingReplacement.delete(id);
+  }
+
+  isAwaitingReplacement(id: number): boolean {
+    return this.awaitingReplacement.has(id);
   }
 
   markGone(id: number): void {

@@ -45,6 +45,15 @@ describe("a replacement of a configuration whose secrets are not declared", () =
     await remove(old.id, old.outs);
     expect((await api!.client.list()).map((c) => c.id)).toEqual([Number(next.id)]);
   });
+
+  it("delete before create (a native resource's deleteBeforeReplace option) is refused: nothing deleted, the secrets stay", async () => {
+    const old = await made();
+    await diff(old.id, old.outs, declared({ v: "2" }));
+    await expect(remove(old.id, old.outs)).rejects.toThrow(
+      `configuration ${old.id} ("Prod") is being replaced, and its replacement does not exist yet: it is not deleted first`,
+    );
+    expect(await api!.client.get(Number(old.id))).toMatchObject({ api_key: "live-key-4e2a" });
+  });
 });
 
 describe("creates that meet this resource's own marks", () => {
