@@ -140,6 +140,10 @@ export function declarationsSchema(): Schema {
                 items: { type: "string" },
                 description: "Names the resource had before (its aliases).",
               },
+              host: {
+                const: "native",
+                description: "Set for the native plugin's resource, whose creates' marks say so.",
+              },
             },
           },
         },

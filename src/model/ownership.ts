@@ -12,6 +12,11 @@ export interface Owner {
   resource: string;
   /** Names the resource had before (its aliases): its configuration may carry one of them. */
   formerly?: string[];
+  /**
+   * The native plugin's resource (absent: the dynamic one's). Its creates' marks say so, so that one
+   * kind of resource never takes over what the other kind of the same key created and may still hold.
+   */
+  host?: "native";
 }
 
 /** An owner and the one create that made the configuration (a random nonce). */
@@ -21,7 +26,12 @@ export interface Mark extends Owner {
 
 /** The meta_value of a mark: a small JSON object, readable in the vendor's console. */
 export const markValue = (mark: Mark): string =>
-  JSON.stringify({ stack: mark.stack, resource: mark.resource, create: mark.create });
+  JSON.stringify({
+    stack: mark.stack,
+    resource: mark.resource,
+    create: mark.create,
+    ...(mark.host ? { host: mark.host } : {}),
+  });
 
 export const markEntry = (mark: Mark): MetaEntry => ({ meta_key: OWNER_META_KEY, meta_value: markValue(mark) });
 
@@ -36,7 +46,8 @@ export function parseMark(value: string | undefined): Mark | undefined {
       typeof parsed.resource === "string" &&
       typeof parsed.create === "string"
     ) {
-      return { stack: parsed.stack, resource: parsed.resource, create: parsed.create };
+      const mark: Mark = { stack: parsed.stack, resource: parsed.resource, create: parsed.create };
+      return parsed.host === "native" ? { ...mark, host: "native" } : mark;
     }
   } catch {
     // not a mark

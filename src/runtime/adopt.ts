@@ -67,7 +67,13 @@ export function refuseOthersMark(verb: "adopt" | "import", id: number, live: Con
   const markValue = markValueOf(live.meta_json);
   if (markValue === undefined) return;
   const mark = parseMark(markValue);
-  if (mark && mark.stack === owner.stack && mark.resource === owner.resource) return;
+  const sameKey = mark && mark.stack === owner.stack && mark.resource === owner.resource;
+  if (sameKey && mark.host === owner.host) return;
+  if (sameKey)
+    throw new Error(
+      `cannot ${verb} configuration ${id} ("${live.name}"): the ${mark.host ?? "dynamic"} resource of this same key created it, and the stack's state may still hold it as that resource. ` +
+        "To move a stack between the dynamic and the native resource, run telephony-config migrate --stack <stack>.",
+    );
   const by = mark ? describeOwner(mark) : "an ownership mark that is not this project's";
   const rename =
     mark?.stack === owner.stack

@@ -29,7 +29,9 @@ export async function createOnce(
   mark: Mark,
   ctx: CreateOnceContext,
 ): Promise<Configuration> {
-  const earlier = (await listedBefore(body, ctx)).filter((c) => isLeftBehind(c, body, mark, ctx));
+  const listed = await listedBefore(body, ctx);
+  refuseOtherKinds(listed, body, mark, ctx);
+  const earlier = listed.filter((c) => isLeftBehind(c, body, mark, ctx) && markOf(c.meta_json)?.host === mark.host);
   if (earlier.length)
     return takeOver(earlier, body, ctx, "this resource created in an earlier run whose answer was lost");
   let created: Configuration;
@@ -68,6 +70,22 @@ function isLeftBehind(c: Configuration, body: CreateConfigurationInput, mark: Ma
   const found = markOf(c.meta_json);
   return (
     !ctx.isKnown(c.id) && found?.stack === mark.stack && found.resource === mark.resource && isCreatedFrom(body, c)
+  );
+}
+
+/**
+ * What this resource's key created as the other kind of resource (dynamic or native) is not this
+ * one's to take over: the stack's state may still hold it as that resource, whose delete would then
+ * remove what this one holds (telephony:plugin switched without migrate). Nor is it created again.
+ */
+function refuseOtherKinds(listed: Configuration[], body: CreateConfigurationInput, mark: Mark, ctx: CreateOnceContext) {
+  const other = listed.filter((c) => isLeftBehind(c, body, mark, ctx) && markOf(c.meta_json)?.host !== mark.host);
+  if (!other.length) return;
+  const kind = mark.host ? "dynamic" : "native";
+  throw new Error(
+    `configuration ${other.map((c) => c.id).join(", ")} carries the mark of "${mark.resource}" of this stack written by its ${kind} resource, ` +
+      "which the stack's state may still hold: nothing was created or taken over. To move a stack between the dynamic and the native resource, " +
+      "run telephony-config migrate --stack <stack> (never only telephony:plugin); a configuration an interrupted run left behind is adopted with import: <id>.",
   );
 }
 

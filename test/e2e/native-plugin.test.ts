@@ -115,6 +115,29 @@ describe("the native plugin through the real Pulumi CLI", () => {
   );
 
   it(
+    "telephony:plugin switched to native by hand, without migrate: refused, nothing created or deleted",
+    { timeout: 180_000 },
+    async () => {
+      s = await telephonyStack({ plugin: "native" });
+      await s.stack.setConfig("telephony:plugin", { value: "dynamic" });
+      await s.declare(THREE());
+      await s.t.cli(["up", "--yes", "--skip-preview"]);
+      const before = await s.api.client.list();
+      await s.stack.setConfig("telephony:plugin", { value: "native" });
+      const mark = s.api.server.requests.length;
+      const error = await s.t.cli(["up", "--yes", "--skip-preview"]).then(
+        () => undefined,
+        (e: { stdout: string; stderr: string }) => e.stdout + e.stderr,
+      );
+      // Each native create meets the configuration its dynamic twin created and still holds.
+      expect(error).toContain("written by its dynamic resource, which the stack's state may still hold");
+      expect(error).toContain("telephony-config migrate --stack");
+      expect(s.api.server.requests.slice(mark).filter((r) => r.method !== "GET")).toEqual([]);
+      expect(await s.api.client.list()).toEqual(before);
+    },
+  );
+
+  it(
     "up, update and destroy of 30 configurations converge exactly once through lost answers, 502 pages, drops and 429s",
     { timeout: 900_000 },
     async () => {

@@ -9,5 +9,5 @@ export function ownerOf(urn: string): Owner {
   const stack = head.replace(/^urn:pulumi:/, "");
   const name = rest.join("::");
   if (!stack || !project || !types || !name) throw new Error(`not a resource URN: ${JSON.stringify(urn)}`);
-  return { stack: stackId(project, stack), resource: types.includes("$") ? urn : name };
+  return { stack: stackId(project, stack), resource: types.includes("$") ? urn : name, host: "native" };
 }
