@@ -17,17 +17,46 @@ export async function readStack(stack: string, cwd: string): Promise<StackInfo> 
     readStackConfig(stack, dir),
     pulumi(["stack", "export", "--stack", stack], dir),
   ]);
-  const state = JSON.parse(stateJson) as {
-    deployment?: { resources?: Array<{ urn: string; type: string; id?: string; delete?: boolean }> };
-  };
+  const state = JSON.parse(stateJson) as { deployment?: { resources?: StateResource[] } };
+  const stateIds = stateIdsOf(state.deployment?.resources ?? [], stack);
+  return { ...config, stateIds };
+}
+
+export interface StateResource {
+  urn: string;
+  type: string;
+  id?: string;
+  delete?: boolean;
+}
+
+/**
+ * Key → configuration id of the stack's configurations. Two keys holding one id (a `pulumi import` of
+ * an id the stack held already: the plugin cannot see the stack's other resources then) are an error:
+ * deleting either resource would delete the configuration the other holds.
+ */
+export function stateIdsOf(resources: StateResource[], stack: string): Map<string, number> {
   const stateIds = new Map<string, number>();
-  for (const r of state.deployment?.resources ?? []) {
+  const keysOf = new Map<number, string[]>();
+  for (const r of resources) {
     // A resource pending deletion (the old half of a replacement that could not finish) is not the key's.
     // Dynamic or native: the same configurations, served by either host (telephony-config migrate).
-    if ((r.type === RESOURCE_TYPE || r.type === NATIVE_RESOURCE_TYPE) && r.id && !r.delete)
-      stateIds.set(r.urn.slice(r.urn.lastIndexOf("::") + 2), Number(r.id));
+    if ((r.type !== RESOURCE_TYPE && r.type !== NATIVE_RESOURCE_TYPE) || !r.id || r.delete) continue;
+    const key = r.urn.slice(r.urn.lastIndexOf("::") + 2);
+    stateIds.set(key, Number(r.id));
+    keysOf.set(Number(r.id), [...(keysOf.get(Number(r.id)) ?? []), key]);
   }
-  return { ...config, stateIds };
+  const shared = [...keysOf].filter(([, keys]) => keys.length > 1);
+  if (shared.length)
+    throw new Error(
+      shared
+        .map(
+          ([id, keys]) =>
+            `configuration ${id} is held by ${keys.length} resources of stack ${stack} (${keys.join(", ")}): deleting either deletes it for all. ` +
+            `Keep one: pulumi state delete the others' URNs (nothing is deleted in the API).`,
+        )
+        .join("\n"),
+    );
+  return stateIds;
 }
 
 /** The declarations the stack's program reads: its telephony:declarations, relative to the project. */
