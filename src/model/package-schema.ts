@@ -129,6 +129,7 @@ export function packageSchema(version: string): Schema {
       go: {
         importBasePath: "github.com/telephony-config/telephony-config/sdk/go/telephony",
         generateResourceContainerTypes: false,
+        respectSchemaVersion: true,
       },
     },
   };
