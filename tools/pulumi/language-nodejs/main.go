@@ -5,7 +5,10 @@
 // which the Go module proxy reachable from these machines does not serve at any version. This host
 // implements the part of the LanguageRuntime service that `pulumi up`, `preview`, `refresh` and
 // `destroy` use: it runs @pulumi/pulumi's own `cmd/run` script with the arguments and environment the
-// SDK expects. Every other method answers Unimplemented, which the CLI handles as an older host would.
+// SDK expects. It also generates code as Pulumi's host does (codegen.go): TypeScript for
+// `pulumi import --out` (GenerateProgram), projects for `pulumi convert --generate-only` (GenerateProject)
+// and SDKs for `pulumi package gen-sdk --language nodejs` (GeneratePackage). Every other method answers
+// Unimplemented, which the CLI handles as an older host would.
 package main
 
 import (
