@@ -12,13 +12,13 @@ import {
   renameSync,
   rmSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { buildNodeSdk } from "../helpers/node-sdk.js";
 import { REPO } from "../helpers/project.js";
 
 const SDK = join(REPO, "sdk");
@@ -114,18 +114,13 @@ describe("the SDKs under sdk/", () => {
     "nodejs: compiles with tsc against the project's @pulumi/pulumi (its postinstall), and loads",
     { timeout: 240_000 },
     async () => {
-      const dir = copyOf("nodejs");
-      symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
+      // What `npm install` of the package runs: tsc into bin/, and package.json copied beside it, with the
+      // project's tsc and @pulumi/pulumi.
+      const dir = await buildNodeSdk(join(temp("nodejs"), "nodejs"));
       const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
       expect(pkg.main).toBe("bin/index.js");
       expect(pkg.version).toBe(schema.version);
       expect(pkg.pulumi).toEqual({ resource: true, name: "telephony", version: schema.version });
-      // What `npm install` of the package runs: tsc into bin/, and package.json copied beside it. The tsc on PATH
-      // is the project's, and it resolves @pulumi/pulumi from the project's node_modules.
-      await run("node", ["scripts/postinstall.js"], {
-        cwd: dir,
-        env: { PATH: `${join(REPO, "node_modules/.bin")}:${process.env.PATH}` },
-      });
       const loaded = await run(
         "node",
         [
