@@ -3,13 +3,14 @@
 // imports the generated SDK by its own package name, holds no secret, and, compiled and run as the program of the
 // same stack, previews with no changes; `pulumi package gen-sdk --language nodejs` writes the SDK (GeneratePackage).
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 import { leaks } from "../helpers/leaks.js";
+import { buildNodeSdk } from "../helpers/node-sdk.js";
 import { REPO } from "../helpers/project.js";
 import { throwawayStack, type ThrowawayStack } from "../helpers/pulumi.js";
 
@@ -40,24 +41,6 @@ const temp = (prefix: string) => {
   temps.push(dir);
   return dir;
 };
-
-/**
- * sdk/nodejs copied and built as `npm install` of it builds it (its postinstall: tsc into bin/), with the
- * repository's node_modules, so that the SDK and the program share one @pulumi/pulumi. Nothing is downloaded.
- */
-async function builtSdk(): Promise<string> {
-  const sdk = join(REPO, "sdk/nodejs");
-  const dir = join(temp("sdk"), "pulumi-telephony");
-  cpSync(sdk, dir, {
-    recursive: true,
-    filter: (src) => !["node_modules", "bin"].includes(relative(sdk, src).split("/")[0] ?? ""),
-  });
-  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
-  await run("node", ["scripts/postinstall.js"], dir, {
-    PATH: `${join(REPO, "node_modules/.bin")}:${process.env.PATH}`,
-  });
-  return dir;
-}
 
 /** A JavaScript Node.js project whose program is index.js, finding the native plugin in the repo's plugin/. */
 function nodejsProject(sdk: Promise<string>): { dir: string; linked: Promise<void> } {
@@ -101,7 +84,8 @@ describe("the Node.js language host's code generation", () => {
     "pulumi import --out x.ts writes TypeScript with the configuration's fields and no secret, which previews with no changes",
     { timeout: 120_000 },
     async () => {
-      const sdk = builtSdk();
+      // sdk/nodejs built as `npm install` builds it, sharing the repository's @pulumi/pulumi with the program.
+      const sdk = buildNodeSdk(join(temp("sdk"), "pulumi-telephony"));
       sdk.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
       api = await startApi();
       const live = await api.clientWith({ productId: 1 }).create({
