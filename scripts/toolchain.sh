@@ -8,6 +8,7 @@
 #   - Pulumi CLI: the one on PATH, else built from the Go module proxy (tools/pulumi) at the version of
 #     @pulumi/pulumi in package.json.
 #   - Pulumi YAML's language host: the one on PATH, else built from the Go module proxy (tools/pulumi-yaml).
+#   - A Python language host: Pulumi's on PATH, else this project's own (tools/pulumi-python), built with Go.
 # Builds are cached outside the clone, in $TELEPHONY_CONFIG_CACHE (default ~/.cache/telephony-config).
 set -euo pipefail
 
@@ -168,6 +169,43 @@ else
     export PATH=$yaml_dir:$PATH
   fi
   step yaml "pulumi-language-yaml v$yaml_version $how"
+fi
+
+# --- Python language host ----------------------------------------------------------------------------
+# What `runtime: python` projects run on. Pulumi's releases ship pulumi-language-python beside `pulumi`;
+# its module is not served by the Go module proxy, so a built CLI gets this project's own host
+# (tools/pulumi-python, which runs the program with the `pulumi` package of the project's virtualenv),
+# keyed by its own files, in a directory of its own, linked beside the CLI like the YAML host.
+found=$(command -v pulumi-language-python || true)
+if [ -n "$found" ] && [ -n "$pulumi_dir" ] && [ "$(readlink -f "${found%/*}")" = "$(readlink -f "$pulumi_dir")" ]; then
+  found=
+fi
+if [ -n "$found" ]; then
+  step python "pulumi-language-python from PATH ($found)"
+else
+  python_sdk_version=$(awk '$1 == "github.com/pulumi/pulumi/sdk/v3" { sub(/^v/, "", $2); print $2 }' tools/pulumi-python/go.mod)
+  python_dir=$cache/pulumi-language-python-$(module_key tools/pulumi-python/go.mod tools/pulumi-python/go.sum tools/pulumi-python/*.go tools/pulumi-python/exec.py)
+  if [ ! -x "$python_dir/pulumi-language-python" ]; then
+    command -v go >/dev/null 2>&1 ||
+      die "pulumi-language-python (Pulumi's Python host) is not on PATH and Go is not installed to build it: install Pulumi (https://www.pulumi.com/docs/install/), which ships it, or Go >= 1.26 (https://go.dev/dl/)"
+    build_python() {
+      cd tools/pulumi-python
+      CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace \
+        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$python_sdk_version" \
+        -o "$1/pulumi-language-python" .
+    }
+    go_build python "building the Python language host (tools/pulumi-python) with Go" \
+      "$python_dir" "$cache/pulumi-language-python-build.log" build_python
+    how="built from tools/pulumi-python"
+  else
+    how="cached"
+  fi
+  if [ -n "$pulumi_dir" ]; then
+    ln -sfn "$python_dir/pulumi-language-python" "$pulumi_dir/pulumi-language-python"
+  else
+    export PATH=$python_dir:$PATH
+  fi
+  step python "pulumi-language-python (tools/pulumi-python) $how"
 fi
 
 # Offline by default, for every command run through this script (tests, demo, benchmarks): no update

@@ -46,12 +46,14 @@ function toolchain(
 }
 
 describe("scripts/toolchain.sh", () => {
-  it("uses the Node, the Pulumi CLI and its YAML host already on PATH, builds nothing, then runs the command", async () => {
+  it("uses the Node, the Pulumi CLI and its YAML and Python hosts already on PATH, builds nothing, then runs the command", async () => {
     const bin = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
     writeFileSync(join(bin, "pulumi"), '#!/bin/sh\n[ "$1" = version ] && echo v3.999.0\n');
     chmodSync(join(bin, "pulumi"), 0o755);
-    writeFileSync(join(bin, "pulumi-language-yaml"), "#!/bin/sh\n");
-    chmodSync(join(bin, "pulumi-language-yaml"), 0o755);
+    for (const host of ["pulumi-language-yaml", "pulumi-language-python"]) {
+      writeFileSync(join(bin, host), "#!/bin/sh\n");
+      chmodSync(join(bin, host), 0o755);
+    }
     const cache = mkdtempSync(join(tmpdir(), "empty-cache-"));
     const result = await toolchain(`${bin}:${basePath}`, cache, [
       "sh",
@@ -62,6 +64,7 @@ describe("scripts/toolchain.sh", () => {
     expect(result.stderr).toMatch(/setup: node\s+v\d+\.\d+\.\d+ from PATH/);
     expect(result.stderr).toMatch(/setup: pulumi\s+v3\.999\.0 from PATH/);
     expect(result.stderr).toContain(`pulumi-language-yaml from PATH (${bin}/pulumi-language-yaml)`);
+    expect(result.stderr).toContain(`pulumi-language-python from PATH (${bin}/pulumi-language-python)`);
     expect(result.stderr).not.toMatch(/built from the Go module proxy/);
     expect(result.stdout).toBe("ran with true\n");
   });
@@ -100,7 +103,11 @@ describe("scripts/toolchain.sh", () => {
     async () => {
       const bin = fakeGo();
       const cache = mkdtempSync(join(tmpdir(), "empty-cache-"));
-      const built = await toolchain(`${bin}:${basePath}`, cache, ["sh", "-c", "command -v pulumi-language-yaml"]);
+      const built = await toolchain(`${bin}:${basePath}`, cache, [
+        "sh",
+        "-c",
+        "command -v pulumi-language-yaml; command -v pulumi-language-python",
+      ]);
       expect(built.code).toBe(0);
       expect(built.stderr).not.toMatch(/go: downloading/);
       expect(built.stderr).toMatch(
@@ -111,23 +118,37 @@ describe("scripts/toolchain.sh", () => {
         /setup: yaml\s+building Pulumi YAML v1\.25\.0 from the Go module proxy \(first run only\)…/,
       );
       expect(built.stderr).toMatch(/setup: yaml\s+pulumi-language-yaml v1\.25\.0 built from the Go module proxy/);
+      expect(built.stderr).toMatch(
+        /setup: python\s+building the Python language host \(tools\/pulumi-python\) with Go \(first run only\)…/,
+      );
+      expect(built.stderr).toMatch(
+        /setup: python\s+pulumi-language-python \(tools\/pulumi-python\) built from tools\/pulumi-python/,
+      );
       expect(built.stderr).not.toMatch(/build\.log/);
       // Each in a directory of its own, keyed by its own module; the YAML host linked beside the CLI, where
       // Pulumi looks for the language hosts it ships (one found elsewhere on PATH gets a warning on every run).
       const dirs = readdirSync(cache);
       const pulumiDir = dirs.find((name) => /^pulumi-v3\.260\.0-[0-9a-f]{12}$/.test(name));
       const yamlDir = dirs.find((name) => /^pulumi-language-yaml-v1\.25\.0-[0-9a-f]{12}$/.test(name));
+      const pythonDir = dirs.find((name) => /^pulumi-language-python-[0-9a-f]{12}$/.test(name));
       expect(pulumiDir, dirs.join(" ")).toBeDefined();
       expect(yamlDir, dirs.join(" ")).toBeDefined();
-      expect(built.stdout).toBe(`${join(cache, pulumiDir!, "pulumi-language-yaml")}\n`);
+      expect(pythonDir, dirs.join(" ")).toBeDefined();
+      expect(built.stdout).toBe(
+        `${join(cache, pulumiDir!, "pulumi-language-yaml")}\n${join(cache, pulumiDir!, "pulumi-language-python")}\n`,
+      );
       expect(readlinkSync(join(cache, pulumiDir!, "pulumi-language-yaml"))).toBe(
         join(cache, yamlDir!, "pulumi-language-yaml"),
+      );
+      expect(readlinkSync(join(cache, pulumiDir!, "pulumi-language-python"))).toBe(
+        join(cache, pythonDir!, "pulumi-language-python"),
       );
 
       const cached = await toolchain(`${bin}:${basePath}`, cache);
       expect(cached.code).toBe(0);
       expect(cached.stderr).toMatch(/setup: pulumi\s+v3\.260\.0 cached/);
       expect(cached.stderr).toMatch(/setup: yaml\s+pulumi-language-yaml v1\.25\.0 cached/);
+      expect(cached.stderr).toMatch(/setup: python\s+pulumi-language-python \(tools\/pulumi-python\) cached/);
 
       const failed = await new Promise<{ code: number; stderr: string }>((resolve) =>
         execFile(
@@ -154,7 +175,7 @@ describe("scripts/toolchain.sh", () => {
   );
 
   it(
-    "builds only the YAML host, onto PATH, for a Pulumi CLI on PATH that lacks it; says what to do without Go",
+    "builds only the YAML and Python hosts, onto PATH, for a Pulumi CLI on PATH that lacks them; says what to do without Go",
     async () => {
       const pulumiBin = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
       writeFileSync(join(pulumiBin, "pulumi"), '#!/bin/sh\n[ "$1" = version ] && echo v3.999.0\n');
@@ -166,14 +187,37 @@ describe("scripts/toolchain.sh", () => {
         /setup: error: pulumi-language-yaml \(Pulumi YAML\) is not on PATH and Go is not installed to build it: install Pulumi \(https:\/\/www\.pulumi\.com\/docs\/install\/\), which ships it, or Go/,
       );
 
+      // With the YAML host on PATH too, the Python host is the one missing.
+      const yamlBin = mkdtempSync(join(tmpdir(), "fake-yaml-"));
+      writeFileSync(join(yamlBin, "pulumi-language-yaml"), "#!/bin/sh\n");
+      chmodSync(join(yamlBin, "pulumi-language-yaml"), 0o755);
+      const noGoPython = await toolchain(
+        `${yamlBin}:${pulumiBin}:${basePath}`,
+        mkdtempSync(join(tmpdir(), "empty-cache-")),
+      );
+      expect(noGoPython.code).toBe(1);
+      expect(noGoPython.stderr).toMatch(
+        /setup: error: pulumi-language-python \(Pulumi's Python host\) is not on PATH and Go is not installed to build it: install Pulumi \(https:\/\/www\.pulumi\.com\/docs\/install\/\), which ships it, or Go/,
+      );
+
       const cache = mkdtempSync(join(tmpdir(), "empty-cache-"));
       const path = `${fakeGo()}:${pulumiBin}:${basePath}`;
-      const built = await toolchain(path, cache, ["sh", "-c", "command -v pulumi-language-yaml"]);
+      const built = await toolchain(path, cache, [
+        "sh",
+        "-c",
+        "command -v pulumi-language-yaml; command -v pulumi-language-python",
+      ]);
       expect(built.code).toBe(0);
       expect(built.stderr).toMatch(/setup: pulumi\s+v3\.999\.0 from PATH/);
       expect(built.stderr).toMatch(/setup: yaml\s+pulumi-language-yaml v1\.25\.0 built from the Go module proxy/);
+      expect(built.stderr).toMatch(
+        /setup: python\s+pulumi-language-python \(tools\/pulumi-python\) built from tools\/pulumi-python/,
+      );
       expect(built.stdout).toMatch(
-        new RegExp(`^${cache}/pulumi-language-yaml-v1\\.25\\.0-[0-9a-f]{12}/pulumi-language-yaml\n$`),
+        new RegExp(
+          `^${cache}/pulumi-language-yaml-v1\\.25\\.0-[0-9a-f]{12}/pulumi-language-yaml\n` +
+            `${cache}/pulumi-language-python-[0-9a-f]{12}/pulumi-language-python\n$`,
+        ),
       );
       expect(readdirSync(cache).filter((name) => name.startsWith("pulumi-v"))).toEqual([]);
 
