@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ProviderDetails } from "../client/contract.js";
 import { packageVersion } from "../client/version.js";
 import { NATIVE_RESOURCE_TYPE } from "../model/index.js";
-import type { ProviderConfigurationArgs } from "./resource.js";
+import { refuseDeleteBeforeReplace, type ProviderConfigurationArgs } from "./resource.js";
 
 const secret = (value: pulumi.Input<string> | undefined) => (value === undefined ? undefined : pulumi.secret(value));
 
@@ -27,6 +27,7 @@ export class NativeProviderConfiguration extends pulumi.CustomResource {
   declare readonly meta: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: ProviderConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseDeleteBeforeReplace(name, opts);
     const props = {
       name: args.name,
       provider: args.provider,

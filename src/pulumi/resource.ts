@@ -76,6 +76,18 @@ export interface ProviderConfigurationArgs {
   importId?: pulumi.Input<number>;
 }
 
+/**
+ * Deleting first would leave the organization without the configuration, and lose the secrets its
+ * replacement carries over; the engine does not tell the provider a forced replacement (`--replace`)
+ * is one, so the option is refused where the resource is declared.
+ */
+export function refuseDeleteBeforeReplace(name: string, opts: pulumi.CustomResourceOptions | undefined): void {
+  if (opts?.deleteBeforeReplace)
+    throw new Error(
+      `${name}: deleteBeforeReplace is not supported: a replacement creates the new configuration first, then deletes the old one`,
+    );
+}
+
 const secret = (value: pulumi.Input<string> | undefined) => (value === undefined ? undefined : pulumi.secret(value));
 
 /** The properties registered: every output is named, so that each one exists on the resource even when not declared. */
@@ -129,12 +141,7 @@ export class ProviderConfiguration extends pulumi.CustomResource {
   declare readonly meta: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: ProviderConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
-    // Deleting first would leave the organization without the configuration, and lose the secrets its
-    // replacement carries over; the engine does not say a forced replacement is one, so it is refused here.
-    if (opts?.deleteBeforeReplace)
-      throw new Error(
-        `${name}: deleteBeforeReplace is not supported: a replacement creates the new configuration first, then deletes the old one`,
-      );
+    refuseDeleteBeforeReplace(name, opts);
     // Pulumi formats a stack trace for every promise it makes for a property (kept for its report of
     // leaked promises), through the program's source maps: for this resource's fifteen properties that
     // cost more than its create. None is kept here; the resource's source position has its own trace.

@@ -14,8 +14,9 @@ export async function remove(op: Operation, id: string, state: ConfigurationOutp
       );
       return;
     }
-    // Deleted before its replacement exists (the deleteBeforeReplace option), the organization would
-    // be without it, and the secrets the replacement carries over would be lost with it.
+    // A configuration still declared is deleted only when it is replaced. Deleted before its replacement
+    // exists (the deleteBeforeReplace option), the organization would be without it, and the secrets
+    // the replacement carries over would be lost with it.
     if (op.ledger.isAwaitingReplacement(Number(id)))
       throw new Error(
         `configuration ${id} ("${state.name}") is being replaced, and its replacement does not exist yet: it is not deleted first. ` +

@@ -29,7 +29,7 @@ export class Ledger {
    * over from the configuration being replaced.
    */
   private readonly replacing = new Map<string, Held>();
-  /** Ids whose diff said replace, while their replacement is not created yet: not to be deleted first. */
+  /** Ids a diff showed still declared, while no replacement of them is created: not to be deleted first. */
   private readonly awaitingReplacement = new Set<number>();
   /** Ids this operation has proved gone: the API's own 404, confirmed by the organization's list. */
   private readonly gone = new Set<number>();
@@ -77,7 +77,7 @@ export class Ledger {
     return this.replacing.get(ownerKey(owner));
   }
 
-  /** A diff showed configuration `id` is to be replaced; until its replacement exists, it stays. */
+  /** A diff showed configuration `id` still declared; if it is replaced, it stays until its replacement exists. */
   awaitReplacement(id: number): void {
     this.awaitingReplacement.add(id);
   }

@@ -54,6 +54,15 @@ describe("a replacement of a configuration whose secrets are not declared", () =
     );
     expect(await api!.client.get(Number(old.id))).toMatchObject({ api_key: "live-key-4e2a" });
   });
+
+  it("also when the engine replaces what the diff called an update (replaceOnChanges) and deletes first", async () => {
+    const old = await made();
+    await diff(old.id, old.outs, { ...declared({ v: "1" }), name: "Prod renamed" });
+    await expect(remove(old.id, old.outs)).rejects.toThrow(
+      "its replacement does not exist yet: it is not deleted first",
+    );
+    expect(await api!.client.get(Number(old.id))).toMatchObject({ api_secret: "live-secret-8b0f" });
+  });
 });
 
 describe("creates that meet this resource's own marks", () => {
