@@ -45,7 +45,15 @@ export async function driftReport(paths: string[], options: DriftOptions): Promi
   try {
     const live = await client.list();
     return compare(declarations, live, {
-      ...(stack ? { stack: { id: stackId(stack.project, stack.name), stateIds: stack.stateIds } } : {}),
+      ...(stack
+        ? {
+            stack: {
+              id: stackId(stack.project, stack.name),
+              stateIds: stack.stateIds,
+              ...(stack.config["telephony:plugin"] === "native" ? { host: "native" as const } : {}),
+            },
+          }
+        : {}),
       secretValue,
       onlyManaged: options.onlyManaged ?? false,
       ignore: options.ignore ?? [],

@@ -14,6 +14,8 @@ import type { ConfigurationDrift } from "./report.js";
 export interface KnownStack {
   id: string;
   stateIds: ReadonlyMap<string, number>;
+  /** The kind of resource its declarations become (`telephony:plugin`): the native one's marks say so. */
+  host?: "native";
 }
 
 export interface Match {
@@ -124,6 +126,7 @@ export class Matching {
     const mark = this.marks.get(c.id);
     if (!mark) return "carries an ownership mark that is not this project's: `pulumi up` does not adopt it";
     if (this.stack && mark.stack === this.stack.id) {
+      if (mark.resource === d.key && mark.host !== this.stack.host) return otherKind(mark);
       return mark.resource === d.key
         ? undefined
         : `was created by resource ${mark.resource} of this stack (its ownership mark), and \`pulumi up\` adopts it for ${mark.resource} only`;
@@ -160,7 +163,9 @@ export class Matching {
     for (const d of this.stack ? this.declarations : []) {
       if (this.matches.has(d.key)) continue;
       const made = this.live.find((c) => this.free(c) && this.marks.get(c.id)?.resource === d.key);
-      if (made)
+      const mark = made && this.marks.get(made.id);
+      if (made && mark?.host !== this.stack?.host) this.#missing(d, `configuration ${made.id} ${otherKind(mark!)}`);
+      else if (made)
         this.#missing(
           d,
           `configuration ${made.id} was created for it by ${INTERRUPTED}: the next \`up\` takes it over if it is still exactly what the declaration creates`,
@@ -201,3 +206,9 @@ export class Matching {
     }
   }
 }
+
+/** A mark of this stack and key, written by the other kind of resource (dynamic or native) than the stack's. */
+const otherKind = (mark: Mark): string =>
+  `was created by the ${mark.host ?? "dynamic"} resource of this key, which \`pulumi up\` neither adopts nor takes over: ` +
+  "if the stack is to move between the two, run telephony-config migrate; if it was moved already, that configuration was left behind " +
+  "before the move by a create whose answer was lost, and is no resource's: delete it";

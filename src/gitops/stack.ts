@@ -37,12 +37,21 @@ export interface StateResource {
 export function stateIdsOf(resources: StateResource[], stack: string): Map<string, number> {
   const stateIds = new Map<string, number>();
   const keysOf = new Map<number, string[]>();
+  const typeOf = new Map<string, string>();
   for (const r of resources) {
     // A resource pending deletion (the old half of a replacement that could not finish) is not the key's.
     // Dynamic or native: the same configurations, served by either host (telephony-config migrate).
     if ((r.type !== RESOURCE_TYPE && r.type !== NATIVE_RESOURCE_TYPE) || !r.id || r.delete) continue;
     const key = r.urn.slice(r.urn.lastIndexOf("::") + 2);
+    // The dynamic and the native resource of one key (telephony:plugin switched by hand): which one a
+    // report would follow is a guess, and a wrong guess names the other's configuration left behind.
+    if (stateIds.has(key) && typeOf.get(key) !== r.type)
+      throw new Error(
+        `key ${key} of stack ${stack} is held twice, as the dynamic and the native resource (configurations ${stateIds.get(key)} and ${r.id}): ` +
+          "move a stack with telephony-config migrate, never by switching telephony:plugin alone; keep one (pulumi state delete the other's URN: nothing is deleted in the API).",
+      );
     stateIds.set(key, Number(r.id));
+    typeOf.set(key, r.type);
     keysOf.set(Number(r.id), [...(keysOf.get(Number(r.id)) ?? []), key]);
   }
   const shared = [...keysOf].filter(([, keys]) => keys.length > 1);

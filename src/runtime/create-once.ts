@@ -30,7 +30,7 @@ export async function createOnce(
   ctx: CreateOnceContext,
 ): Promise<Configuration> {
   const listed = await listedBefore(body, ctx);
-  refuseOtherKinds(listed, body, mark, ctx);
+  refuseOtherKinds(listed, mark, ctx);
   const earlier = listed.filter((c) => isLeftBehind(c, body, mark, ctx) && markOf(c.meta_json)?.host === mark.host);
   if (earlier.length)
     return takeOver(earlier, body, ctx, "this resource created in an earlier run whose answer was lost");
@@ -74,18 +74,25 @@ function isLeftBehind(c: Configuration, body: CreateConfigurationInput, mark: Ma
 }
 
 /**
- * What this resource's key created as the other kind of resource (dynamic or native) is not this
- * one's to take over: the stack's state may still hold it as that resource, whose delete would then
- * remove what this one holds (telephony:plugin switched without migrate). Nor is it created again.
+ * What this resource's key created as the other kind of resource (dynamic or native), held by no
+ * resource this operation has seen, is not this one's to take over, whatever it holds now: the stack's
+ * state may still hold it as that resource, whose delete would then remove it while this one holds a
+ * copy (telephony:plugin switched without migrate). Nor is anything created beside it.
  */
-function refuseOtherKinds(listed: Configuration[], body: CreateConfigurationInput, mark: Mark, ctx: CreateOnceContext) {
-  const other = listed.filter((c) => isLeftBehind(c, body, mark, ctx) && markOf(c.meta_json)?.host !== mark.host);
+function refuseOtherKinds(listed: Configuration[], mark: Mark, ctx: CreateOnceContext) {
+  const other = listed.filter((c) => {
+    const found = markOf(c.meta_json);
+    return (
+      !ctx.isKnown(c.id) && found?.stack === mark.stack && found.resource === mark.resource && found.host !== mark.host
+    );
+  });
   if (!other.length) return;
   const kind = mark.host ? "dynamic" : "native";
   throw new Error(
     `configuration ${other.map((c) => c.id).join(", ")} carries the mark of "${mark.resource}" of this stack written by its ${kind} resource, ` +
       "which the stack's state may still hold: nothing was created or taken over. To move a stack between the dynamic and the native resource, " +
-      "run telephony-config migrate --stack <stack> (never only telephony:plugin); a configuration an interrupted run left behind is adopted with import: <id>.",
+      "run telephony-config migrate --stack <stack> (never only telephony:plugin). If the stack was moved already, that configuration was " +
+      "left behind before the move by a create whose answer was lost: no resource holds it; delete it, then run pulumi up again.",
   );
 }
 

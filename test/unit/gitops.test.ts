@@ -311,6 +311,33 @@ describe("compare, with ownership marks", () => {
       },
     ],
     [
+      "the other kind of resource's create (native, in a dynamic stack): up neither adopts nor takes it over",
+      [declared({ key: "half", name: "Half" })],
+      [
+        live({
+          id: 5,
+          name: "Half",
+          meta_json: [
+            {
+              meta_key: OWNER_META_KEY,
+              meta_value: markValue({ stack: THIS_STACK, resource: "half", create: "n", host: "native" }),
+            },
+          ],
+        }),
+      ],
+      [],
+      {
+        configurations: [
+          {
+            key: "half",
+            id: null,
+            status: "missing",
+            hint: "configuration 5 was created by the native resource of this key, which `pulumi up` neither adopts nor takes over: if the stack is to move between the two, run telephony-config migrate; if it was moved already, that configuration was left behind before the move by a create whose answer was lost, and is no resource's: delete it",
+          },
+        ],
+      },
+    ],
+    [
       "an import of another stack's configuration is missing, naming the owner",
       [declared({ key: "a", importId: 4 })],
       [live({ id: 4, name: "a", meta_json: markedBy(OTHER_STACK, "x") })],

@@ -35,6 +35,12 @@ describe("a stack's configurations, from its state", () => {
     expect([...stateIdsOf(resources, "prod")]).toEqual(expected);
   });
 
+  it("refuses one key held as both the dynamic and the native resource", () => {
+    expect(() => stateIdsOf([at(DYNAMIC, "twilio", "7"), at(NATIVE, "twilio", "6")], "prod")).toThrow(
+      "key twilio of stack prod is held twice, as the dynamic and the native resource (configurations 7 and 6)",
+    );
+  });
+
   it("refuses two keys holding one configuration, naming both and what to do", () => {
     expect(() => stateIdsOf([at(NATIVE, "imp1", "4"), at(NATIVE, "imp2", "4")], "prod")).toThrow(
       "configuration 4 is held by 2 resources of stack prod (imp1, imp2): deleting either deletes it for all. Keep one: pulumi state delete",
