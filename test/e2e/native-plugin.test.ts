@@ -124,8 +124,10 @@ describe("the native plugin through the real Pulumi CLI", () => {
       await s.t.cli(["up", "--yes", "--skip-preview"]);
       const before = await s.api.client.list();
       await s.stack.setConfig("telephony:plugin", { value: "native" });
+      // A changed declaration (all its secrets declared) too: nothing would tell its create from a replacement.
+      await s.declare(THREE({ name: "Twilio switched" }));
       const mark = s.api.server.requests.length;
-      const error = await s.t.cli(["up", "--yes", "--skip-preview"]).then(
+      const error = await s.t.cli(["up", "--yes", "--skip-preview", "--continue-on-error"]).then(
         () => undefined,
         (e: { stdout: string; stderr: string }) => e.stdout + e.stderr,
       );
