@@ -236,6 +236,17 @@ export function migrateState(exported: ExportedState, options: MigrationOptions)
     parsed.set(r, urn);
     refusals.push(...resourceRefusals(r, urn, r.parent === undefined ? undefined : typeOf.get(r.parent)));
   }
+  // A stack that holds native resources already (its program ran both kinds): one state cannot hold two
+  // resources at one URN, and the moved ones would sit before the provider that serves them.
+  const native = resources.filter((r) => r.type === NATIVE_RESOURCE_TYPE);
+  const taken = new Set(native.map((r) => r.urn));
+  for (const r of dynamic)
+    if (taken.has(nativeUrn(r.urn)))
+      refusals.push(`${nameOf(r.urn)}: the state holds a native resource at ${nativeUrn(r.urn)} already`);
+  if (native.length)
+    refusals.push(
+      `the state holds native telephony resources already (${native.map((r) => nameOf(r.urn)).join(", ")}): migrate moves a stack that is all dynamic`,
+    );
   if (refusals.length) return { refusals, moved: [], dropped: [] };
 
   const first = parsed.get(dynamic[0]!)!;
@@ -272,12 +283,14 @@ export function migrateState(exported: ExportedState, options: MigrationOptions)
   const next: ResourceState[] = [];
   let added = false;
   for (const r of resources) {
+    // A provider comes before the resources it serves: the one the state holds already moves up.
+    if (r === existing) continue;
     if (r.type !== RESOURCE_TYPE) {
       next.push(renamed(r));
       continue;
     }
-    if (!existing && !added) {
-      next.push(provider);
+    if (!added) {
+      next.push(existing ? renamed(existing) : provider);
       added = true;
     }
     const m = renamed(r);

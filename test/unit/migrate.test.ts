@@ -268,6 +268,20 @@ describe("migrateState, other shapes of state", () => {
       },
     },
     {
+      what: "the telephony provider in the state after the resources: moved before the ones it serves",
+      resources: [
+        stackResource,
+        nodejsProvider,
+        dynamic("a"),
+        { urn: TELEPHONY, id: "old-id", custom: true, type: "pulumi:providers:telephony", inputs: {} },
+      ],
+      opts: {},
+      check: (s: ResourceState[]) => {
+        expect(s.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack", "pulumi:providers:telephony", NATIVE]);
+        expect(s[2]!.provider).toBe(`${TELEPHONY}::old-id`);
+      },
+    },
+    {
       what: "a resource with no mark (adopted) and one whose mark is its own",
       resources: [stackResource, nodejsProvider, dynamic("a", { outputs: {} }), dynamic("b")],
       opts: {},
@@ -288,6 +302,21 @@ describe("migrateState refuses, with the reason, a state it cannot move as it is
         pending_operations: [{ resource: dynamic("b"), type: "creating" }],
       }),
       reason: /pending operation\(s\) \(creating b\): an update was interrupted/,
+    },
+    {
+      what: "native resources beside the dynamic ones, one at the URN a moved one would take",
+      exported: state([
+        stackResource,
+        nodejsProvider,
+        dynamic("a"),
+        {
+          ...dynamic("a"),
+          urn: dynamic("a").urn.replace("pulumi-nodejs:dynamic/telephony:ProviderConfiguration", NATIVE),
+          type: NATIVE,
+          id: "9",
+        },
+      ]),
+      reason: /a: the state holds a native resource at .*telephony:index:ProviderConfiguration::a already/,
     },
     {
       what: "no dynamic configuration at all",
