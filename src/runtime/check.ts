@@ -19,6 +19,7 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export function check(ledger: Ledger, olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[] {
   if (!validateResourceArgs(news)) return schemaFailures(news);
   const inputs = news as unknown as ConfigurationInputs;
+  if (inputs.owner) ledger.checked(inputs.owner);
   return blankSecrets(inputs) ?? reservedMeta(inputs) ?? importHeld(ledger, olds, inputs) ?? [];
 }
 

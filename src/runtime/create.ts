@@ -43,6 +43,7 @@ export async function create(op: Operation, inputs: ConfigurationInputs): Promis
     secrets.push(...SECRET_INPUTS.map((field) => carried[field]));
     const created = await createMarked(op, { ...inputs, ...carried }, owner, inputs);
     if (replaced) op.ledger.replacementCreated(Number(replaced.id));
+    op.ledger.createdFor(owner);
     return created;
   });
 }

@@ -1,10 +1,11 @@
 // A delete: only of the configuration the state holds, and never of one another resource now holds.
-import type { ConfigurationOutputs } from "../model/index.js";
+import type { ConfigurationOutputs, Owner } from "../model/index.js";
 import { confirmedGone, ownedLive } from "./live.js";
 import type { Operation } from "./operation.js";
 import { secretsOf } from "./outputs.js";
 
-export async function remove(op: Operation, id: string, state: ConfigurationOutputs): Promise<void> {
+/** `owner`, where the host knows it (the native plugin, from the URN): the resource whose state holds `id`. */
+export async function remove(op: Operation, id: string, state: ConfigurationOutputs, owner?: Owner): Promise<void> {
   return op.guarded(secretsOf(state), async () => {
     // A resource that left the program while another took its configuration over (a renamed key)
     // must not delete what the other now holds.
@@ -17,7 +18,8 @@ export async function remove(op: Operation, id: string, state: ConfigurationOutp
     // A configuration still declared is deleted only when it is replaced. Deleted before its replacement
     // exists (the deleteBeforeReplace option), the organization would be without it, and the secrets
     // the replacement carries over would be lost with it.
-    if (op.ledger.isAwaitingReplacement(Number(id)))
+    // A forced replacement (`pulumi up --replace`) is not diffed: the resource's check says it is still declared.
+    if (op.ledger.isAwaitingReplacement(Number(id)) || (owner && op.ledger.isDeclaredUncreated(owner)))
       throw new Error(
         `configuration ${id} ("${state.name}") is being replaced, and its replacement does not exist yet: it is not deleted first. ` +
           "Nothing was deleted. Remove the deleteBeforeReplace option: a replacement creates the new configuration, then deletes this one.",

@@ -31,6 +31,9 @@ export class Ledger {
   private readonly replacing = new Map<string, Held>();
   /** Ids a diff showed still declared, while no replacement of them is created: not to be deleted first. */
   private readonly awaitingReplacement = new Set<number>();
+  /** Resources (by owner) the engine checked in this operation, still declared, and those it created since. */
+  private readonly checkedOwners = new Set<string>();
+  private readonly createdOwners = new Set<string>();
   /** Ids this operation has proved gone: the API's own 404, confirmed by the organization's list. */
   private readonly gone = new Set<number>();
 
@@ -88,6 +91,20 @@ export class Ledger {
 
   isAwaitingReplacement(id: number): boolean {
     return this.awaitingReplacement.has(id);
+  }
+
+  /** The engine checked `owner`'s inputs: it is still declared. */
+  checked(owner: Owner): void {
+    this.checkedOwners.add(ownerKey(owner));
+  }
+
+  createdFor(owner: Owner): void {
+    this.createdOwners.add(ownerKey(owner));
+  }
+
+  /** Still declared and not created again in this operation: a delete of what it holds would come first. */
+  isDeclaredUncreated(owner: Owner): boolean {
+    return this.checkedOwners.has(ownerKey(owner)) && !this.createdOwners.has(ownerKey(owner));
   }
 
   markGone(id: number): void {

@@ -24,7 +24,8 @@ export interface ProviderRuntime {
   /** Configuration `id` as it is, for `owner` to hold from now on (Pulumi's import): refused when it is another's. */
   import(id: string, owner: Owner): Promise<Read>;
   update(id: string, olds: ConfigurationOutputs, news: ConfigurationInputs): Promise<Outputs>;
-  delete(id: string, state: ConfigurationOutputs): Promise<void>;
+  /** `owner`: the resource being deleted, where the host knows it (a native plugin, from the URN). */
+  delete(id: string, state: ConfigurationOutputs, owner?: Owner): Promise<void>;
 }
 
 export interface RuntimeOptions {
@@ -44,7 +45,7 @@ export function configure({ settings, notice }: RuntimeOptions): ProviderRuntime
     read: (id, state) => read(op, id, state),
     import: (id, owner) => importConfiguration(op, id, owner),
     update: (id, olds, news) => update(op, id, olds, news),
-    delete: (id, state) => remove(op, id, state),
+    delete: (id, state, owner) => remove(op, id, state, owner),
   };
 }
 

@@ -3,9 +3,15 @@
 // server over real HTTP.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Configuration } from "../../src/client/index.js";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startApi, TOKEN } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
 import { FAULTS, stateIds, untilSuccess } from "../helpers/converge.js";
 import { leaks } from "../helpers/leaks.js";
+import { REPO } from "../helpers/project.js";
+import { throwawayStack } from "../helpers/pulumi.js";
 import { SECRETS, telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 let s: TelephonyStack | undefined;
@@ -136,6 +142,50 @@ describe("the native plugin through the real Pulumi CLI", () => {
       expect(error).toContain("telephony-config migrate --stack");
       expect(s.api.server.requests.slice(mark).filter((r) => r.method !== "GET")).toEqual([]);
       expect(await s.api.client.list()).toEqual(before);
+    },
+  );
+
+  it(
+    "pulumi up --replace of a resource with deleteBeforeReplace (set in a program, not by this package): refused, nothing deleted",
+    { timeout: 180_000 },
+    async () => {
+      const api = await startApi();
+      const dir = mkdtempSync(join(tmpdir(), "telephony-dbr-"));
+      symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
+      writeFileSync(
+        join(dir, "Pulumi.yaml"),
+        `name: dbr\nruntime: { name: nodejs, options: { typescript: false } }\nmain: index.js\nplugins: { providers: [{ name: telephony, path: ${join(REPO, "plugin")} }] }\n`,
+      );
+      writeFileSync(
+        join(dir, "index.js"),
+        'const pulumi = require("@pulumi/pulumi");\n' +
+          'new pulumi.CustomResource("telephony:index:ProviderConfiguration", "dbr", { name: "DBR", provider: 3, mark: undefined }, { deleteBeforeReplace: true });\n',
+      );
+      const t = await throwawayStack(dir);
+      try {
+        await t.stack.setAllConfig({
+          "telephony:apiUrl": { value: api.server.url },
+          "telephony:apiToken": { value: TOKEN, secret: true },
+          "telephony:orgHandle": { value: "dev-org" },
+          "telephony:productId": { value: "1" },
+        });
+        await t.cli(["up", "--yes", "--skip-preview"]);
+        const [made] = await api.client.list();
+        await api.client.update(made!.id, { api_secret: "live-secret-only-here" });
+        const urn = "urn:pulumi:test::dbr::telephony:index:ProviderConfiguration::dbr";
+        const failed = await t.cli(["up", "--yes", "--skip-preview", "--replace", urn]).then(
+          () => "",
+          (e: { stdout: string }) => e.stdout,
+        );
+        expect(failed).toContain("its replacement does not exist yet: it is not deleted first. Nothing was deleted.");
+        expect((await api.client.list()).map((c) => [c.id, c.api_secret])).toEqual([
+          [made!.id, "live-secret-only-here"],
+        ]);
+      } finally {
+        await api.close();
+        await t.dispose();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   );
 

@@ -6,6 +6,7 @@ import type { ConfigurationInputs, ConfigurationOutputs } from "../../src/model/
 import { ProviderConfiguration } from "../../src/pulumi/resource.js";
 import { configure, create, diff, remove } from "../../src/pulumi/dynamic-provider.js";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
+import { declared as declaredFor, OWNER, runtimeAt } from "../helpers/runtime.js";
 
 let api: Api | undefined;
 afterEach(async () => {
@@ -62,6 +63,27 @@ describe("a replacement of a configuration whose secrets are not declared", () =
       "its replacement does not exist yet: it is not deleted first",
     );
     expect(await api!.client.get(Number(old.id))).toMatchObject({ api_secret: "live-secret-8b0f" });
+  });
+});
+
+describe("a forced replacement (pulumi up --replace: checked, not diffed) that would delete first", () => {
+  const NATIVE_OWNER = { ...OWNER, host: "native" as const };
+  it("is refused where the host names the resource being deleted; create first, then delete, goes through", async () => {
+    api = await startApi();
+    const first = runtimeAt(api.server.url).runtime;
+    const made = await first.create(declaredFor({ owner: NATIVE_OWNER }));
+    await api.client.update(Number(made.id), { api_secret: "live-secret-8b0f" });
+
+    const forced = runtimeAt(api.server.url).runtime; // the next operation
+    expect(forced.check({ name: "Prod", provider: 3 }, declaredFor({ owner: NATIVE_OWNER }) as never)).toEqual([]);
+    await expect(forced.delete(made.id, made.outputs, NATIVE_OWNER)).rejects.toThrow(
+      "its replacement does not exist yet: it is not deleted first",
+    );
+    expect(await api.client.get(Number(made.id))).toMatchObject({ api_secret: "live-secret-8b0f" });
+
+    const replacement = await forced.create(declaredFor({ owner: NATIVE_OWNER, apiKey: "k", apiSecret: "new-secret" }));
+    await forced.delete(made.id, made.outputs, NATIVE_OWNER);
+    expect((await api.client.list()).map((c) => String(c.id))).toEqual([replacement.id]);
   });
 });
 

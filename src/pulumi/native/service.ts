@@ -151,7 +151,7 @@ export function resourceProvider(options: {
       return new pb.UpdateResponse().setProperties(toStruct(outputs, secrets));
     }),
     delete: unary(async (req: InstanceType<typeof pb.DeleteRequest>) => {
-      await runtime.delete(req.getId(), plain(req.getProperties()) as ConfigurationOutputs);
+      await runtime.delete(req.getId(), plain(req.getProperties()) as ConfigurationOutputs, ownerOf(req.getUrn()));
       return new Empty();
     }),
     cancel: unary(() => {
