@@ -191,14 +191,16 @@ export async function migrate(argv: string[]): Promise<number> {
     await restoreConfig();
   };
 
-  // An update that ran since the export would lose its steps to the import: read the state again.
-  if ((await pulumiOk(["stack", "export", "--stack", stack], dir)) !== backup)
-    return refuse([
-      "the stack's state changed since migrate read it (an update running?): nothing changed; run migrate again",
-    ]);
   // The config first: interrupted before the import, the native creates meet the dynamic resources'
   // marks and refuse, where the other order would let dynamic creates take over native ones.
   if (previous !== "native") await pulumiOk(["config", "set", PLUGIN_KEY, "native", "--stack", stack], dir);
+  // An update that ran since the export would lose its steps to the import: read the state again, last.
+  if ((await pulumiOk(["stack", "export", "--stack", stack], dir)) !== backup) {
+    await restoreConfig();
+    return refuse([
+      "the stack's state changed since migrate read it (an update running?): nothing changed; run migrate again",
+    ]);
+  }
   const imported = await pulumi(["stack", "import", "--stack", stack], dir, JSON.stringify(migration.state));
   if (imported.code !== 0) {
     await restore("pulumi stack import failed");

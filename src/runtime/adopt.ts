@@ -72,8 +72,8 @@ export function refuseOthersMark(verb: "adopt" | "import", id: number, live: Con
   if (sameKey)
     throw new Error(
       `cannot ${verb} configuration ${id} ("${live.name}"): the ${mark.host ?? "dynamic"} resource of this same key created it, and the stack's state may still hold it as that resource. ` +
-        "To move a stack between the dynamic and the native resource, run telephony-config migrate --stack <stack>. If the stack was moved already, " +
-        "a create whose answer was lost left it behind before the move: no resource holds it; delete it, then run pulumi up again.",
+        "A stack moves between the dynamic and the native resource with telephony-config migrate --stack <stack>. If the state holds it (pulumi stack export), " +
+        "it is that resource's; if no resource holds it, a create whose answer was lost left it behind before the move: delete it, then run pulumi up again.",
     );
   const by = mark ? describeOwner(mark) : "an ownership mark that is not this project's";
   const rename =

@@ -90,9 +90,10 @@ function refuseOtherKinds(listed: Configuration[], mark: Mark, ctx: CreateOnceCo
   const kind = mark.host ? "dynamic" : "native";
   throw new Error(
     `configuration ${other.map((c) => c.id).join(", ")} carries the mark of "${mark.resource}" of this stack written by its ${kind} resource, ` +
-      "which the stack's state may still hold: nothing was created or taken over. To move a stack between the dynamic and the native resource, " +
-      "run telephony-config migrate --stack <stack> (never only telephony:plugin). If the stack was moved already, that configuration was " +
-      "left behind before the move by a create whose answer was lost: no resource holds it; delete it, then run pulumi up again.",
+      "which the stack's state may still hold: nothing was created or taken over. If the state holds it (pulumi stack export), it is that resource's: " +
+      "a stack moves between the dynamic and the native resource with telephony-config migrate --stack <stack>, never by switching telephony:plugin alone, " +
+      "and a resource migrate moved is replaced by a change its diff shows, not by pulumi up --replace. If no resource holds it, a create whose answer " +
+      "was lost left it behind before the move: delete it, then run pulumi up again.",
   );
 }
 

@@ -33,7 +33,10 @@ export async function create(op: Operation, inputs: ConfigurationInputs): Promis
     // and so does a re-creation after this operation's refresh found the configuration deleted.
     if (inputs.importId !== undefined && !replaced) {
       const adopted = await adopt(op, inputs.importId, inputs, owner);
-      if (adopted) return { id: String(inputs.importId), ...withSecrets(adopted) };
+      if (adopted) {
+        op.ledger.createdFor(owner);
+        return { id: String(inputs.importId), ...withSecrets(adopted) };
+      }
       op.notice(
         `${inputs.name}: configuration ${inputs.importId} (import) was deleted; creating the configuration again ` +
           "(remove `import` from the declaration)",
@@ -42,7 +45,6 @@ export async function create(op: Operation, inputs: ConfigurationInputs): Promis
     const carried = replaced ? await carriedSecrets(op, replaced, inputs) : {};
     secrets.push(...SECRET_INPUTS.map((field) => carried[field]));
     const created = await createMarked(op, { ...inputs, ...carried }, owner, inputs);
-    if (replaced) op.ledger.replacementCreated(Number(replaced.id));
     op.ledger.createdFor(owner);
     return created;
   });

@@ -15,14 +15,16 @@ export async function remove(op: Operation, id: string, state: ConfigurationOutp
       );
       return;
     }
-    // A configuration still declared is deleted only when it is replaced. Deleted before its replacement
-    // exists (the deleteBeforeReplace option), the organization would be without it, and the secrets
-    // the replacement carries over would be lost with it.
-    // A forced replacement (`pulumi up --replace`) is not diffed: the resource's check says it is still declared.
-    if (op.ledger.isAwaitingReplacement(Number(id)) || (owner && op.ledger.isDeclaredUncreated(owner)))
+    // A resource the engine checked in this operation is still declared: its configuration is deleted
+    // only as the old half of a replacement, once the new one exists (whatever decided the replacement:
+    // the diff, replaceOnChanges, pulumi up --replace). Deleted first (deleteBeforeReplace, on it or on
+    // what it depends on), the organization would be without it, and the secrets the replacement
+    // carries over would be lost. Refresh does not check, so its diffs decide nothing here.
+    if (owner && op.ledger.isDeclaredUncreated(owner))
       throw new Error(
         `configuration ${id} ("${state.name}") is being replaced, and its replacement does not exist yet: it is not deleted first. ` +
-          "Nothing was deleted. Remove the deleteBeforeReplace option: a replacement creates the new configuration, then deletes this one.",
+          "Nothing was deleted. A replacement creates the new configuration, then deletes this one: remove deleteBeforeReplace " +
+          "(from this resource, or from the one it depends on that the engine replaces first).",
       );
     const client = op.apiFor(id, state);
     // Already gone, as the API itself says and its list confirms: nothing to delete.

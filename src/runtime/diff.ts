@@ -23,9 +23,6 @@ export function diff(op: Operation, id: string, olds: ConfigurationOutputs, news
   if (news.owner) op.ledger.heldByOwner(news.owner, { id, state: olds });
   const entries = [...fieldEntries(olds, news), ...identityEntries(op, id, olds, news)];
   const carried = undeclaredSecrets(news);
-  // Still declared: deleted in this operation only as the old half of a replacement, which the engine
-  // may decide itself (replaceOnChanges), after the new configuration exists.
-  op.ledger.awaitReplacement(Number(id));
   if (entries.some((e) => e.kind === "replace") && carried.length) {
     op.notice(
       `${news.name}: the replacement of configuration ${id} carries its live ${carried.join(" and ")} over (not declared; read at the replacement, never stored)`,

@@ -29,8 +29,6 @@ export class Ledger {
    * over from the configuration being replaced.
    */
   private readonly replacing = new Map<string, Held>();
-  /** Ids a diff showed still declared, while no replacement of them is created: not to be deleted first. */
-  private readonly awaitingReplacement = new Set<number>();
   /** Resources (by owner) the engine checked in this operation, still declared, and those it created since. */
   private readonly checkedOwners = new Set<string>();
   private readonly createdOwners = new Set<string>();
@@ -78,19 +76,6 @@ export class Ledger {
   /** What `owner` holds already: a create for it is a replacement. */
   replacedBy(owner: Owner): Held | undefined {
     return this.replacing.get(ownerKey(owner));
-  }
-
-  /** A diff showed configuration `id` still declared; if it is replaced, it stays until its replacement exists. */
-  awaitReplacement(id: number): void {
-    this.awaitingReplacement.add(id);
-  }
-
-  replacementCreated(id: number): void {
-    this.awaitingReplacement.delete(id);
-  }
-
-  isAwaitingReplacement(id: number): boolean {
-    return this.awaitingReplacement.has(id);
   }
 
   /** The engine checked `owner`'s inputs: it is still declared. */

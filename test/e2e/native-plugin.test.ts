@@ -115,7 +115,11 @@ describe("the native plugin through the real Pulumi CLI", () => {
       expect(leaks(up.stdout + up.stderr + refreshed.stdout + diffs.join("") + exported, ["hand-key-93c1"])).toEqual(
         [],
       );
-      await s.t.cli(["destroy", "--yes"]);
+      // A declaration removed, with a refresh first (reconcile --apply does this): refresh diffs decide nothing.
+      await s.declare(THREE({ meta: "support" }).replace(/\n {2}airtel:\n(?: {4}.*\n)*/, "\n"));
+      await s.t.cli(["up", "--refresh", "--yes"]);
+      expect((await s.api.client.list()).map((c) => c.provider).sort()).toEqual([3, 4]);
+      await s.t.cli(["destroy", "--refresh", "--yes"]);
       expect(await s.api.client.list()).toEqual([]);
     },
   );

@@ -20,6 +20,7 @@ const { Empty } =
 
 const URN = "urn:pulumi:dev::infra::telephony:index:ProviderConfiguration::twilio";
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 let plugin: ChildProcess;
 let client: InstanceType<typeof rpc.ResourceProviderClient>;
@@ -72,6 +73,15 @@ describe("pulumi-resource-telephony", () => {
     expect(failures.find(([p]) => p === property)?.[1]).toContain(reason);
   });
 
+  it("takes a setting computed from another resource (unknown at preview) as valid until it is known", async () => {
+    const news = { apiUrl: UNKNOWN, orgHandle: "acme", productId: UNKNOWN, apiToken: "t" };
+    const checked = await call<InstanceType<typeof pb.CheckResponse>>(
+      "checkConfig",
+      new pb.CheckRequest().setNews(Struct.fromJavaScript(news)),
+    );
+    expect(checked.getFailuresList()).toEqual([]);
+  });
+
   it("keeps the API token a secret in the provider's state, also when the stack's config holds it in plain text", async () => {
     const news = { apiUrl: "http://x", orgHandle: "acme", productId: "1", apiToken: "plain-token" };
     const checked = await call<InstanceType<typeof pb.CheckResponse>>(
@@ -81,14 +91,14 @@ describe("pulumi-resource-telephony", () => {
     expect(checked.getInputs()!.toJavaScript()).toEqual({ ...news, apiToken: { ...SECRET, value: "plain-token" } });
   });
 
-  it("marks apiKey and apiSecret secret at Check, also when the program gave literals", async () => {
+  it("marks apiKey and apiSecret secret at Check, also when the program gave literals; what the program made secret stays so", async () => {
     const configure = new pb.ConfigureRequest().setArgs(
       Struct.fromJavaScript({ apiUrl: "http://127.0.0.1:9", orgHandle: "acme", productId: "1", apiToken: "t" }),
     );
     await call("configure", configure);
     const request = new pb.CheckRequest().setUrn(URN).setNews(
       Struct.fromJavaScript({
-        name: "Twilio",
+        name: { ...SECRET, value: "Twilio" },
         provider: 3,
         apiKey: "literal-key",
         apiSecret: { ...SECRET, value: "s" },
@@ -97,7 +107,7 @@ describe("pulumi-resource-telephony", () => {
     const checked = await call<InstanceType<typeof pb.CheckResponse>>("check", request);
     expect(checked.getFailuresList()).toEqual([]);
     expect(checked.getInputs()!.toJavaScript()).toEqual({
-      name: "Twilio",
+      name: { ...SECRET, value: "Twilio" },
       provider: 3,
       active: true,
       meta: {},

@@ -46,44 +46,47 @@ describe("a replacement of a configuration whose secrets are not declared", () =
     await remove(old.id, old.outs);
     expect((await api!.client.list()).map((c) => c.id)).toEqual([Number(next.id)]);
   });
+});
 
-  it("delete before create (a native resource's deleteBeforeReplace option) is refused: nothing deleted, the secrets stay", async () => {
-    const old = await made();
-    await diff(old.id, old.outs, declared({ v: "2" }));
-    await expect(remove(old.id, old.outs)).rejects.toThrow(
-      `configuration ${old.id} ("Prod") is being replaced, and its replacement does not exist yet: it is not deleted first`,
-    );
-    expect(await api!.client.get(Number(old.id))).toMatchObject({ api_key: "live-key-4e2a" });
-  });
+describe("a still-declared resource deleted before its replacement exists (deleteBeforeReplace), where the host names it", () => {
+  const NATIVE_OWNER = { ...OWNER, host: "native" as const };
+  const current = declaredFor({ owner: NATIVE_OWNER });
 
-  it("also when the engine replaces what the diff called an update (replaceOnChanges) and deletes first", async () => {
+  async function made() {
+    api = await startApi();
+    const made = await runtimeAt(api.server.url).runtime.create(current);
+    await api.client.update(Number(made.id), { api_secret: "live-secret-8b0f" });
+    return made;
+  }
+
+  it.each([
+    ["the diff said replace", { meta: { v: "2" } }],
+    ["the diff said update, and the engine replaces (replaceOnChanges)", { name: "Prod renamed" }],
+    ["not diffed: pulumi up --replace", undefined],
+  ])("%s: refused, nothing deleted, the secrets stay", async (_, change) => {
     const old = await made();
-    await diff(old.id, old.outs, { ...declared({ v: "1" }), name: "Prod renamed" });
-    await expect(remove(old.id, old.outs)).rejects.toThrow(
+    const next = runtimeAt(api!.server.url).runtime; // the next operation
+    const news = { ...current, ...change };
+    expect(next.check(current as never, news as never)).toEqual([]);
+    if (change) next.diff(old.id, old.outputs, news);
+    await expect(next.delete(old.id, old.outputs, NATIVE_OWNER)).rejects.toThrow(
       "its replacement does not exist yet: it is not deleted first",
     );
     expect(await api!.client.get(Number(old.id))).toMatchObject({ api_secret: "live-secret-8b0f" });
   });
-});
 
-describe("a forced replacement (pulumi up --replace: checked, not diffed) that would delete first", () => {
-  const NATIVE_OWNER = { ...OWNER, host: "native" as const };
-  it("is refused where the host names the resource being deleted; create first, then delete, goes through", async () => {
-    api = await startApi();
-    const first = runtimeAt(api.server.url).runtime;
-    const made = await first.create(declaredFor({ owner: NATIVE_OWNER }));
-    await api.client.update(Number(made.id), { api_secret: "live-secret-8b0f" });
-
-    const forced = runtimeAt(api.server.url).runtime; // the next operation
-    expect(forced.check({ name: "Prod", provider: 3 }, declaredFor({ owner: NATIVE_OWNER }) as never)).toEqual([]);
-    await expect(forced.delete(made.id, made.outputs, NATIVE_OWNER)).rejects.toThrow(
-      "its replacement does not exist yet: it is not deleted first",
-    );
-    expect(await api.client.get(Number(made.id))).toMatchObject({ api_secret: "live-secret-8b0f" });
-
-    const replacement = await forced.create(declaredFor({ owner: NATIVE_OWNER, apiKey: "k", apiSecret: "new-secret" }));
-    await forced.delete(made.id, made.outputs, NATIVE_OWNER);
-    expect((await api.client.list()).map((c) => String(c.id))).toEqual([replacement.id]);
+  it("create first, then delete, goes through; so does a delete of a resource no longer declared", async () => {
+    const old = await made();
+    const next = runtimeAt(api!.server.url).runtime;
+    next.check(current as never, current as never);
+    const replacement = await next.create({ ...current, apiKey: "k", apiSecret: "new-secret" });
+    await next.delete(old.id, old.outputs, NATIVE_OWNER);
+    expect((await api!.client.list()).map((c) => String(c.id))).toEqual([replacement.id]);
+    // A refresh diffs without checking: the resource left the program, and its delete goes on.
+    const later = runtimeAt(api!.server.url).runtime;
+    later.diff(replacement.id, replacement.outputs, { ...current, apiKey: "k", apiSecret: "new-secret" });
+    await later.delete(replacement.id, replacement.outputs, NATIVE_OWNER);
+    expect(await api!.client.list()).toEqual([]);
   });
 });
 

@@ -44,3 +44,22 @@ export function withSecret(struct: StructType | undefined, key: string): StructT
     typeof Struct.fromJavaScript
   >[0]);
 }
+
+const containsSecret = (value: unknown): boolean =>
+  isSecret(value) ||
+  (Array.isArray(value)
+    ? value.some(containsSecret)
+    : typeof value === "object" && value !== null
+      ? Object.values(value).some(containsSecret)
+      : false);
+
+/** The keys of a property map whose value is, or holds, a secret: kept secret in what is answered for them. */
+export const secretKeysOf = (...structs: Array<StructType | undefined>): string[] => [
+  ...new Set(
+    structs.flatMap((struct) =>
+      Object.entries((struct?.toJavaScript() ?? {}) as Plain)
+        .filter(([, value]) => containsSecret(value))
+        .map(([key]) => key),
+    ),
+  ),
+];

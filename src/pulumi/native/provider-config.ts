@@ -1,5 +1,6 @@
 // The provider's settings as the engine hands them over (stack config `telephony:*`, or an explicit
 // provider's inputs), resolved as the dynamic provider resolves them, TELEPHONY_* as the fallback.
+import { UNKNOWN } from "../../runtime/index.js";
 import { resolveSettings, type ApiSettings } from "../../settings/settings.js";
 
 /** The settings' keys, as the package schema's config variables name them. */
@@ -32,6 +33,8 @@ export function configFailures(
       property: key,
       reason: `telephony:${key} is not a setting of this provider (it has ${KEYS.map((k) => `telephony:${k}`).join(", ")})`,
     }));
+  // A setting computed from another resource is judged once known (Configure at the update).
+  if (Object.values(values).includes(UNKNOWN)) return failures;
   try {
     settingsFrom(configTexts(values), env);
   } catch (error) {

@@ -7,7 +7,7 @@ import { NATIVE_RESOURCE_TYPE, type ConfigurationInputs, type ConfigurationOutpu
 import { configure as configureRuntime, type DiffEntry, type ProviderRuntime } from "../../runtime/index.js";
 import { ownerOf } from "./owner.js";
 import { configFailures, configTexts, settingsFrom } from "./provider-config.js";
-import { plain, toStruct, withSecret } from "./properties.js";
+import { plain, secretKeysOf, toStruct, withSecret } from "./properties.js";
 import { Empty, pb, pluginPb } from "./protocol.js";
 
 type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
@@ -32,7 +32,7 @@ function unary<Req, Res>(work: (request: Req) => Res | Promise<Res>): Handler<Re
 const withOwner = (inputs: Plain, urn: string): ConfigurationInputs =>
   ({ ...inputs, owner: ownerOf(urn) }) as unknown as ConfigurationInputs;
 
-/** The inputs as checked: the defaults a refresh reads back spelled out, the secrets marked. */
+/** The defaults a refresh reads back, spelled out. */
 const defaulted = (news: Plain): Plain => ({ ...news, active: news.active ?? true, meta: news.meta ?? {} });
 
 function propertyDiff(entry: DiffEntry, oldInputs: Plain, news: Plain) {
@@ -107,7 +107,9 @@ export function resourceProvider(options: {
       const failures = runtime
         .check(plain(req.getOlds()), { ...news, owner: ownerOf(req.getUrn()) })
         .map((f) => new pb.CheckFailure().setProperty(f.property).setReason(f.reason));
-      return new pb.CheckResponse().setInputs(toStruct(news, SECRETS)).setFailuresList(failures);
+      // What the program made secret stays so, and the keys are secret whatever it passed.
+      const inputs = toStruct(news, [...SECRETS, ...secretKeysOf(req.getNews())]);
+      return new pb.CheckResponse().setInputs(inputs).setFailuresList(failures);
     }),
     diff: unary((req: InstanceType<typeof pb.DiffRequest>) => {
       const olds = plain(req.getOlds());
@@ -126,7 +128,9 @@ export function resourceProvider(options: {
     }),
     create: unary(async (req: InstanceType<typeof pb.CreateRequest>) => {
       const { id, outputs, secrets } = await runtime.create(withOwner(plain(req.getProperties()), req.getUrn()));
-      return new pb.CreateResponse().setId(id).setProperties(toStruct(outputs, secrets));
+      return new pb.CreateResponse()
+        .setId(id)
+        .setProperties(toStruct(outputs, [...secrets, ...secretKeysOf(req.getProperties())]));
     }),
     read: unary(async (req: InstanceType<typeof pb.ReadRequest>) => {
       const state = plain(req.getProperties());
@@ -136,10 +140,11 @@ export function resourceProvider(options: {
         : await runtime.import(req.getId(), ownerOf(req.getUrn()));
       // An empty id tells the engine the configuration is gone.
       if (!found) return new pb.ReadResponse();
+      const secrets = [...found.secrets, ...secretKeysOf(req.getProperties(), req.getInputs())];
       return new pb.ReadResponse()
         .setId(req.getId())
-        .setProperties(toStruct(found.outputs, found.secrets))
-        .setInputs(toStruct(found.inputs, found.secrets));
+        .setProperties(toStruct(found.outputs, secrets))
+        .setInputs(toStruct(found.inputs, secrets));
     }),
     update: unary(async (req: InstanceType<typeof pb.UpdateRequest>) => {
       const news = withOwner(plain(req.getNews()), req.getUrn());
@@ -148,7 +153,7 @@ export function resourceProvider(options: {
         plain(req.getOlds()) as ConfigurationOutputs,
         news,
       );
-      return new pb.UpdateResponse().setProperties(toStruct(outputs, secrets));
+      return new pb.UpdateResponse().setProperties(toStruct(outputs, [...secrets, ...secretKeysOf(req.getNews())]));
     }),
     delete: unary(async (req: InstanceType<typeof pb.DeleteRequest>) => {
       await runtime.delete(req.getId(), plain(req.getProperties()) as ConfigurationOutputs, ownerOf(req.getUrn()));
