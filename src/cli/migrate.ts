@@ -195,7 +195,8 @@ export async function migrate(argv: string[]): Promise<number> {
   // marks and refuse, where the other order would let dynamic creates take over native ones.
   if (previous !== "native") await pulumiOk(["config", "set", PLUGIN_KEY, "native", "--stack", stack], dir);
   // An update that ran since the export would lose its steps to the import: read the state again, last.
-  if ((await pulumiOk(["stack", "export", "--stack", stack], dir)) !== backup) {
+  const again = await pulumi(["stack", "export", "--stack", stack], dir);
+  if (again.code !== 0 || again.stdout !== backup) {
     await restoreConfig();
     return refuse([
       "the stack's state changed since migrate read it (an update running?): nothing changed; run migrate again",

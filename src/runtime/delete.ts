@@ -15,17 +15,19 @@ export async function remove(op: Operation, id: string, state: ConfigurationOutp
       );
       return;
     }
-    // A resource the engine checked in this operation is still declared: its configuration is deleted
-    // only as the old half of a replacement, once the new one exists (whatever decided the replacement:
-    // the diff, replaceOnChanges, pulumi up --replace). Deleted first (deleteBeforeReplace, on it or on
-    // what it depends on), the organization would be without it, and the secrets the replacement
-    // carries over would be lost. Refresh does not check, so its diffs decide nothing here.
-    if (owner && op.ledger.isDeclaredUncreated(owner))
-      throw new Error(
-        `configuration ${id} ("${state.name}") is being replaced, and its replacement does not exist yet: it is not deleted first. ` +
-          "Nothing was deleted. A replacement creates the new configuration, then deletes this one: remove deleteBeforeReplace " +
-          "(from this resource, or from the one it depends on that the engine replaces first).",
-      );
+    // A resource the engine checked in this operation is still declared: the configuration it holds
+    // (as its diff showed, or any, where the engine did not diff it: pulumi up --replace) is deleted only
+    // as the old half of a replacement, once the new one exists. Deleted first (deleteBeforeReplace),
+    // the organization would be without it, and the secrets the replacement carries over would be lost.
+    // An old half left pending by an earlier run is not what the resource holds: its delete goes on.
+    if (owner && op.ledger.isDeclaredUncreated(owner)) {
+      const holds = op.ledger.replacedBy(owner)?.id;
+      if (holds === undefined || holds === id)
+        throw new Error(
+          `configuration ${id} ("${state.name}") is being replaced, and its replacement does not exist yet: it is not deleted first. ` +
+            "Nothing was deleted. A replacement creates the new configuration, then deletes this one: remove deleteBeforeReplace.",
+        );
+    }
     const client = op.apiFor(id, state);
     // Already gone, as the API itself says and its list confirms: nothing to delete.
     if (!(await ownedLive(op, client, id, state))) return;

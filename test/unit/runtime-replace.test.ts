@@ -75,6 +75,18 @@ describe("a still-declared resource deleted before its replacement exists (delet
     expect(await api!.client.get(Number(old.id))).toMatchObject({ api_secret: "live-secret-8b0f" });
   });
 
+  it("an old half an earlier run left pending (its delete failed) is deleted: the resource's diff shows it holds its replacement", async () => {
+    const old = await made();
+    const replacing = runtimeAt(api!.server.url).runtime; // its delete of the old half failed
+    replacing.diff(old.id, old.outputs, { ...current, meta: { v: "2" } });
+    const replacement = await replacing.create({ ...current, meta: { v: "2" } });
+    const next = runtimeAt(api!.server.url).runtime; // the next up: the pending delete comes after the diffs
+    next.check(current as never, { ...current, meta: { v: "2" } } as never);
+    next.diff(replacement.id, replacement.outputs, { ...current, meta: { v: "2" } });
+    await next.delete(old.id, old.outputs, NATIVE_OWNER);
+    expect((await api!.client.list()).map((c) => String(c.id))).toEqual([replacement.id]);
+  });
+
   it("create first, then delete, goes through; so does a delete of a resource no longer declared", async () => {
     const old = await made();
     const next = runtimeAt(api!.server.url).runtime;

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import type * as grpc from "@grpc/grpc-js";
 import { packageVersion } from "../../client/version.js";
 import { NATIVE_RESOURCE_TYPE, type ConfigurationInputs, type ConfigurationOutputs } from "../../model/index.js";
-import { configure as configureRuntime, type DiffEntry, type ProviderRuntime } from "../../runtime/index.js";
+import { configure as configureRuntime, UNKNOWN, type DiffEntry, type ProviderRuntime } from "../../runtime/index.js";
 import { ownerOf } from "./owner.js";
 import { configFailures, configTexts, settingsFrom } from "./provider-config.js";
 import { plain, secretKeysOf, toStruct, withSecret } from "./properties.js";
@@ -98,7 +98,15 @@ export function resourceProvider(options: {
       const texts = req.hasArgs()
         ? configTexts(plain(req.getArgs()))
         : configTexts(Object.fromEntries(req.getVariablesMap().entries()));
-      runtime = configureRuntime({ settings: () => settingsFrom(texts, process.env), notice: options.notice });
+      // A setting computed from another resource (a preview): not known, so nothing is judged by it.
+      const known = !Object.values(texts).includes(UNKNOWN);
+      runtime = configureRuntime({
+        settings: () => {
+          if (!known) throw new Error("the telephony provider's settings are not known until the update");
+          return settingsFrom(texts, process.env);
+        },
+        notice: options.notice,
+      });
       return new pb.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(false);
     }),
     check: unary((req: InstanceType<typeof pb.CheckRequest>) => {
