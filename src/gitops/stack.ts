@@ -1,6 +1,6 @@
 // What a stack knows: its config (API settings, secret values) and the ids in its state. Read with
 // the Pulumi CLI, as a user would, from the project directory.
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { projectStackValues, type StackValues } from "../declarations/interpolate.js";
 import { configuredPaths, DECLARATIONS_NOT_SECRET } from "../declarations/load.js";
 import { NATIVE_RESOURCE_TYPE, RESOURCE_TYPE } from "../model/resource-type.js";
@@ -73,6 +73,13 @@ export function declarationPaths(info: StackConfig): string[] {
   if (info.secretKeys.has("telephony:declarations")) throw new Error(DECLARATIONS_NOT_SECRET);
   return configuredPaths(info.config["telephony:declarations"]).map((path) => resolve(info.dir, path));
 }
+
+/**
+ * The stack's declaration paths as the working directory sees them: they are read from there, and every
+ * file the output names is then relative to it, as the paths a user gives are.
+ */
+export const declarationPathsHere = (info: StackConfig, cwd: string): string[] =>
+  declarationPaths(info).map((path) => relative(cwd, path) || ".");
 
 /** A value of the project's own config (`${secret:KEY}`, `${config:KEY}`), secrets decrypted. */
 export const projectValue = (info: StackConfig, key: string): string | undefined =>
