@@ -1,7 +1,17 @@
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { INIT_LANGUAGES, initPlan, YAML_PLUGIN_PATH, type InitLanguage } from "../gitops/init.js";
+import {
+  INIT_LANGUAGES,
+  initPlan,
+  mergePackageJson,
+  YAML_PLUGIN_PATH,
+  type InitLanguage,
+  type InitPlan,
+  type MergedPackageJson,
+} from "../gitops/init.js";
+import { thisCopysSpec } from "../gitops/install-spec.js";
+import { packageVersion } from "../gitops/plugin.js";
 import { UsageError } from "./usage-error.js";
 
 export const INIT_HELP = `Usage: telephony-config init [DIR] [--language javascript|yaml] [--ci github|gitlab] [--org HANDLE] [--api-url URL] [--force]
@@ -20,9 +30,14 @@ language --language names:
       is needed and package-lock.json pins its version; .gitignore. No CI workflow: validate and drift read
       declarations in telephony/, which a YAML program does not have.
 
+package.json depends on telephony-config as the copy running init was installed: from a tarball
+(npx --package ./telephony-config-X.tgz telephony-config init), by its file: path, relative to DIR; from
+a registry, by the range npm recorded; run from a clone of the repository, ^${packageVersion}.
+
 Refuses to overwrite an existing file unless --force; even then, existing declarations (telephony/ for
 javascript, Pulumi.yaml for yaml) are kept and an existing package.json only gains what the project
-needs. Prints the files it wrote and the commands to run next.
+needs: the dependencies it lacks (a spec it has, a file: path among them, stays as it is). Prints the
+files it wrote, with package.json's dependency specs, and the commands to run next.
 
 Exit codes: 0 written, 1 error (an existing file without --force is one; so is an unknown --language).
 
@@ -36,7 +51,8 @@ Options:
 
 Example:
   npx telephony-config init telephony-infra --org acme
-  npx telephony-config init telephony-infra --language yaml --org acme`;
+  npx telephony-config init telephony-infra --language yaml --org acme
+  npx --package ./telephony-config-${packageVersion}.tgz telephony-config init telephony-infra --org acme   # from a release tarball`;
 
 const lstatOrUndefined = (path: string) => {
   try {
@@ -46,17 +62,29 @@ const lstatOrUndefined = (path: string) => {
   }
 };
 
-/** An existing package.json keeps everything it has; init only adds what the project needs. */
-function mergedPackageJson(existing: string, planned: string): string {
-  const mine = JSON.parse(existing) as Record<string, unknown>;
-  const theirs = JSON.parse(planned) as { type?: string; engines: object; dependencies: Record<string, string> };
-  const merged = {
-    ...mine,
-    type: mine.type ?? theirs.type,
-    engines: mine.engines ?? theirs.engines,
-    dependencies: { ...(mine.dependencies as Record<string, string> | undefined), ...theirs.dependencies },
-  };
-  return `${JSON.stringify(merged, null, 2)}\n`;
+/** The existing package.json at `path` with what the project needs added; a usage error if it is not JSON. */
+function mergedWith(path: string, plan: InitPlan): MergedPackageJson {
+  let existing: unknown;
+  try {
+    existing = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new UsageError(`${path} is not valid JSON (${(err as Error).message}); fix it or move it away`);
+  }
+  if (typeof existing !== "object" || existing === null || Array.isArray(existing))
+    throw new UsageError(`${path} is not a JSON object; fix it or move it away`);
+  return mergePackageJson(existing as Record<string, unknown>, plan);
+}
+
+/** What package.json says of the dependencies, as written: the specs are what npm install will fetch. */
+function dependenciesNote(dependencies: Record<string, string>, merged: MergedPackageJson | undefined): string {
+  if (!merged)
+    return `depends on ${Object.entries(dependencies)
+      .map(([name, spec]) => `${name} ${spec}`)
+      .join(", ")}`;
+  const parts = [];
+  if (merged.added.length) parts.push(`added ${merged.added.join(", ")}`);
+  if (merged.kept.length) parts.push(`kept your ${merged.kept.join(", ")}`);
+  return `merged into yours: ${parts.join("; ")}`;
 }
 
 export function init(argv: string[]): number {
@@ -86,11 +114,20 @@ export function init(argv: string[]): number {
   const dir = resolve(positionals[0] ?? ".");
   if (values["api-url"] !== undefined && !URL.canParse(values["api-url"]))
     throw new UsageError(`--api-url ${values["api-url"]}: not a URL`);
-  const plan = initPlan({ name: basename(dir), language, ci, orgHandle: values.org, apiUrl: values["api-url"] });
+  // Run from a tarball (npx --package ./telephony-config-X.tgz) or a private registry, the new project
+  // depends on the package as it was installed; from a clone, on this version from the registry.
+  const plan = initPlan({
+    name: basename(dir),
+    language,
+    ci,
+    orgHandle: values.org,
+    apiUrl: values["api-url"],
+    telephonyConfigSpec: thisCopysSpec(dir),
+  });
 
   // Everything is checked before anything is written: a refusal leaves no half-made project.
   const kept: string[] = [];
-  const existing = new Set<string>();
+  let merged: MergedPackageJson | undefined;
   const conflicts: string[] = [];
   for (const [path] of plan.files) {
     const target = join(dir, path);
@@ -100,10 +137,10 @@ export function init(argv: string[]): number {
     }
     const stat = lstatOrUndefined(target);
     if (!stat) continue;
-    existing.add(path);
     if (!stat.isFile() || !values.force) conflicts.push(target);
     // Declarations are the user's: --force never replaces them.
     else if (plan.userFiles.includes(path)) kept.push(path);
+    else if (path === "package.json") merged = mergedWith(target, plan);
   }
   if (conflicts.length) {
     throw new UsageError(
@@ -114,16 +151,17 @@ export function init(argv: string[]): number {
     if (kept.includes(path)) continue;
     const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });
-    const written =
-      path === "package.json" && existing.has(path)
-        ? mergedPackageJson(readFileSync(target, "utf8"), content)
-        : content;
+    const written = path === "package.json" && merged ? merged.text : content;
     // Exclusive unless --force: a file made since the check above is kept too.
     writeFileSync(target, written, { flag: values.force ? "w" : "wx" });
   }
   console.log(`Wrote a telephony-config stack repository in ${dir}:`);
-  for (const [path] of plan.files)
-    console.log(`  ${path}${kept.includes(path) ? " (kept as it was: your declarations)" : ""}`);
+  for (const [path] of plan.files) {
+    let note = "";
+    if (kept.includes(path)) note = " (kept as it was: your declarations)";
+    else if (path === "package.json") note = ` (${dependenciesNote(plan.dependencies, merged)})`;
+    console.log(`  ${path}${note}`);
+  }
   console.log("\nNext, in that directory:");
   for (const command of plan.next) console.log(`  ${command}`);
   return 0;

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { packageVersion } from "../client/version.js";
+import { declaredSpec } from "./install-spec.js";
 import { PLUGIN_NAME } from "./plugin.js";
 
 /** Where a project that depends on telephony-config finds its plugin (Pulumi.yaml's plugins: path). */
@@ -26,6 +27,8 @@ export interface InitOptions {
   ci: "github" | "gitlab";
   orgHandle?: string | undefined;
   apiUrl?: string | undefined;
+  /** How package.json depends on telephony-config (default `^` this version, from a registry). */
+  telephonyConfigSpec?: string | undefined;
 }
 
 export interface InitPlan {
@@ -35,6 +38,8 @@ export interface InitPlan {
   next: string[];
   /** The files holding the user's declarations: an existing one is kept, even with --force. */
   userFiles: string[];
+  /** package.json's dependencies: name → spec. */
+  dependencies: Record<string, string>;
 }
 
 // By self-reference, so that src/ (tests) and dist/src/ (the package) find the same files.
@@ -126,12 +131,13 @@ export function initPlan(options: InitOptions): InitPlan {
   ];
   const packageJson = (dependencies: Record<string, string>, extra: Record<string, unknown> = {}) =>
     `${JSON.stringify({ name, private: true, ...extra, engines: { node: ">=22.12.0" }, dependencies }, null, 2)}\n`;
+  const telephonyConfig = options.telephonyConfigSpec ?? `^${packageVersion}`;
 
   if (options.language === "yaml") {
     return {
       files: [
         // Only for the plugin: a Pulumi YAML program needs no SDK.
-        ["package.json", packageJson({ "telephony-config": `^${packageVersion}` })],
+        ["package.json", packageJson({ "telephony-config": telephonyConfig })],
         ["Pulumi.yaml", yamlProgram(name)],
         [".gitignore", GITIGNORE],
       ],
@@ -144,14 +150,13 @@ export function initPlan(options: InitOptions): InitPlan {
         "pulumi up",
       ],
       userFiles: ["Pulumi.yaml"],
+      dependencies: { "telephony-config": telephonyConfig },
     };
   }
+  const dependencies = { "@pulumi/pulumi": PULUMI_SDK, "telephony-config": telephonyConfig };
   return {
     files: [
-      [
-        "package.json",
-        packageJson({ "@pulumi/pulumi": PULUMI_SDK, "telephony-config": `^${packageVersion}` }, { type: "module" }),
-      ],
+      ["package.json", packageJson(dependencies, { type: "module" })],
       [
         "Pulumi.yaml",
         [
@@ -177,5 +182,40 @@ export function initPlan(options: InitOptions): InitPlan {
     ],
     next: ["npm install", ...stackSetup, "npx telephony-config validate telephony/", "pulumi up"],
     userFiles: ["telephony/main.yaml"],
+    dependencies,
   };
+}
+
+export interface MergedPackageJson {
+  text: string;
+  /** The dependencies it gained, as `name spec`. */
+  added: string[];
+  /** The dependencies the project needs that it had already, as `name spec`: their specs are the user's. */
+  kept: string[];
+}
+
+/**
+ * An existing package.json keeps everything it has, the spec of every dependency among it (a tarball's
+ * `file:` path, a private registry's range, a pinned @pulumi/pulumi): it only gains the dependencies the
+ * project lacks, and `type` and `engines` where it has none.
+ */
+export function mergePackageJson(existing: Record<string, unknown>, plan: InitPlan): MergedPackageJson {
+  const planned = JSON.parse(plan.files.find(([path]) => path === "package.json")![1]) as Record<string, unknown>;
+  const added: string[] = [];
+  const kept: string[] = [];
+  const dependencies = { ...(existing.dependencies as Record<string, string> | undefined) };
+  for (const [name, spec] of Object.entries(plan.dependencies)) {
+    const theirs = declaredSpec(existing, name);
+    if (theirs === undefined) {
+      dependencies[name] = spec;
+      added.push(`${name} ${spec}`);
+    } else kept.push(`${name} ${theirs}`);
+  }
+  const merged = {
+    ...existing,
+    type: existing.type ?? planned.type,
+    engines: existing.engines ?? planned.engines,
+    dependencies,
+  };
+  return { text: `${JSON.stringify(merged, null, 2)}\n`, added, kept };
 }

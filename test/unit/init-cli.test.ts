@@ -18,6 +18,8 @@ import { NATIVE_RESOURCE_TYPE } from "../../src/model/resource-type.js";
 import { runCli } from "../helpers/cli.js";
 import { REPO } from "../helpers/project.js";
 
+const { version } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string };
+
 const FILES = ["package.json", "Pulumi.yaml", "index.js", "telephony/main.yaml", ".gitignore"];
 
 describe("telephony-config init", () => {
@@ -25,11 +27,15 @@ describe("telephony-config init", () => {
     const dir = join(mkdtempSync(join(tmpdir(), "init-")), "Acme Telephony");
     const result = await runCli(["init", dir, "--org", "acme"]);
     expect(result.code).toBe(0);
-    for (const file of [...FILES, ".github/workflows/telephony.yml"]) {
+    for (const file of [...FILES.filter((f) => f !== "package.json"), ".github/workflows/telephony.yml"]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
       expect(result.stdout).toContain(`  ${file}\n`);
     }
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    // Run from a clone (as here), the spec is this version's range; the line says what npm install fetches.
+    expect(result.stdout).toContain(
+      `  package.json (depends on @pulumi/pulumi ${pkg.dependencies["@pulumi/pulumi"]}, telephony-config ^${version})\n`,
+    );
     expect(pkg).toMatchObject({
       name: "acme-telephony",
       type: "module",
@@ -85,12 +91,20 @@ describe("telephony-config init", () => {
     const dir = mkdtempSync(join(tmpdir(), "init-"));
     mkdirSync(join(dir, "telephony"));
     writeFileSync(join(dir, "telephony/main.yaml"), "configurations:\n  mine:\n    provider: 3\n");
+    // As left by `npm install ./telephony-config-0.1.0.tgz`: --force must not send npm install to a registry.
     writeFileSync(
       join(dir, "package.json"),
-      JSON.stringify({ name: "mine", scripts: { x: "y" }, dependencies: { left: "1" } }),
+      JSON.stringify({
+        name: "mine",
+        scripts: { x: "y" },
+        dependencies: { left: "1", "telephony-config": "file:telephony-config-0.1.0.tgz" },
+      }),
     );
     const forced = await runCli(["init", dir, "--force", "--org", "acme; echo pwned"]);
     expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(
+      /^ {2}package\.json \(merged into yours: added @pulumi\/pulumi \d+\.\d+\.\d+; kept your telephony-config file:telephony-config-0\.1\.0\.tgz\)$/m,
+    );
     expect(forced.stdout).toContain("telephony/main.yaml (kept as it was: your declarations)");
     expect(forced.stdout).toContain("pulumi config set telephony:orgHandle 'acme; echo pwned'");
     expect(readFileSync(join(dir, "telephony/main.yaml"), "utf8")).toBe("configurations:\n  mine:\n    provider: 3\n");
@@ -98,7 +112,7 @@ describe("telephony-config init", () => {
     expect(pkg).toMatchObject({
       name: "mine",
       scripts: { x: "y" },
-      dependencies: { left: "1", "telephony-config": expect.any(String) },
+      dependencies: { left: "1", "telephony-config": "file:telephony-config-0.1.0.tgz" },
     });
     expect(readFileSync(join(dir, ".gitignore"), "utf8")).toMatch(/^token\.txt$/m);
 
@@ -116,6 +130,15 @@ describe("telephony-config init", () => {
     const inTheWay = await runCli(["init", blocked]);
     expect(inTheWay.stderr).toMatch(/telephony is in the way: a directory is needed there/);
     expect(existsSync(join(blocked, "package.json"))).toBe(false);
+
+    const broken = mkdtempSync(join(tmpdir(), "init-"));
+    writeFileSync(join(broken, "package.json"), '{ "name": "mine", }\n');
+    const notJson = await runCli(["init", broken, "--force"]);
+    expect(notJson.code).toBe(1);
+    expect(notJson.stderr).toContain(`${join(broken, "package.json")} is not valid JSON (`);
+    expect(notJson.stderr).toContain("; fix it or move it away");
+    expect(readFileSync(join(broken, "package.json"), "utf8")).toBe('{ "name": "mine", }\n');
+    expect(existsSync(join(broken, "Pulumi.yaml"))).toBe(false);
 
     const numeric = join(mkdtempSync(join(tmpdir(), "init-")), "123");
     expect((await runCli(["init", numeric])).code).toBe(0);
@@ -169,10 +192,11 @@ describe("telephony-config init --language yaml", () => {
       "https://api.example.com",
     ]);
     expect(result.code).toBe(0);
-    for (const file of ["package.json", "Pulumi.yaml", ".gitignore"]) {
+    for (const file of ["Pulumi.yaml", ".gitignore"]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
       expect(result.stdout).toContain(`  ${file}\n`);
     }
+    expect(result.stdout).toContain(`  package.json (depends on telephony-config ^${version})\n`);
     for (const absent of ["index.js", "telephony", ".github", ".gitlab-ci.yml"])
       expect(existsSync(join(dir, absent))).toBe(false);
 
