@@ -2,6 +2,7 @@
 // config) and `${stack}` (the stack's name), alone or within a string; `$${` is a literal `${`.
 // Pure: a template and the stack's values in, the value or what stands in its way out.
 import { SECRET_INPUTS } from "../model/index.js";
+import { closest } from "./suggest.js";
 
 const SECRET_FIELDS = SECRET_INPUTS.join(" or ");
 
@@ -47,6 +48,21 @@ export interface Interpolation {
   /** The value, or undefined when something could not be resolved. */
   value: string | undefined;
   problems: InterpolationProblem[];
+}
+
+/** Why a reference is none this field can resolve, and what was likely meant. */
+function unknown(inner: string, reference: string): string {
+  if (/^(env|secret):/.test(inner))
+    return `${reference}: a secret reference goes only in ${SECRET_FIELDS}, as the whole value`;
+  const kind = /^([A-Za-z][A-Za-z0-9_-]*):(.*)$/.exec(inner);
+  if (kind && kind[1] !== "config") {
+    const meant = closest(kind[1]!, ["config"]);
+    if (meant)
+      return `unknown reference kind ${JSON.stringify(kind[1])} in ${reference} (did you mean \${config:${kind[2]}}?)`;
+    return `unknown reference kind ${JSON.stringify(kind[1])} in ${reference}: use \${config:KEY} or \${stack}, or \${env:NAME} or \${secret:KEY} as the whole value of ${SECRET_FIELDS}`;
+  }
+  if (!kind && closest(inner, ["stack"])) return `unknown reference ${reference} (did you mean \${stack}?)`;
+  return `unknown reference ${reference}: use \${config:KEY} or \${stack}, or "$\${" for a literal "\${"`;
 }
 
 const CONFIG_KEY = /^config:([A-Za-z_][A-Za-z0-9_.-]*)$/;
@@ -99,15 +115,8 @@ function resolve(
   stack: StackValues | undefined,
 ): string | Omit<InterpolationProblem, "index"> {
   const key = CONFIG_KEY.exec(inner)?.[1];
-  if (inner !== "stack" && key === undefined) {
-    const secret = /^(env|secret):/.test(inner);
-    return {
-      unresolved: false,
-      message: secret
-        ? `${field}: ${reference}: a secret reference goes only in ${SECRET_FIELDS}, as the whole value`
-        : `${field}: unknown reference ${reference}: use \${config:KEY} or \${stack}, or "$\${" for a literal "\${"`,
-    };
-  }
+  if (inner !== "stack" && key === undefined)
+    return { unresolved: false, message: `${field}: ${unknown(inner, reference)}` };
   if (!stack)
     return {
       unresolved: true,

@@ -2,10 +2,11 @@
 // never with a secret's value.
 import type { ErrorObject } from "ajv";
 import { isScalar } from "yaml";
-import { SECRET_INPUTS, TEMPLATE_FIELDS } from "../model/index.js";
+import { declarationsSchema, DECLARED_FIELDS, SECRET_INPUTS, TEMPLATE_FIELDS } from "../model/index.js";
 import { PATTERNED_FIELDS } from "../model/schema.js";
 import type { ReferenceState, SecretReference } from "./declaration.js";
 import type { Located, Locator } from "./locate.js";
+import { closest } from "./suggest.js";
 
 /** What a field's pattern means: a secret's is that of a reference. */
 export const PATTERN_MEANING: Record<string, string> = Object.fromEntries([
@@ -45,10 +46,13 @@ export function schemaProblem(
   if (e.keyword === "additionalProperties") {
     const extra = String(e.params.additionalProperty);
     const key = locator.key([...path, extra]);
-    return {
-      at: key.node ? key : locator.value(path),
-      message: `${dotted([...path, extra])}: unknown field${path.length ? "" : " (fragments go under keys that start with x-)"}`,
-    };
+    const meant = closest(extra, allowedKeys(path));
+    const hint = meant
+      ? ` (did you mean ${JSON.stringify(meant)}?)`
+      : path.length
+        ? ""
+        : " (fragments go under keys that start with x-)";
+    return { at: key.node ? key : locator.value(path), message: `${dotted([...path, extra])}: unknown field${hint}` };
   }
   if (e.keyword === "required") {
     return {
@@ -64,12 +68,14 @@ export function schemaProblem(
   }
   const field = path.at(-1) ?? "";
   const at = locator.value(path);
+  const written = isScalar(at.node) && typeof at.node.value === "string" ? at.node.value : undefined;
+  const secretField = (SECRET_INPUTS as readonly string[]).includes(field);
   const message =
-    e.keyword === "pattern" && PATTERN_MEANING[field] ? PATTERN_MEANING[field] : (e.message ?? "is invalid");
+    (e.keyword === "pattern" && secretField && written !== undefined && notASecretReference(written)) ||
+    (e.keyword === "pattern" && PATTERN_MEANING[field] ? PATTERN_MEANING[field] : (e.message ?? "is invalid"));
   const value = resolved.get(e.instancePath);
-  const plain =
-    TEMPLATE_FIELDS.includes(field) || path[2] === "meta" || (SECRET_INPUTS as readonly string[]).includes(field);
-  const template = !plain && isScalar(at.node) && typeof at.node.value === "string" && at.node.value.includes("${");
+  const plain = TEMPLATE_FIELDS.includes(field) || path[2] === "meta" || secretField;
+  const template = !plain && written?.includes("${");
   const why =
     value !== undefined
       ? `, and resolves to ${JSON.stringify(value)}`
@@ -77,4 +83,49 @@ export function schemaProblem(
         ? ` (\${…} is resolved in plain string fields only: ${TEMPLATE_FIELDS.join(", ")} and meta values)`
         : "";
   return { at, message: `${dotted(path)}: ${message}${why}` };
+}
+
+/**
+ * The keys the declarations' schema allows in the mapping at `path`, with the API's names of the
+ * declared fields that have another name there (`api_key` is `apiKey` in a declaration).
+ */
+function allowedKeys(path: string[]): Array<string | [string, string]> {
+  let schema = definition(SCHEMA);
+  for (const part of path) schema = definition(schema?.properties?.[part] ?? schema?.additionalProperties);
+  const keys = Object.keys(schema?.properties ?? {});
+  const apiNames = DECLARED_FIELDS.filter((f) => f.api !== f.name && keys.includes(f.name)).map(
+    (f): [string, string] => [f.api, f.name],
+  );
+  return [...keys, ...apiNames];
+}
+
+interface SchemaNode {
+  $ref?: string;
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: SchemaNode | boolean;
+}
+const SCHEMA = declarationsSchema() as unknown as SchemaNode & { $defs: Record<string, SchemaNode> };
+/** A schema, or the definition it refers to (ajv's schemaPath starts again at a $ref, so it cannot be followed). */
+const definition = (schema: SchemaNode | boolean | undefined): SchemaNode | undefined =>
+  typeof schema !== "object" ? undefined : schema.$ref ? SCHEMA.$defs[schema.$ref.replace("#/$defs/", "")] : schema;
+
+const SECRET_KINDS = ["env", "secret"];
+const SECRET_FORMS = "${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)";
+
+/**
+ * What is wrong with a secret field's value written as a reference of another kind (`${vault:x}`,
+ * `${config:x}`, `${stack}`), or undefined for any other value: that may be a literal secret, and is
+ * never repeated.
+ */
+function notASecretReference(value: string): string | undefined {
+  const match = /^\$\{([A-Za-z][A-Za-z0-9_-]*)(?::([A-Za-z_][A-Za-z0-9_.-]*))?\}$/.exec(value);
+  if (!match) return undefined;
+  const [, kind, name] = match as unknown as [string, string, string | undefined];
+  if (SECRET_KINDS.includes(kind)) return undefined;
+  if ((kind === "config" && name !== undefined) || (kind === "stack" && name === undefined))
+    return `${value} is for plain fields; a secret is ${SECRET_FORMS}`;
+  if (name === undefined) return `unknown reference ${value}: a secret is ${SECRET_FORMS}`;
+  const meant = closest(kind, SECRET_KINDS);
+  if (meant) return `unknown reference kind ${JSON.stringify(kind)} in ${value} (did you mean \${${meant}:${name}}?)`;
+  return `unknown reference kind ${JSON.stringify(kind)} in ${value}: a secret is ${SECRET_FORMS}`;
 }

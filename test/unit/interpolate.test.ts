@@ -71,6 +71,25 @@ describe("interpolate", () => {
       0,
       'f: unknown reference ${config:aws:region}: use ${config:KEY} or ${stack}, or "$${" for a literal "${"',
     ],
+    [
+      "a reference of an unknown kind",
+      "x${vault:x}",
+      1,
+      'f: unknown reference kind "vault" in ${vault:x}: use ${config:KEY} or ${stack}, or ${env:NAME} or ${secret:KEY} as the whole value of apiKey or apiSecret',
+    ],
+    [
+      "a misspelt config",
+      "${confg:region}",
+      0,
+      'f: unknown reference kind "confg" in ${confg:region} (did you mean ${config:region}?)',
+    ],
+    [
+      "a config in capitals",
+      "${Config:a}",
+      0,
+      'f: unknown reference kind "Config" in ${Config:a} (did you mean ${config:a}?)',
+    ],
+    ["a misspelt stack", "sip:${stak}", 4, "f: unknown reference ${stak} (did you mean ${stack}?)"],
     ["an unterminated reference", "abc ${stack", 4, 'f: unterminated "${" (write "$${" for a literal "${")'],
   ])("refuses %s, at its index", (_what, template, index, message) => {
     expect(interpolate(template, "f", dev)).toEqual({
