@@ -14,7 +14,7 @@ export const LAYERS = {
   declarations: { uses: ["model/"] },
   gitops: { uses: ["declarations/", "model/", "runtime/index.js", "settings/", "client/"] },
   stack: { uses: ["declarations/", "model/", "pulumi/"] },
-  server: { types: ["client/contract.js"] },
+  server: { uses: ["model/provider-catalogue.js"], types: ["client/contract.js"] },
   cli: { uses: ["gitops/", "server/", "settings/", "declarations/"] },
 };
 

@@ -1,6 +1,6 @@
 import type { ErrorObject } from "ajv";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
-import { DECLARED_FIELDS, TEMPLATE_FIELDS, type DeclaredValues } from "../model/index.js";
+import { DECLARED_FIELDS, TEMPLATE_FIELDS, unknownProvider, type DeclaredValues } from "../model/index.js";
 import { PATTERNED_FIELDS, validateDeclarationsFile } from "../model/schema.js";
 import { aliasExpansion, aliasTargets } from "./aliases.js";
 import {
@@ -11,6 +11,7 @@ import {
   type ReferenceState,
   type SecretReference,
 } from "./declaration.js";
+import { duplicateKey } from "./duplicate-key.js";
 import { interpolate, type StackValues } from "./interpolate.js";
 import { isMergeKey, Locator, offsetOf, pointer, withVia } from "./locate.js";
 import { PATTERN_MEANING, schemaProblem, unusable } from "./problems.js";
@@ -105,7 +106,12 @@ class DocumentParser {
 
   parse(): ParseResult {
     const { doc } = this;
-    for (const e of doc.errors) this.#report(e.pos[0], firstLine(e.message));
+    for (const e of doc.errors)
+      this.#report(
+        e.pos[0],
+        (e.code === "DUPLICATE_KEY" && duplicateKey(doc, e.pos[0], (node) => this.#at.line(node))) ||
+          firstLine(e.message),
+      );
     for (const e of doc.warnings) this.#report(e.pos[0], firstLine(e.message), "warning");
     if (doc.errors.length || !this.#aliasesResolve() || !this.#expandsWithinBudget()) return this.#result([]);
 
@@ -135,7 +141,19 @@ class DocumentParser {
     }
     const configurations = (data as { configurations: Record<string, RawDeclaration> }).configurations;
     if (!this.#resolvedUrlsHold(configurations, left)) return this.#result([]);
+    this.#unknownProviders(configurations);
     return this.#result(this.#declarations({ configurations }));
+  }
+
+  /** A warning for each provider id the package's catalogue does not know: the API may know it, and decides. */
+  #unknownProviders(configurations: Record<string, RawDeclaration>): void {
+    for (const [key, raw] of Object.entries(configurations)) {
+      const warning = unknownProvider(raw.provider);
+      if (!warning) continue;
+      const path = ["configurations", key, "provider"];
+      const at = this.#at.value(path);
+      this.#report(offsetOf(at.node), withVia(`${path.join(".")}: ${warning}`, at.via), "warning");
+    }
   }
 
   /** Whether every alias has its anchor and every merge key merges mappings; says where not. */

@@ -3,6 +3,7 @@
 // schemas/ (scripts/generate-schemas.ts) all derive from FIELDS: adding a field starts here.
 import type { ProviderDetails } from "../client/contract.js";
 import type { Owner } from "./ownership.js";
+import { KNOWN_PROVIDERS } from "./provider-catalogue.js";
 
 /** What a field holds, in the resource's terms. */
 export type FieldKind = "string" | "integer" | "boolean" | "meta" | "providerDetails";
@@ -67,8 +68,7 @@ export const FIELDS = [
     replaces: true,
     rules: {
       minimum: 1,
-      description:
-        "Provider id from the vendor's catalogue: 1 Airtel, 2 Jio, 3 Twilio, 4 LiveKit, 5 Daily, 6 Vapi, 58 Vodafone, 66 VI. Changing it replaces the configuration.",
+      description: `Provider id from the vendor's catalogue: ${KNOWN_PROVIDERS}. Changing it replaces the configuration.`,
     },
     request: { type: "integer" },
   },

@@ -5,5 +5,6 @@ export * from "./json-schemas.js";
 export * from "./mapping.js";
 export * from "./ownership.js";
 export * from "./patch.js";
+export * from "./provider-catalogue.js";
 export * from "./resource-type.js";
 export * from "./package-schema.js";

@@ -1,6 +1,6 @@
 // Whether a resource's inputs can be acted on, before any operation: failures name the property and
 // the reason, never a value (it may be a secret).
-import { OWNER_META_KEY, SECRET_INPUTS, type ConfigurationInputs } from "../model/index.js";
+import { OWNER_META_KEY, SECRET_INPUTS, unknownProvider, type ConfigurationInputs } from "../model/index.js";
 import { validateResourceArgs } from "../model/schema.js";
 import type { Ledger } from "./ledger.js";
 
@@ -15,12 +15,38 @@ export interface CheckFailure {
  */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** The failures of `news` (a resource's inputs); `olds` are its inputs in the state, if any. */
-export function check(ledger: Ledger, olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[] {
+/**
+ * The failures of `news` (a resource's inputs); `olds` are its inputs in the state, if any. `notice`
+ * says what is worth a look but is no failure.
+ */
+export function check(
+  ledger: Ledger,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  notice: (message: string) => void,
+): CheckFailure[] {
   if (!validateResourceArgs(news)) return schemaFailures(news);
   const inputs = news as unknown as ConfigurationInputs;
   if (inputs.owner) ledger.checked(inputs.owner);
-  return blankSecrets(inputs) ?? reservedMeta(inputs) ?? importHeld(ledger, olds, inputs) ?? [];
+  const failures = blankSecrets(inputs) ?? reservedMeta(inputs) ?? importHeld(ledger, olds, inputs) ?? [];
+  if (!failures.length) warnUnknownProvider(olds, inputs, notice);
+  return failures;
+}
+
+/**
+ * A provider id the package's catalogue does not know is said at preview, before the API refuses it
+ * at up; the API is the judge (a vendor added since is no failure). One the state holds already was
+ * accepted by the API: not said again at every preview.
+ */
+function warnUnknownProvider(
+  olds: Record<string, unknown>,
+  inputs: ConfigurationInputs,
+  notice: (message: string) => void,
+): void {
+  if (olds.provider === inputs.provider) return;
+  const warning = unknownProvider(inputs.provider);
+  if (!warning) return;
+  notice(`warning: ${inputs.owner ? `resource "${inputs.owner.resource}": ` : ""}${warning}`);
 }
 
 function schemaFailures(news: Record<string, unknown>): CheckFailure[] {

@@ -39,7 +39,7 @@ export interface RuntimeOptions {
 export function configure({ settings, notice }: RuntimeOptions): ProviderRuntime {
   const op = new Operation(resolve(settings), notice);
   return {
-    check: (olds, news) => check(op.ledger, olds, news),
+    check: (olds, news) => check(op.ledger, olds, news, op.notice),
     diff: (id, olds, news) => diff(op, id, olds, news),
     create: (inputs) => create(op, inputs),
     read: (id, state) => read(op, id, state),

@@ -55,7 +55,7 @@ configurations:
     [
       "a duplicate key",
       "configurations:\n  a:\n    provider: 1\n  a:\n    provider: 2\n",
-      /^telephony\.yaml:4:3: Map keys must be unique/,
+      /^telephony\.yaml:4:3: duplicate key "a" \(first at line 2\)$/,
     ],
     [
       "an unknown field",
@@ -191,6 +191,17 @@ configurations:
     expect(messages("configurations:\n  a:\n    provider: 1\n    x-note: hi\n")).toEqual([
       "telephony.yaml:4:5: configurations.a.x-note: unknown field",
     ]);
+  });
+
+  it("names a key written twice in one mapping, and the line of the first", () => {
+    expect(messages("configurations:\n  a:\n    provider: 1\n    name: A\n    name: B\n")).toEqual([
+      'telephony.yaml:5:5: duplicate key "name" (first at line 4)',
+    ]);
+    expect(messages("configurations:\n  a: { provider: 1, provider: 2 }\n")).toEqual([
+      'telephony.yaml:2:21: duplicate key "provider" (first at line 2)',
+    ]);
+    // Keys of two mappings, or a key and its quoted number, are no duplicates.
+    expect(messages("configurations:\n  a: { provider: 1 }\n  b: { provider: 2 }\n")).toEqual([]);
   });
 
   it("reads each document of a file, with lines counted over the whole file", () => {
@@ -412,7 +423,71 @@ configurations:
       ),
     ).toEqual([
       "telephony.yaml:4:15: configurations.a.name: ${env:KEY}: a secret reference goes only in apiKey or apiSecret, as the whole value",
-      "telephony.yaml:5:13: configurations.a.apiKey: must be a secret reference such as ${env:NAME} or ${secret:KEY}, not a literal value",
+      "telephony.yaml:5:13: configurations.a.apiKey: ${config:key} is for plain fields; a secret is ${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)",
+    ]);
+  });
+});
+
+describe("what was meant", () => {
+  it.each([
+    ["a swapped pair of letters", "    nmae: A\n", 'configurations.a.nmae: unknown field (did you mean "name"?)'],
+    ["another case", "    Provider: 2\n", 'configurations.a.Provider: unknown field (did you mean "provider"?)'],
+    [
+      "the API's name",
+      "    base_url: https://x\n",
+      'configurations.a.base_url: unknown field (did you mean "baseUrl"?)',
+    ],
+    [
+      "the API's name of meta",
+      "    meta_json: {}\n",
+      'configurations.a.meta_json: unknown field (did you mean "meta"?)',
+    ],
+    ["a missing letter", "    protct: true\n", 'configurations.a.protct: unknown field (did you mean "protect"?)'],
+    ["nothing close", "    colour: red\n", "configurations.a.colour: unknown field"],
+  ])("suggests a field for %s", (_what, line, message) => {
+    expect(messages(`configurations:\n  a:\n    provider: 1\n${line}`)).toEqual([`telephony.yaml:4:5: ${message}`]);
+  });
+
+  it("suggests configurations at the top, and says where fragments go when nothing is close", () => {
+    expect(messages("configuration:\n  a:\n    provider: 1\n")).toContain(
+      'telephony.yaml:1:1: configuration: unknown field (did you mean "configurations"?)',
+    );
+  });
+
+  it.each([
+    [
+      "${vault:x}",
+      'unknown reference kind "vault" in ${vault:x}: a secret is ${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)',
+    ],
+    ["${secrt:KEY}", 'unknown reference kind "secrt" in ${secrt:KEY} (did you mean ${secret:KEY}?)'],
+    ["${ENV:KEY}", 'unknown reference kind "ENV" in ${ENV:KEY} (did you mean ${env:KEY}?)'],
+    [
+      "${stack}",
+      "${stack} is for plain fields; a secret is ${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)",
+    ],
+    [
+      "${key}",
+      "unknown reference ${key}: a secret is ${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)",
+    ],
+    // A value that is no reference may be the secret itself: never repeated.
+    ["sk_live_${x:y}z", "must be a secret reference such as ${env:NAME} or ${secret:KEY}, not a literal value"],
+  ])("says what a secret field's %s is", (value, message) => {
+    expect(messages(`configurations:\n  a:\n    provider: 1\n    apiSecret: ${value}\n`)).toEqual([
+      `telephony.yaml:4:16: configurations.a.apiSecret: ${message}`,
+    ]);
+  });
+});
+
+describe("provider ids the package does not know", () => {
+  it("warns, where the id is written, and still declares the configuration", () => {
+    const { declarations, problems } = parse(
+      "x-base: &base\n  provider: 77\nconfigurations:\n  a:\n    provider: 7\n  b:\n    <<: *base\n  c:\n    provider: 66\n",
+    );
+    expect(declarations.map((d) => d.key)).toEqual(["a", "b", "c"]);
+    const known = "1 Airtel, 2 Jio, 3 Twilio, 4 LiveKit, 5 Daily, 6 Vapi, 58 Vodafone, 66 VI";
+    expect(problems.map((p) => `${formatProblem(p, true)}`)).toEqual([
+      `telephony.yaml:5:15: warning: configurations.a.provider: provider 7 is not in the known catalogue (${known}); the API decides`,
+      `telephony.yaml:2:13: warning: configurations.b.provider: provider 77 is not in the known catalogue (${known}); the API decides (merged at line 7)`,
     ]);
   });
 });
