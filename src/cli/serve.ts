@@ -10,6 +10,9 @@ export const SERVE_HELP = `Usage: telephony-config serve [options]
 Runs the Provider Configurations API locally, as api/openapi.yaml (OpenAPI 3.1,
 in this package) fixes it. The first line on stdout is the base URL.
 
+Exit codes: 0 stopped by SIGINT or SIGTERM (Ctrl-C), 1 error (a bad option, an address in use, a
+--data file it cannot read or write).
+
 Options:
   --host HOST            address to listen on (default 127.0.0.1)
   --port PORT            port; 0 picks a free one (default 8080)

@@ -194,6 +194,19 @@ describe("telephony-config serve", () => {
     expect(failure.code).toBe(1);
     expect(failure.stderr).toMatch(/--fault 418=0.5: expected KIND=FRACTION/);
   });
+
+  it("says which option a misspelt one likely is, and where to look", async () => {
+    const failure = await run(process.execPath, [CLI, "serve", "--prot", "0"]).catch((e) => e);
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toBe(
+      "telephony-config serve: unknown option --prot (did you mean --port?)\nRun 'telephony-config serve --help' for its options.\n",
+    );
+  });
+
+  it("lists its exit codes in its help, as every command does", async () => {
+    const { stdout } = await run(process.execPath, [CLI, "serve", "--help"]);
+    expect(stdout).toMatch(/^Exit codes: 0 stopped by SIGINT or SIGTERM \(Ctrl-C\), 1 error /m);
+  });
 });
 
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
