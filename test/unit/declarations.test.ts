@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { configuredPaths, loadDeclarations } from "../../src/declarations/load.js";
 import type { StackValues } from "../../src/declarations/interpolate.js";
 import { MAX_EXPANSION, parseDeclarations, type ParseOptions } from "../../src/declarations/parse.js";
+import { closest, editDistance } from "../../src/declarations/suggest.js";
 
 const allSet: ParseOptions = { isSet: () => "set", unsetReference: "error", unresolved: "error" };
 const parse = (text: string, options = allSet) => parseDeclarations(text, "telephony.yaml", options);
@@ -425,6 +426,34 @@ configurations:
       "telephony.yaml:4:15: configurations.a.name: ${env:KEY}: a secret reference goes only in apiKey or apiSecret, as the whole value",
       "telephony.yaml:5:13: configurations.a.apiKey: ${config:key} is for plain fields; a secret is ${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)",
     ]);
+  });
+});
+
+describe("closest", () => {
+  it.each([
+    ["nmae", ["name", "meta"], "name"],
+    ["stak", ["stack", "json"], "stack"],
+    ["api_key", ["apiKey", "apiSecret"], "apiKey"],
+    ["BASEURL", ["baseUrl"], "baseUrl"],
+    ["formerkey", ["formerKeys"], "formerKeys"],
+    ["protcet", ["protect"], "protect"],
+    ["colour", ["name", "provider", "import"], undefined],
+    ["ab", ["a", "abc"], undefined],
+    ["xyz", ["xy"], "xy"],
+    ["meta_json", [["meta_json", "meta"] as const, "name"], "meta"],
+  ])("%s among %j: %s", (word, candidates, expected) => {
+    expect(closest(word, candidates)).toBe(expected);
+  });
+
+  it.each([
+    ["name", "name", 0],
+    ["nmae", "name", 1],
+    ["drfit", "drift", 1],
+    ["stak", "stack", 1],
+    ["", "abc", 3],
+    ["kitten", "sitting", 3],
+  ])("edits %s into %s in %i", (a, b, d) => {
+    expect(editDistance(a, b)).toBe(d);
   });
 });
 

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { PROVIDER_CATALOGUE as SERVED } from "../../src/server/catalogue.js";
 import {
   configurationKey,
   DECLARED_FIELDS,
   differences,
   FIELDS,
+  KNOWN_PROVIDERS,
+  PROVIDER_CATALOGUE,
+  unknownProvider,
   releasedSecrets,
   undeclaredSecrets,
   withSecrets,
@@ -26,6 +30,23 @@ describe("the field table", () => {
     const outputs = fields.filter((f) => f.output).map((f) => f.name);
     expect(outputs).toEqual(["providerDetails", "orgHandle"]);
     expect(differences({ name: "A", provider: 1, orgHandle: "x" }, { name: "A", provider: 1 })).toEqual([]);
+  });
+});
+
+describe("the provider catalogue", () => {
+  it("is one list: what the schema describes and the local server answers", () => {
+    expect(KNOWN_PROVIDERS).toBe("1 Airtel, 2 Jio, 3 Twilio, 4 LiveKit, 5 Daily, 6 Vapi, 58 Vodafone, 66 VI");
+    const provider = fields.find((f) => f.name === "provider")!;
+    expect(provider.rules?.description).toContain(KNOWN_PROVIDERS);
+    expect([...SERVED].map(([id, d]) => [id, d.name])).toEqual([...PROVIDER_CATALOGUE].map(([id, e]) => [id, e.name]));
+  });
+
+  it.each([
+    [3, undefined],
+    [66, undefined],
+    [7, `provider 7 is not in the known catalogue (${KNOWN_PROVIDERS}); the API decides`],
+  ])("warns about provider %s only when it does not know it", (id, warning) => {
+    expect(unknownProvider(id)).toBe(warning);
   });
 });
 
