@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Sets up what this project needs, then runs the given command with it first on PATH:
-#   bash scripts/toolchain.sh [command args...]
+# Sets up what this project needs, then runs the given command with it first on PATH, in the directory it
+# was called from (the set-up itself works in the clone), so that it drives a stack anywhere:
+#   bash path/to/telephony-config/scripts/toolchain.sh [command args...]
 # Idempotent: on a machine that already has everything it only checks, and installs nothing.
 #   - Node >= 22.12: the one on PATH, else Node 24 from the npm registry (package node-linux-<arch>).
 #   - npm dependencies: `npm ci` when package-lock.json changed since the last install.
-#   - TypeScript build into dist/ (incremental).
+#   - TypeScript build into dist/ (incremental), skipped when no input changed since the last clean build.
 #   - Pulumi CLI: the one on PATH, else built from the Go module proxy (tools/pulumi) at the version of
 #     @pulumi/pulumi in package.json.
 #   - Pulumi YAML's language host: the one on PATH, else built from the Go module proxy (tools/pulumi-yaml).
@@ -12,6 +13,7 @@
 # Builds are cached outside the clone, in $TELEPHONY_CONFIG_CACHE (default ~/.cache/telephony-config).
 set -euo pipefail
 
+caller=$PWD
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${TELEPHONY_CONFIG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/telephony-config}
 node_version=24.21.0
@@ -66,8 +68,24 @@ else
 fi
 
 # --- TypeScript -------------------------------------------------------------------------------------
-node_modules/.bin/tsc -p tsconfig.json || die "TypeScript build failed"
-step build "tsc -> dist/"
+# tsc takes seconds even when nothing changed, and this runs before every command. The stamp is made just
+# before a build and kept only if it succeeds: a file saved during the build, or a build that failed (tsc
+# still writes dist/.tsbuildinfo then), leaves the next run building again. A directory counts as an input
+# too: its time changes when a file in it is added, renamed or deleted.
+stamp=dist/.toolchain-built
+changed=
+if [ -f "$stamp" ]; then
+  changed=$(find src bench test scripts examples tsconfig.json vitest.config.ts node_modules/.package-lock.json \
+    -name node_modules -prune -o -newer "$stamp" \( -type d -o -name '*.ts' -o -name '*.json' \) -print -quit 2>/dev/null || true)
+fi
+if [ -f "$stamp" ] && [ -z "$changed" ]; then
+  step build "dist/ up to date"
+else
+  mkdir -p dist && touch "$stamp.new"
+  node_modules/.bin/tsc -p tsconfig.json || { rm -f "$stamp.new"; die "TypeScript build failed"; }
+  mv "$stamp.new" "$stamp"
+  step build "tsc -> dist/${changed:+ ($changed changed)}"
+fi
 
 # --- Go builds ------------------------------------------------------------------------------------
 go_build() { # go_build STEP WHAT DIR LOG FUNCTION: runs `FUNCTION TMPDIR` (go builds into TMPDIR), then makes TMPDIR DIR
@@ -214,5 +232,6 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 
 if [ "$#" -gt 0 ]; then
+  cd "$caller"
   exec "$@"
 fi

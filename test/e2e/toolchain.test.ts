@@ -1,9 +1,11 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO } from "../helpers/project.js";
 import { throwawayStack, type ThrowawayStack } from "../helpers/pulumi.js";
 
 const workDir = fileURLToPath(new URL("../fixtures/tiny-dynamic", import.meta.url));
@@ -65,6 +67,41 @@ describe("the real Pulumi engine runs a Pulumi YAML program", () => {
     } finally {
       await t.dispose();
       rmSync(workDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("scripts/toolchain.sh drives a stack in a directory of its own", () => {
+  // As the README says: `bash <clone>/scripts/toolchain.sh pulumi …` from the stack's directory.
+  it("runs pulumi in the caller's directory, with the toolchain on PATH, and builds nothing when nothing changed", async () => {
+    const workDir = mkdtempSync(join(tmpdir(), "own-stack-"));
+    const backendDir = mkdtempSync(join(tmpdir(), "telephony-backend-"));
+    writeFileSync(
+      join(workDir, "Pulumi.yaml"),
+      ["name: own-stack", "runtime: yaml", "outputs:", "  where: ${pulumi.cwd}", ""].join("\n"),
+    );
+    const toolchain = (args: string[]) =>
+      promisify(execFile)("bash", [join(REPO, "scripts/toolchain.sh"), ...args], {
+        cwd: workDir,
+        env: {
+          ...process.env,
+          PULUMI_BACKEND_URL: `file://${backendDir}`,
+          PULUMI_CONFIG_PASSPHRASE: "test-passphrase",
+        },
+        maxBuffer: 64 << 20,
+      });
+    try {
+      await toolchain(["pulumi", "stack", "init", "dev", "--non-interactive"]);
+      const up = await toolchain(["pulumi", "up", "--yes", "--stack", "dev", "--non-interactive"]);
+      expect(up.stdout).toMatch(/\+ 1 created/);
+      // The set-up before it built nothing: the run before did, if anything changed.
+      expect(up.stderr).toMatch(/^setup: build\s+dist\/ up to date \(\d+\.\ds\)$/m);
+      expect(up.stderr).not.toMatch(/tsc -> dist/);
+      const output = await toolchain(["pulumi", "stack", "output", "where", "--stack", "dev"]);
+      expect(output.stdout.trim()).toBe(workDir);
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+      rmSync(backendDir, { recursive: true, force: true });
     }
   });
 });

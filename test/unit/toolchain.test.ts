@@ -1,6 +1,18 @@
 // scripts/toolchain.sh: uses what the machine has, and says what is missing when it cannot build it.
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -33,19 +45,158 @@ function toolchain(
   path: string,
   cache: string,
   args: string[] = [],
+  options: { script?: string; cwd?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       "bash",
-      [script, ...args],
-      { env: { PATH: path, HOME: process.env.HOME, TELEPHONY_CONFIG_CACHE: cache } },
+      [options.script ?? script, ...args],
+      { env: { PATH: path, HOME: process.env.HOME, TELEPHONY_CONFIG_CACHE: cache }, cwd: options.cwd },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
+/** An executable `name` in `dir` running `body` (sh). */
+function executable(dir: string, name: string, body: string): void {
+  writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+  chmodSync(join(dir, name), 0o755);
+}
+
+/**
+ * A clone with only what the script reads before it runs the command: the script, package.json, the YAML host's go.mod,
+ * installed dependencies, TypeScript sources, and a stand-in tsc that logs each build to tsc.log (and fails
+ * while a file `fail` exists). Tools on PATH: the test's Node and a Pulumi CLI with both language hosts.
+ */
+function fakeClone(): { root: string; path: string; builds: () => number } {
+  const root = mkdtempSync(join(tmpdir(), "fake-clone-"));
+  for (const dir of ["scripts", "tools/pulumi-yaml", "node_modules/.bin", "src", "test", "examples/x/node_modules"])
+    mkdirSync(join(root, dir), { recursive: true });
+  cpSync(script, join(root, "scripts/toolchain.sh"));
+  cpSync(join(REPO, "tools/pulumi-yaml/go.mod"), join(root, "tools/pulumi-yaml/go.mod"));
+  for (const [file, content] of Object.entries({
+    "package.json": '{ "dependencies": { "@pulumi/pulumi": "3.260.0" } }',
+    "package-lock.json": "{}",
+    "tsconfig.json": "{}",
+    "src/a.ts": "export const a = 1;",
+    "src/b.ts": "export const b = 1;",
+    "test/a.test.ts": "",
+  }))
+    writeFileSync(join(root, file), content);
+  const past = new Date(Date.now() - 3_600_000);
+  utimesSync(join(root, "package-lock.json"), past, past); // installed since it last changed: no npm ci
+  writeFileSync(join(root, "node_modules/.package-lock.json"), "{}");
+  executable(
+    join(root, "node_modules/.bin"),
+    "tsc",
+    'echo build >> tsc.log; mkdir -p dist; touch dist/.tsbuildinfo; [ ! -e fail ] || { echo "src/a.ts(1,1): error TS1" >&2; exit 2; }',
+  );
+  const bin = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
+  executable(bin, "pulumi", '[ "$1" = version ] && echo v3.999.0');
+  for (const host of ["pulumi-language-yaml", "pulumi-language-python"]) executable(bin, host, "");
+  const log = join(root, "tsc.log");
+  return {
+    root,
+    path: `${bin}:${basePath}`,
+    builds: () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0),
+  };
+}
+
 describe("scripts/toolchain.sh", () => {
+  it("runs the command in the directory it was called from, not in the clone", async () => {
+    const clone = fakeClone();
+    const elsewhere = mkdtempSync(join(tmpdir(), "stack-"));
+    const result = await toolchain(clone.path, mkdtempSync(join(tmpdir(), "empty-cache-")), ["pwd"], {
+      script: join(clone.root, "scripts/toolchain.sh"),
+      cwd: elsewhere,
+    });
+    expect(result.stderr).toMatch(/setup: build\s+tsc -> dist\//);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${elsewhere}\n`);
+    // The set-up itself ran in the clone: its build, not one in the caller's directory.
+    expect(clone.builds()).toBe(1);
+    expect(existsSync(join(elsewhere, "dist"))).toBe(false);
+  });
+
+  it(
+    "builds with tsc only when an input changed since the last build that succeeded",
+    async () => {
+      const clone = fakeClone();
+      const cache = mkdtempSync(join(tmpdir(), "empty-cache-"));
+      const at = (file: string) => join(clone.root, file);
+      const run = () => toolchain(clone.path, cache, ["true"], { script: at("scripts/toolchain.sh"), cwd: tmpdir() });
+      // Each step: what it does to the clone, then whether the next run builds, and the build line it prints.
+      const steps: Array<[string, () => void, RegExp]> = [
+        ["the first run", () => {}, /setup: build\s+tsc -> dist\/ \(\d+\.\ds\)/],
+        ["nothing changed", () => {}, /setup: build\s+dist\/ up to date \(\d+\.\ds\)/],
+        [
+          "a source saved",
+          () => writeFileSync(at("src/a.ts"), "export const a = 2;"),
+          /tsc -> dist\/ \(src\/a\.ts changed\)/,
+        ],
+        ["nothing changed again", () => {}, /dist\/ up to date/],
+        ["a source deleted", () => rmSync(at("src/b.ts")), /tsc -> dist\/ \(src changed\)/],
+        [
+          "a test saved",
+          () => writeFileSync(at("test/a.test.ts"), "//"),
+          /tsc -> dist\/ \(test\/a\.test\.ts changed\)/,
+        ],
+        [
+          "tsconfig.json saved",
+          () => writeFileSync(at("tsconfig.json"), "{ }"),
+          /tsc -> dist\/ \(tsconfig\.json changed\)/,
+        ],
+        [
+          "dependencies installed again",
+          () => writeFileSync(at("node_modules/.package-lock.json"), "{ }"),
+          /tsc -> dist\/ \(node_modules\/\.package-lock\.json changed\)/,
+        ],
+        [
+          "an example's own node_modules changed: not an input",
+          () => writeFileSync(at("examples/x/node_modules/y.ts"), ""),
+          /dist\/ up to date/,
+        ],
+        [
+          "a file that is not TypeScript saved",
+          () => writeFileSync(at("src/notes.md"), ""),
+          /tsc -> dist\/ \(src changed\)/,
+        ],
+        ["the same file saved again", () => writeFileSync(at("src/notes.md"), "x"), /dist\/ up to date/],
+        [
+          "dist/ removed (npm pack's prepack does)",
+          () => rmSync(at("dist"), { recursive: true }),
+          /tsc -> dist\/ \(\d/,
+        ],
+      ];
+      let builds = 0;
+      for (const [what, change, line] of steps) {
+        change();
+        const result = await run();
+        expect(result.code, `${what}: ${result.stderr}`).toBe(0);
+        expect(result.stderr, what).toMatch(line);
+        const built = /tsc -> dist/.test(result.stderr);
+        builds += built ? 1 : 0;
+        expect(clone.builds(), what).toBe(builds);
+      }
+
+      // A failed build is no build: the next run builds again, though tsc wrote dist/.tsbuildinfo.
+      writeFileSync(at("fail"), "");
+      writeFileSync(at("src/a.ts"), "export const a = ;");
+      const failed = await run();
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain("src/a.ts(1,1): error TS1");
+      expect(failed.stderr).toMatch(/setup: error: TypeScript build failed/);
+      rmSync(at("fail"));
+      const again = await run();
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(/setup: build\s+tsc -> dist\/ \(src\/a\.ts changed\)/);
+      expect(clone.builds()).toBe(builds + 2);
+      expect((await run()).stderr).toMatch(/dist\/ up to date/);
+    },
+    severalRuns,
+  );
+
   it("uses the Node, the Pulumi CLI and its YAML and Python hosts already on PATH, builds nothing, then runs the command", async () => {
     const bin = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
     writeFileSync(join(bin, "pulumi"), '#!/bin/sh\n[ "$1" = version ] && echo v3.999.0\n');
