@@ -92,6 +92,7 @@ export class TelephonyClient {
       {
         method,
         path,
+        url: this.#transport.urlOf(path),
         status: 200,
         attempts: 1,
         serverMessage: `the answer breaks the contract: ${where} ${first?.message ?? "is invalid"}`,
@@ -102,7 +103,14 @@ export class TelephonyClient {
 
   #broken(method: string, path: string, reason: string): TelephonyApiError {
     return new TelephonyApiError(
-      { method, path, status: 200, attempts: 1, serverMessage: `the answer breaks the contract: ${reason}` },
+      {
+        method,
+        path,
+        url: this.#transport.urlOf(path),
+        status: 200,
+        attempts: 1,
+        serverMessage: `the answer breaks the contract: ${reason}`,
+      },
       [this.#options.token],
     );
   }

@@ -17,8 +17,10 @@ interface RequestInfo {
   method: string;
   path: string;
   attempts: number;
-  /** The whole URL, for messages that must say where a request went. */
+  /** The whole URL (no query, no credentials): every message says where the request went. */
   url?: string | undefined;
+  /** What the user should do about it, said last: the setting to fix, never its value. */
+  hint?: string | undefined;
 }
 
 export interface ApiErrorDetails extends RequestInfo {
@@ -69,11 +71,13 @@ export class TelephonyApiError extends Error {
     const foreign = details.foreign ?? false;
     const mayHaveSucceeded = details.method === "POST" && (details.status >= 500 || details.status < 300 || foreign);
 
-    const parts = [`${details.method} ${details.path}: ${details.status} ${STATUS_TEXT[details.status] ?? ""}`.trim()];
+    const url = clean(details.url);
+    const parts = [
+      `${details.method} ${url ?? details.path}: ${details.status} ${STATUS_TEXT[details.status] ?? ""}`.trim(),
+    ];
     if (foreign) {
       parts.push(
-        `this answer is not from the Provider Configurations API (not its JSON envelope)` +
-          `${details.url ? ` at ${clean(details.url)}` : ""}: the base URL or a proxy in between is probably wrong`,
+        "this answer is not from the Provider Configurations API (not its JSON envelope): the base URL or a proxy in between is probably wrong",
       );
     }
     if (serverMessage) parts.push(serverMessage);
@@ -83,12 +87,13 @@ export class TelephonyApiError extends Error {
     if (details.note) parts.push(details.note);
     if (details.requestId) parts.push(`[request id ${details.requestId}]`);
     if (details.attempts > 1) parts.push(`after ${details.attempts} attempts`);
+    if (details.hint) parts.push(clean(details.hint)!);
     super(parts.join(" — "));
 
     this.status = details.status;
     this.method = details.method;
     this.path = details.path;
-    this.url = clean(details.url);
+    this.url = url;
     this.serverMessage = serverMessage;
     this.fieldErrors = fieldErrors;
     this.requestId = details.requestId;
@@ -104,6 +109,9 @@ export class TelephonyNetworkError extends Error {
   override readonly name = "TelephonyNetworkError";
   readonly method: string;
   readonly path: string;
+  readonly url: string | undefined;
+  /** The failure's error code (`ECONNREFUSED`, `ERR_SSL_WRONG_VERSION_NUMBER`), when it had one. */
+  readonly code: string | undefined;
   readonly attempts: number;
   readonly timedOut: boolean;
   /** False when the failure proves the request never left (connection refused, name not resolved). */
@@ -112,18 +120,23 @@ export class TelephonyNetworkError extends Error {
   readonly mayHaveSucceeded: boolean;
 
   constructor(
-    info: RequestInfo & { timedOut: boolean; sent: boolean; reason: string },
+    info: RequestInfo & { timedOut: boolean; sent: boolean; reason: string; code?: string | undefined },
     secrets: Iterable<string | null | undefined>,
   ) {
+    const secretList = [...secrets];
+    const url = info.url === undefined ? undefined : redact(info.url, secretList);
     const mayHaveSucceeded = info.method === "POST" && info.sent;
-    let message = `${info.method} ${info.path}: ${info.timedOut ? "timed out" : "no answer"} (${redact(info.reason, secrets)})`;
+    let message = `${info.method} ${url ?? info.path}: ${info.timedOut ? "timed out" : "no answer"} (${redact(info.reason, secretList)})`;
     if (info.attempts > 1) message += ` after ${info.attempts} attempts`;
     if (mayHaveSucceeded) {
       message += "; the configuration may have been created anyway: list the configurations before creating it again";
     }
+    if (info.hint) message += ` — ${redact(info.hint, secretList)}`;
     super(message);
     this.method = info.method;
     this.path = info.path;
+    this.url = url;
+    this.code = info.code;
     this.attempts = info.attempts;
     this.timedOut = info.timedOut;
     this.sent = info.sent;

@@ -1,5 +1,6 @@
 export { TelephonyClient } from "./client.js";
 export type { ClientOptions } from "./transport.js";
+export type { SettingNames } from "./hints.js";
 export * from "./contract.js";
 export {
   TelephonyApiError,

@@ -12,8 +12,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 
 /** What one attempt came to: an HTTP status (a 429 is the rate limiter's), or no answer at all. */
 export type AttemptOutcome =
   | { status: number }
-  /** `sent: false` when the failure proves the request never left (connection refused, no such host). */
-  | { networkError: true; sent?: boolean };
+  /**
+   * `sent: false` when the failure proves the request never left (connection refused, no such host);
+   * `lasting` when trying again cannot help (https to a plain-HTTP server).
+   */
+  | { networkError: true; sent?: boolean; lasting?: boolean };
 
 // A repeated GET, PATCH (same fields, same values) or DELETE leaves the same state as one.
 const IDEMPOTENT = new Set(["GET", "PATCH", "DELETE"]);
@@ -33,6 +36,7 @@ export function retryDelay(
   random: () => number = Math.random,
 ): number | undefined {
   if (attempt >= policy.maxAttempts) return undefined;
+  if ("networkError" in outcome && outcome.lasting) return undefined;
   const status = "status" in outcome ? outcome.status : undefined;
   const notSent = "networkError" in outcome && outcome.sent === false;
   const retryable = IDEMPOTENT.has(method) ? status === undefined || TRANSIENT_STATUS.has(status) : notSent;

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Agent } from "undici";
 import { REQUIRED_HEADERS, type Envelope, type Operation } from "./contract.js";
 import { TelephonyApiError, TelephonyNetworkError } from "./errors.js";
+import { isLasting, networkHint, statusHint, type Destination, type SettingNames } from "./hints.js";
 import { maskBody } from "./redact.js";
 import { MAX_PAUSE_MS, RateLimiter } from "./rate-limiter.js";
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type AttemptOutcome, type RetryPolicy } from "./retry.js";
@@ -29,6 +30,12 @@ export interface ClientOptions {
   maxRequestsPerSecond?: number | undefined;
   /** Called once per process and API, when a 429 first makes every request wait. */
   onRateLimited?: (() => void) | undefined;
+  /**
+   * How errors name the base URL, token and org handle, and where each came from (never a value):
+   * `telephony:apiToken in the config of stack dev`. Said in the hint after a 401, a 403, a wrong
+   * base path or https to a plain-HTTP server.
+   */
+  settingNames?: SettingNames | undefined;
 }
 
 interface Request {
@@ -93,6 +100,7 @@ export class Transport {
   readonly #basePath: string;
   readonly #headers: Record<string, string>;
   readonly #limiter: RateLimiter;
+  readonly #destination: Destination;
 
   constructor(options: ClientOptions) {
     if (!options.token) throw new Error("an API token is required");
@@ -111,6 +119,17 @@ export class Transport {
     };
     if (options.orgHandle) this.#headers["org-handle"] = options.orgHandle;
     if (options.productId !== undefined) this.#headers["product-id"] = String(options.productId);
+    this.#destination = {
+      origin: this.#origin,
+      basePath: this.#basePath,
+      orgHandle: options.orgHandle,
+      names: options.settingNames ?? {},
+    };
+  }
+
+  /** Where a request to `path` goes: no query, no credentials (a URL's origin has none). */
+  urlOf(path: string): string {
+    return this.#origin + this.#basePath + path;
   }
 
   /** Sends one call, with retries, and returns the envelope's `data` (undefined for an empty 204). */
@@ -133,8 +152,10 @@ export class Transport {
       method: request.method,
       path: request.path,
       attempts,
-      url: this.#origin + this.#basePath + request.path,
+      url: this.urlOf(request.path),
     });
+    const orgHandle = request.orgHandle ?? this.#options.orgHandle;
+    const hint = (status: number, foreign: boolean) => statusHint(this.#destination, { status, foreign, orgHandle });
     let note: string | undefined;
 
     for (let attempt = 1; ;) {
@@ -176,7 +197,9 @@ export class Transport {
         throttledSince = undefined;
       }
 
-      const outcome: AttemptOutcome = answer ? { status: answer.status } : { networkError: true, sent: failure!.sent };
+      const outcome: AttemptOutcome = answer
+        ? { status: answer.status }
+        : { networkError: true, sent: failure!.sent, lasting: isLasting(failure!.code) };
       const delay =
         answer && answer.status < 400 ? undefined : retryDelay(this.#policy, request.method, outcome, attempt);
       // An attempt is started only with its whole timeout left before the deadline: one cut short
@@ -187,8 +210,12 @@ export class Transport {
         continue;
       }
 
-      if (!answer) throw new TelephonyNetworkError({ ...info(attempt), ...failure! }, secrets);
-      return interpret<T>(answer, { ...info(attempt), note }, secrets);
+      if (!answer)
+        throw new TelephonyNetworkError(
+          { ...info(attempt), ...failure!, hint: networkHint(this.#destination, failure!.code) },
+          secrets,
+        );
+      return interpret<T>(answer, { ...info(attempt), note, hint }, secrets);
     }
   }
 
@@ -263,6 +290,7 @@ interface Failure {
   /** False when the request provably never reached the server. */
   sent: boolean;
   reason: string;
+  code?: string | undefined;
 }
 
 // Failures to open a connection at all: the request was never sent, so nothing can have happened.
@@ -281,8 +309,12 @@ function describeFailure(error: unknown): Failure {
     return { timedOut: true, sent: true, reason: "no answer in time" };
   const source = e?.cause ?? e;
   const code = source?.code;
-  const reason = [code, source?.message ?? String(e)].filter(Boolean).join(": ");
-  return { timedOut: false, sent: !(code && NOT_SENT.has(code)), reason };
+  // A TLS handshake that failed sent no request, and OpenSSL's text (its source file and line) says
+  // nothing the code does not.
+  if (isLasting(code)) return { timedOut: false, sent: false, reason: code!, code };
+  const text = (source?.message ?? String(e)).replace(/\s+/g, " ").trim();
+  const reason = [code, text].filter(Boolean).join(": ");
+  return { timedOut: false, sent: !(code && NOT_SENT.has(code)), reason, code };
 }
 
 interface AnswerInfo {
@@ -291,6 +323,8 @@ interface AnswerInfo {
   attempts: number;
   url: string;
   note?: string | undefined;
+  /** What to tell the user for an error status. */
+  hint: (status: number, foreign: boolean) => string | undefined;
 }
 
 /** The contract's envelope: every JSON answer of the API is one; a proxy's page or bare JSON is not. */
@@ -307,12 +341,23 @@ function asEnvelope(text: string): Partial<Envelope<unknown>> | undefined {
 
 function interpret<T>(answer: Answer, info: AnswerInfo, secrets: Array<string | null | undefined>): T {
   const requestId = headerValue(answer.headers, "x-request-id");
+  const { hint, ...request } = info;
   const fail = (extra: {
     serverMessage?: string;
     fieldErrors?: Record<string, string[]>;
     bodyExcerpt?: string;
     foreign?: boolean;
-  }) => new TelephonyApiError({ ...info, status: answer.status, requestId, ...extra }, secrets);
+  }) =>
+    new TelephonyApiError(
+      {
+        ...request,
+        status: answer.status,
+        requestId,
+        ...extra,
+        hint: hint(answer.status, extra.foreign ?? false),
+      },
+      secrets,
+    );
 
   if (answer.status === 204 && answer.text.trim() === "") return undefined as T;
 

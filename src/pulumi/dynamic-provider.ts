@@ -4,7 +4,7 @@
 import { fstatSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConfigurationInputs, ConfigurationOutputs } from "../model/index.js";
-import { configure as configureRuntime, type ProviderRuntime } from "../runtime/index.js";
+import { configure as configureRuntime, isBug, type ProviderRuntime } from "../runtime/index.js";
 import { resolveSettings } from "../settings/settings.js";
 
 // Pulumi's marker for a secret value in a property map (sdk/go/common/resource/sig).
@@ -28,13 +28,17 @@ let runtime: ProviderRuntime = configureRuntime({
 /** Stack config reaches a dynamic provider only here (@pulumi/pulumi >= 3.139). */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
   stopWithTheEngine();
+  quietenTheHost();
   // The engine configures its provider process once, before its operation. The host configures again
   // each further provider module text it meets in the operation (state written with an earlier
   // PROVIDER_MODULE, loaded as a second module that reaches this same one): same operation, same
   // config, so the operation's runtime (what it holds, listed, proved gone) stays.
   if (configuredByHost) return;
   configuredByHost = inHost();
-  runtime = configureRuntime({ settings: () => resolveSettings((key) => req.config.get(key), process.env), notice });
+  runtime = configureRuntime({
+    settings: () => resolveSettings((key) => req.config.get(key), process.env, "the stack's config"),
+    notice,
+  });
 }
 
 /**
@@ -54,6 +58,34 @@ function stopWithTheEngine(): void {
     .on("error", () => process.exit(1))
     .resume();
 }
+/**
+ * Pulumi's host script prints an error of check, diff, read or delete on stderr before it answers the
+ * engine with its message: `${error}: ${error.stack}`, the message twice and a stack trace, which
+ * the engine shows as the stack's diagnostics besides the resource's own error. For an error the user
+ * fixes from its message, that print is dropped (the exact line, nothing else); a bug's stays.
+ */
+const unprinted = new Set<string>();
+let quietened = false;
+function quietenTheHost(): void {
+  if (quietened || !inHost()) return;
+  quietened = true;
+  const print = console.error.bind(console);
+  console.error = (...args: unknown[]) => {
+    if (args.length === 1 && typeof args[0] === "string" && unprinted.delete(args[0])) return;
+    print(...args);
+  };
+}
+
+/** Runs one call of the host; `printed` when the host script prints what it throws. */
+async function answer<T>(printed: boolean, work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (printed && quietened && !isBug(error)) unprinted.add(`${String(error)}: ${(error as Error).stack}`);
+    throw error;
+  }
+}
+
 function isPipe(fd: number): boolean {
   try {
     return fstatSync(fd).isFIFO();
@@ -67,8 +99,10 @@ export async function check(
   news: Record<string, unknown>,
 ): Promise<pulumi.dynamic.CheckResult> {
   const { __provider: _provider, ...args } = news;
-  const failures = runtime.check(olds, args);
-  return failures.length ? { inputs: news, failures } : { inputs: news };
+  return answer(true, () => {
+    const failures = runtime.check(olds, args);
+    return failures.length ? { inputs: news, failures } : { inputs: news };
+  });
 }
 
 export async function diff(
@@ -76,22 +110,24 @@ export async function diff(
   olds: ConfigurationOutputs,
   news: ConfigurationInputs,
 ): Promise<pulumi.dynamic.DiffResult> {
-  const entries = runtime.diff(id, olds, news);
-  return {
-    changes: entries.length > 0,
-    replaces: entries.filter((e) => e.kind === "replace").map((e) => e.field),
-    deleteBeforeReplace: false,
-  };
+  return answer(true, () => {
+    const entries = runtime.diff(id, olds, news);
+    return {
+      changes: entries.length > 0,
+      replaces: entries.filter((e) => e.kind === "replace").map((e) => e.field),
+      deleteBeforeReplace: false,
+    };
+  });
 }
 
 // The outputs' secrets need no wrapping: the resource declares them additionalSecretOutputs.
 export async function create(inputs: ConfigurationInputs): Promise<pulumi.dynamic.CreateResult> {
-  const { id, outputs } = await runtime.create(inputs);
+  const { id, outputs } = await answer(false, () => runtime.create(inputs));
   return { id, outs: outputs };
 }
 
 export async function read(id: string, props: ConfigurationOutputs): Promise<pulumi.dynamic.ReadResult> {
-  const found = await runtime.read(id, props);
+  const found = await answer(true, () => runtime.read(id, props));
   // An empty id tells the engine the resource is gone.
   if (!found) return { id: undefined, props: {} } as unknown as pulumi.dynamic.ReadResult;
   const inputs = { ...found.inputs };
@@ -105,11 +141,11 @@ export async function update(
   olds: ConfigurationOutputs,
   news: ConfigurationInputs,
 ): Promise<pulumi.dynamic.UpdateResult> {
-  return { outs: (await runtime.update(id, olds, news)).outputs };
+  return { outs: (await answer(false, () => runtime.update(id, olds, news))).outputs };
 }
 
 export async function remove(id: string, props: ConfigurationOutputs): Promise<void> {
-  await runtime.delete(id, props);
+  await answer(true, () => runtime.delete(id, props));
 }
 
 /** What the module kept in state hands to Pulumi's dynamic provider host. */

@@ -1,4 +1,5 @@
 // The runtime's public surface: what hosts, gitops and tests use.
+export { isBug } from "./bug.js";
 export { UNKNOWN, type CheckFailure } from "./check.js";
 export type { Created } from "./create.js";
 export type { DiffEntry } from "./diff.js";

@@ -5,6 +5,7 @@ import type { Configuration } from "../client/contract.js";
 import { redact } from "../client/redact.js";
 import type { ConfigurationOutputs } from "../model/index.js";
 import { clientFor, normaliseApiUrl, type ApiSettings } from "../settings/settings.js";
+import { isBug } from "./bug.js";
 import { apiRelation, otherApiMessage } from "./identity.js";
 import { Ledger } from "./ledger.js";
 
@@ -60,14 +61,23 @@ export class Operation {
     return this.ledger.list(orgHandle, () => this.api().inOrganization(orgHandle).list());
   }
 
-  /** Errors leave the runtime as plain messages, with every secret this call knew masked. */
+  /**
+   * Errors leave the runtime as plain messages, with every secret this call knew masked; a bug keeps
+   * its kind and its stack trace (masked too), which say where to fix it.
+   */
   async guarded<T>(secrets: Array<string | undefined>, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
+      const known = [this.settings?.apiToken, ...secrets];
+      if (error instanceof Error && isBug(error)) {
+        error.message = redact(error.message, known);
+        error.stack = error.stack && redact(error.stack, known);
+        throw error;
+      }
       const message = error instanceof Error ? error.message : String(error);
       // eslint-disable-next-line preserve-caught-error -- the cause would carry the secrets this masks
-      throw new Error(redact(message, [this.settings?.apiToken, ...secrets]));
+      throw new Error(redact(message, known));
     }
   }
 }

@@ -14,6 +14,11 @@ export interface ApiSettings {
    * reached at apiUrl. Any other recorded address is another API, never written to from here.
    */
   formerApiUrls: string[];
+  /**
+   * Where each value came from, as an error names the setting to fix (never the value):
+   * `telephony:apiToken in the config of stack dev`, `the environment variable TELEPHONY_API_TOKEN`.
+   */
+  sources: Record<keyof typeof SOURCES, string>;
 }
 
 /**
@@ -55,15 +60,23 @@ const SOURCES = {
   productId: ["telephony:productId", "TELEPHONY_PRODUCT_ID"],
 } as const;
 
+/**
+ * The settings from `config` (Pulumi config keys; `configName` says whose: "the stack's config", "the
+ * config of stack dev"), else from the environment.
+ */
 export function resolveSettings(
   config: (key: string) => string | undefined,
   env: Record<string, string | undefined>,
+  configName = "the stack's config",
 ): ApiSettings {
   const missing: string[] = [];
+  const sources = {} as ApiSettings["sources"];
   const pick = (field: keyof typeof SOURCES): string => {
     const [key, variable] = SOURCES[field];
-    const value = (config(key) ?? env[variable])?.trim();
+    const fromConfig = config(key);
+    const value = (fromConfig ?? env[variable])?.trim();
     if (!value) missing.push(`${key} (or ${variable})`);
+    sources[field] = fromConfig !== undefined ? `${key} in ${configName}` : `the environment variable ${variable}`;
     return value ?? "";
   };
   const settings = {
@@ -90,6 +103,7 @@ export function resolveSettings(
   const resolved: ApiSettings = {
     ...settings,
     productId: Number(settings.productId),
+    sources,
     formerApiUrls: urlList(
       "telephony:formerApiUrls (or TELEPHONY_FORMER_API_URLS)",
       config("telephony:formerApiUrls") ?? env.TELEPHONY_FORMER_API_URLS,
@@ -111,7 +125,7 @@ export function resolveSettings(
  * included; the environment for what the stack does not set, and for everything without one.
  */
 export const commandSettings = (stack: StackConfig | undefined, env: Record<string, string | undefined>): ApiSettings =>
-  resolveSettings((key) => stack?.config[key], env);
+  resolveSettings((key) => stack?.config[key], env, `the config of stack ${stack?.name}`);
 
 export const clientFor = (settings: ApiSettings, onRateLimited?: () => void): TelephonyClient =>
   new TelephonyClient({
@@ -121,4 +135,9 @@ export const clientFor = (settings: ApiSettings, onRateLimited?: () => void): Te
     productId: settings.productId,
     maxRequestsPerSecond: settings.maxRequestsPerSecond,
     onRateLimited,
+    settingNames: {
+      baseUrl: settings.sources.apiUrl,
+      token: settings.sources.apiToken,
+      orgHandle: settings.sources.orgHandle,
+    },
   });

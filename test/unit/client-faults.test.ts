@@ -66,7 +66,7 @@ describe("faults made with nock", () => {
       bodyExcerpt: expect.stringContaining("<title>502 Bad Gateway"),
     });
     expect(error.message).toMatch(
-      /^GET \/api\/v2\/platform\/telephony\/providers-configurations\/42\/: 502 Bad Gateway/,
+      /^GET http:\/\/telephony-api\.invalid\/api\/v2\/platform\/telephony\/providers-configurations\/42\/: 502 Bad Gateway/,
     );
   });
 

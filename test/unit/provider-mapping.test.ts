@@ -230,7 +230,16 @@ describe("resolveSettings", () => {
       orgHandle: "env-org",
       productId: 5,
       formerApiUrls: [],
+      sources: {
+        apiUrl: "telephony:apiUrl in the stack's config",
+        apiToken: "the environment variable TELEPHONY_API_TOKEN",
+        orgHandle: "the environment variable TELEPHONY_ORG_HANDLE",
+        productId: "telephony:productId in the stack's config",
+      },
     });
+    expect(resolveSettings((k) => config[k], env, "the config of stack prod").sources.apiUrl).toBe(
+      "telephony:apiUrl in the config of stack prod",
+    );
   });
   it("names every missing setting with both of its sources", () => {
     expect(() => resolveSettings(() => undefined, {})).toThrow(

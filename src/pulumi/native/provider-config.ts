@@ -19,8 +19,9 @@ export function configTexts(values: Record<string, unknown>): Record<string, str
   return texts;
 }
 
+/** The settings: a default provider's are the stack's config, and an explicit one's inputs are named alike. */
 export const settingsFrom = (texts: Record<string, string>, env: NodeJS.ProcessEnv): ApiSettings =>
-  resolveSettings((key) => texts[key], env);
+  resolveSettings((key) => texts[key], env, "the stack's config");
 
 /** Why the settings cannot be used, by key: what CheckConfig answers at preview. */
 export function configFailures(

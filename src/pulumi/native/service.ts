@@ -4,7 +4,13 @@ import { readFileSync } from "node:fs";
 import type * as grpc from "@grpc/grpc-js";
 import { packageVersion } from "../../client/version.js";
 import { NATIVE_RESOURCE_TYPE, type ConfigurationInputs, type ConfigurationOutputs } from "../../model/index.js";
-import { configure as configureRuntime, UNKNOWN, type DiffEntry, type ProviderRuntime } from "../../runtime/index.js";
+import {
+  configure as configureRuntime,
+  isBug,
+  UNKNOWN,
+  type DiffEntry,
+  type ProviderRuntime,
+} from "../../runtime/index.js";
 import { ownerOf } from "./owner.js";
 import { configFailures, configTexts, settingsFrom } from "./provider-config.js";
 import { plain, secretKeysOf, toStruct, withSecret } from "./properties.js";
@@ -16,17 +22,23 @@ type Plain = Record<string, unknown>;
 /** Secret whatever the program passed (a literal in a YAML program too). */
 const SECRETS = ["apiKey", "apiSecret"];
 
-/** A unary handler: the answer, or the error's message (already stripped of secrets by the runtime). */
+/**
+ * A unary handler: the answer, or the error's message (already stripped of secrets by the runtime),
+ * which the engine shows as the resource's error; a bug's with its stack trace, where the fix is.
+ */
 function unary<Req, Res>(work: (request: Req) => Res | Promise<Res>): Handler<Req, Res> {
   return (call, callback) => {
     Promise.resolve()
       .then(() => work(call.request))
       .then(
         (response) => callback(null, response),
-        (error: unknown) => callback({ code: 2, details: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => callback({ code: 2, details: said(error) }),
       );
   };
 }
+
+const said = (error: unknown): string =>
+  !(error instanceof Error) ? String(error) : isBug(error) ? (error.stack ?? error.message) : error.message;
 
 /** What the host adds to a resource's inputs for the runtime: who holds it, from its URN. */
 const withOwner = (inputs: Plain, urn: string): ConfigurationInputs =>
