@@ -47,3 +47,30 @@ describe("the dynamic provider's host process", () => {
     expect(out).toContain("delete returned");
   });
 });
+
+describe("what the host script prints of an error", () => {
+  // As Pulumi's host script does for check, diff, read and delete: print, then answer with the message.
+  const asPulumi = (call: string) => `
+    try { await ${call}; } catch (e) { console.error(\`\${e}: \${e.stack}\`); console.log("answered: " + e.message.split("\\n")[0]); }`;
+
+  it("an error the user fixes: the engine's answer only, no print of it doubled with a stack trace", async () => {
+    const state = { name: "Mine", provider: 3, meta: {}, orgHandle: "dev-org", apiUrl: "http://127.0.0.1:9" };
+    const out = await asHost(`
+      provider.configure(req);
+      ${asPulumi(`provider.read("42", ${JSON.stringify(state)})`)}
+      console.error("telephony-config: a notice still shows");`);
+    expect(out).toContain("answered: GET http://127.0.0.1:9/api/v2/platform/telephony/providers-configurations/42/");
+    expect(out).toContain("telephony-config: a notice still shows");
+    expect(out).not.toContain("Error: GET");
+    expect(out).not.toMatch(/^\s+at /m);
+    expect(out).not.toContain("host-token");
+  });
+
+  it("a bug: printed with its stack trace, where the fix is", async () => {
+    const out = await asHost(`
+      provider.configure(req);
+      ${asPulumi(`provider.read("42", undefined)`)}`);
+    expect(out).toMatch(/^TypeError: .*: TypeError: /m);
+    expect(out).toMatch(/^\s+at /m);
+  });
+});
