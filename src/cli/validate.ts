@@ -41,7 +41,7 @@ export async function validate(argv: string[]): Promise<number> {
   if (!positionals.length && !values.stack)
     throw new UsageError(`validate needs a file or directory, or --stack\n\n${VALIDATE_HELP}`);
   const stack = values.stack === undefined ? undefined : await readStack(values.stack, process.cwd());
-  const paths = positionals.length ? positionals : declarationPathsHere(stack!, process.cwd());
+  const paths = positionals.length ? positionals : declarationPathsHere(stack!);
   const strict = values.strict;
   const result = validateDeclarations(paths, process.env, stack, { strict });
   if (values.json) console.log(JSON.stringify(validationJson(result, { strict }), null, 2));

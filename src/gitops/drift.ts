@@ -4,12 +4,12 @@ import { stackId } from "../model/ownership.js";
 import { clientFor, commandSettings } from "../settings/settings.js";
 import { compare } from "./compare.js";
 import type { DriftReport } from "./report.js";
-import { declarationPaths, projectValue, readStack, stackValues, type StackInfo } from "./stack.js";
+import { declarationPathsHere, projectValue, readStack, stackValues, type StackInfo } from "./stack.js";
 
 export interface DriftOptions {
   /** Read API settings, secret values and state ids from this stack (read here, or already read). */
   stack?: string | StackInfo | undefined;
-  /** The Pulumi project's directory, for --stack. */
+  /** Where the command runs (the process's working directory): --stack finds the project from it. */
   cwd: string;
   env: Record<string, string | undefined>;
   onlyManaged?: boolean | undefined;
@@ -25,7 +25,7 @@ export async function driftReport(paths: string[], options: DriftOptions): Promi
     typeof options.stack === "string" ? await readStack(options.stack, options.cwd) : options.stack;
   if (!paths.length) {
     if (!stack) throw new Error("drift needs a file or directory, or --stack");
-    paths = declarationPaths(stack);
+    paths = declarationPathsHere(stack);
   }
   // Without a stack there is nothing to resolve ${config:…} and ${stack} with, and nothing to compare.
   const { declarations, problems } = loadDeclarations(paths, {
@@ -50,6 +50,7 @@ export async function driftReport(paths: string[], options: DriftOptions): Promi
             stack: {
               id: stackId(stack.project, stack.name),
               stateIds: stack.stateIds,
+              ...(stack.declaredInCode ? { declaredInCode: stack.declaredInCode } : {}),
               ...(stack.config["telephony:plugin"] === "native" ? { host: "native" as const } : {}),
             },
           }

@@ -8,7 +8,9 @@
 import type { Configuration } from "../client/contract.js";
 import type { Declaration } from "../declarations/declaration.js";
 import { describeOwner, markOf, markValueOf, type Mark } from "../model/index.js";
+import type { DeclaredValues } from "../model/index.js";
 import type { ConfigurationDrift } from "./report.js";
+import type { StateSecret } from "./stack.js";
 
 /** The stack, when one is known: its id as an ownership mark names it (`project/stack`), and its state. */
 export interface KnownStack {
@@ -16,6 +18,8 @@ export interface KnownStack {
   stateIds: ReadonlyMap<string, number>;
   /** The kind of resource its declarations become (`telephony:plugin`): the native one's marks say so. */
   host?: "native";
+  /** The resources its program declares in code, with what the last update declared (stack.ts). */
+  declaredInCode?: ReadonlyMap<string, DeclaredValues<StateSecret>>;
 }
 
 export interface Match {
@@ -43,6 +47,8 @@ export class Matching {
   readonly importedBy = new Map<number, string>();
   /** State keys that a declaration holds, under its key or a former one. */
   readonly stateKeysUsed = new Set<string>();
+  /** The stack's resources declared in code and not in these files, by key: the live configuration each holds (none when gone). */
+  readonly inCode = new Map<string, Configuration | undefined>();
   readonly #namedKeys: Set<string>;
 
   constructor(
@@ -58,8 +64,12 @@ export class Matching {
       const mark = markOf(c.meta_json);
       if (mark) this.marks.set(c.id, mark);
     }
-    this.#namedKeys = new Set(declarations.flatMap((d) => [d.key, ...d.formerKeys]));
+    this.#namedKeys = new Set([
+      ...declarations.flatMap((d) => [d.key, ...d.formerKeys]),
+      ...(stack?.declaredInCode?.keys() ?? []),
+    ]);
     this.#byState();
+    this.#byCode();
     this.#byImport();
     this.#byInterruptedCreate();
     this.#byName();
@@ -108,6 +118,20 @@ export class Matching {
             ? `configuration ${id} of the stack is also held by ${holder}`
             : `configuration ${id} of the stack no longer exists: \`pulumi up\` creates it again`,
         );
+    }
+  }
+
+  /**
+   * The resources the stack's code declares hold their ids as declarations do: after the files' own
+   * (a key in the files is the files'), unless left out by key.
+   */
+  #byCode(): void {
+    for (const key of this.stack?.declaredInCode?.keys() ?? []) {
+      if (this.stateKeysUsed.has(key) || this.ignore.has(key) || this.declarations.some((d) => d.key === key)) continue;
+      const id = this.stack!.stateIds.get(key)!;
+      const c = this.byId.get(id);
+      this.inCode.set(key, c);
+      if (c) this.matchedTo.set(id, key);
     }
   }
 

@@ -16,14 +16,22 @@ export interface FieldChange {
 
 export interface ConfigurationDrift {
   key: string;
-  file: string;
-  line: number;
+  /**
+   * "yaml": a declaration in the compared files, at `file` and `line`. "code": a resource the stack's
+   * program declares in code (not in its YAML), compared with what its last update declared (the
+   * state's inputs); `file` and `line` are null.
+   */
+  declaredIn: "yaml" | "code";
+  file: string | null;
+  line: number | null;
   name: string;
   provider: number;
   /** The live configuration it was matched to, or null when missing. */
   id: number | null;
   matchedBy: "state" | "import" | "name" | null;
   status: ConfigurationStatus;
+  /** Changed in a field the API cannot change in place (provider, meta): `pulumi up` replaces it. */
+  replaces: boolean;
   changes: FieldChange[];
   /** Secrets are compared, never shown: "not-compared" when the declared value is not available here. */
   secrets: Record<SecretInput, SecretStatus>;
@@ -67,14 +75,23 @@ export interface ManagedElsewhere {
 }
 
 export interface DriftReport {
-  /** 3: `managedElsewhere` (list and count), `removed[].heldBy`, `unmanaged[].hint`. */
-  version: 3;
+  /**
+   * 3: `managedElsewhere` (list and count), `removed[].heldBy`, `unmanaged[].hint`. 4: resources declared
+   * in the stack's code are compared (`declaredIn`, nullable `file` and `line`, `summary.declaredInCode`)
+   * rather than called removed; `replaces` and `summary.replaces`.
+   */
+  version: 4;
   /** True only when nothing differs: no configuration changed, missing, removed or unmanaged. */
   inSync: boolean;
   summary: {
+    /** Declarations compared, in the files and, with a stack, in its code. */
     declared: number;
+    /** Of those, the resources declared in the stack's code. */
+    declaredInCode: number;
     inSync: number;
     changed: number;
+    /** Of the changed ones, those `pulumi up` replaces. */
+    replaces: number;
     missing: number;
     removed: number;
     unmanaged: number;

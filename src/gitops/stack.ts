@@ -3,12 +3,15 @@
 import { relative, resolve } from "node:path";
 import { projectStackValues, type StackValues } from "../declarations/interpolate.js";
 import { configuredPaths, DECLARATIONS_NOT_SECRET } from "../declarations/load.js";
+import { DECLARED_FIELDS, type DeclaredValues } from "../model/index.js";
 import { NATIVE_RESOURCE_TYPE, RESOURCE_TYPE } from "../model/resource-type.js";
 import { projectDir, pulumi, readStackConfig, type StackConfig } from "../settings/stack-config.js";
 
 export interface StackInfo extends StackConfig {
   /** Logical key → configuration id, from the stack's state. */
   stateIds: Map<string, number>;
+  /** The resources the stack's program declares in code, not through its YAML, by key: see declaredInCode. */
+  declaredInCode?: Map<string, DeclaredValues<StateSecret>>;
 }
 
 export async function readStack(stack: string, cwd: string): Promise<StackInfo> {
@@ -18,8 +21,9 @@ export async function readStack(stack: string, cwd: string): Promise<StackInfo> 
     pulumi(["stack", "export", "--stack", stack], dir),
   ]);
   const state = JSON.parse(stateJson) as { deployment?: { resources?: StateResource[] } };
-  const stateIds = stateIdsOf(state.deployment?.resources ?? [], stack);
-  return { ...config, stateIds };
+  const resources = state.deployment?.resources ?? [];
+  const stateIds = stateIdsOf(resources, stack);
+  return { ...config, stateIds, declaredInCode: declaredInCode(resources, stateIds) };
 }
 
 export interface StateResource {
@@ -27,7 +31,56 @@ export interface StateResource {
   type: string;
   id?: string;
   delete?: boolean;
+  /** What the program declared at the last update; secrets encrypted (the export is read without --show-secrets). */
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
 }
+
+/** A secret the state holds encrypted: it is in the declaration, and its value is not known here. */
+export type StateSecret = "encrypted";
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * The stack's configurations that its program declares in code (`new ProviderConfiguration(…)` beside
+ * `declareConfigurations`), with what the last update declared for each. The YAML program's resources
+ * and a code's look alike in the state (the same type, the stack as parent, the key as name); what tells
+ * them apart is the stack's output `configurations`, the map `declareConfigurations` returns and the
+ * package's program exports: the keys it declared at the last update. A key of the state that is not
+ * in it was declared in code. A stack without that output (a program that exports its YAML
+ * configurations under another name, or a first update that failed) says nothing: none is taken for
+ * code then, so that a YAML declaration removed is never taken for one kept in code.
+ */
+export function declaredInCode(
+  resources: StateResource[],
+  stateIds: ReadonlyMap<string, number>,
+): Map<string, DeclaredValues<StateSecret>> {
+  const exported = resources.find((r) => r.type === ROOT_STACK_TYPE)?.outputs?.configurations;
+  if (typeof exported !== "object" || exported === null || Array.isArray(exported)) return new Map();
+  const fromYaml = new Set(Object.keys(exported));
+  const found = new Map<string, DeclaredValues<StateSecret>>();
+  for (const r of resources) {
+    if ((r.type !== RESOURCE_TYPE && r.type !== NATIVE_RESOURCE_TYPE) || !r.id || r.delete) continue;
+    const key = keyOf(r);
+    if (fromYaml.has(key) || stateIds.get(key) !== Number(r.id)) continue;
+    found.set(key, declaredValues(key, r.inputs ?? {}));
+  }
+  return found;
+}
+
+/** The state's inputs as a declaration's values: a secret recorded is declared, its value unknown here. */
+function declaredValues(key: string, inputs: Record<string, unknown>): DeclaredValues<StateSecret> {
+  const values: Record<string, unknown> = {};
+  for (const field of DECLARED_FIELDS) {
+    const value = inputs[field.name];
+    if (value === undefined || value === null) continue;
+    values[field.name] = "secret" in field ? "encrypted" : value;
+  }
+  if (typeof values.name !== "string") values.name = key;
+  return values as DeclaredValues<StateSecret>;
+}
+
+const keyOf = (r: StateResource) => r.urn.slice(r.urn.lastIndexOf("::") + 2);
 
 /**
  * Key → configuration id of the stack's configurations. Two keys holding one id (a `pulumi import` of
@@ -42,7 +95,7 @@ export function stateIdsOf(resources: StateResource[], stack: string): Map<strin
     // A resource pending deletion (the old half of a replacement that could not finish) is not the key's.
     // Dynamic or native: the same configurations, served by either host (telephony-config migrate).
     if ((r.type !== RESOURCE_TYPE && r.type !== NATIVE_RESOURCE_TYPE) || !r.id || r.delete) continue;
-    const key = r.urn.slice(r.urn.lastIndexOf("::") + 2);
+    const key = keyOf(r);
     // The dynamic and the native resource of one key (telephony:plugin switched by hand): which one a
     // report would follow is a guess, and a wrong guess names the other's configuration left behind.
     if (stateIds.has(key) && typeOf.get(key) !== r.type)
@@ -75,11 +128,11 @@ export function declarationPaths(info: StackConfig): string[] {
 }
 
 /**
- * The stack's declaration paths as the working directory sees them: they are read from there, and every
+ * The stack's declaration paths relative to the working directory, where they are read from: every
  * file the output names is then relative to it, as the paths a user gives are.
  */
-export const declarationPathsHere = (info: StackConfig, cwd: string): string[] =>
-  declarationPaths(info).map((path) => relative(cwd, path) || ".");
+export const declarationPathsHere = (info: StackConfig): string[] =>
+  declarationPaths(info).map((path) => relative(process.cwd(), path) || ".");
 
 /** A value of the project's own config (`${secret:KEY}`, `${config:KEY}`), secrets decrypted. */
 export const projectValue = (info: StackConfig, key: string): string | undefined =>

@@ -116,8 +116,10 @@ describe("compare", () => {
     expect(report.unmanaged.map((u) => u.id)).toEqual([4, 6, 8]);
     expect(report.summary).toEqual({
       declared: 4,
+      declaredInCode: 0,
       inSync: 1,
       changed: 0,
+      replaces: 0,
       missing: 3,
       removed: 2,
       unmanaged: 3,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stateIdsOf, type StateResource } from "../../src/gitops/stack.js";
+import { declaredInCode, stateIdsOf, type StateResource } from "../../src/gitops/stack.js";
 
 const urn = (type: string, key: string) => `urn:pulumi:prod::infra::${type}::${key}`;
 const DYNAMIC = "pulumi-nodejs:dynamic/telephony:ProviderConfiguration";
@@ -45,5 +45,47 @@ describe("a stack's configurations, from its state", () => {
     expect(() => stateIdsOf([at(NATIVE, "imp1", "4"), at(NATIVE, "imp2", "4")], "prod")).toThrow(
       "configuration 4 is held by 2 resources of stack prod (imp1, imp2): deleting either deletes it for all. Keep one: pulumi state delete",
     );
+  });
+});
+
+describe("which of a stack's configurations its code declares, from its state", () => {
+  const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
+  const root = (configurations: unknown): StateResource => ({
+    urn: "urn:pulumi:prod::infra::pulumi:pulumi:Stack::infra-prod",
+    type: "pulumi:pulumi:Stack",
+    ...(configurations === undefined ? {} : { outputs: { configurations } }),
+  });
+  const inputs = (over: Record<string, unknown>) => ({
+    __provider: "exports.handler=…",
+    owner: { stack: "x" },
+    ...over,
+  });
+  const resources = (exported: unknown): StateResource[] => [
+    root(exported),
+    at(DYNAMIC, "yaml-made", "1", { inputs: inputs({ name: "Yaml Made", provider: 3, meta: {} }) }),
+    at(NATIVE, "code-made", "2", {
+      inputs: inputs({ name: "Code Made", provider: 4, apiSecret: SECRET, baseUrl: null, meta: { team: "a" } }),
+    }),
+    at(DYNAMIC, "old-half", "3", { delete: true, inputs: inputs({ name: "Old", provider: 3 }) }),
+  ];
+
+  it.each<[string, unknown, string[]]>([
+    ["the keys the YAML program exported are its; the others, code's", { "yaml-made": { id: 1 } }, ["code-made"]],
+    ["no YAML program exported (first update failed, or another name): none is told to be code", undefined, []],
+    ["an output named so that is no map tells nothing either", "configurations", []],
+    ["an empty map: every configuration is code's", {}, ["yaml-made", "code-made"]],
+  ])("%s", (_name, exported, keys) => {
+    const all = resources(exported);
+    expect([...declaredInCode(all, stateIdsOf(all, "prod")).keys()]).toEqual(keys);
+  });
+
+  it("gives each the values its last update declared: a secret recorded is declared and unknown, null is unset", () => {
+    const all = resources({ "yaml-made": { id: 1 } });
+    expect(declaredInCode(all, stateIdsOf(all, "prod")).get("code-made")).toEqual({
+      name: "Code Made",
+      provider: 4,
+      apiSecret: "encrypted",
+      meta: { team: "a" },
+    });
   });
 });
