@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { parseDuration } from "../gitops/duration.js";
 import { renderMarkdown, renderText } from "../gitops/render.js";
-import { reconcilePass } from "../gitops/reconcile.js";
+import { reconcilePass, stepText } from "../gitops/reconcile.js";
 import { exitCodeFor } from "../gitops/report.js";
 import { colorFor, withProgress } from "./terminal.js";
 import { UsageError } from "./usage-error.js";
@@ -12,8 +12,9 @@ Keeps a stack converged, on the project in the current directory. Each pass read
 and state once, lists the live configurations once, and compares them as drift --stack does; without
 --apply it writes nothing. With --apply, when up has something to change (changed, missing or removed
 configurations), it runs pulumi up --refresh through Pulumi's Automation API and reports what changed.
-One pass by default; with --interval, a pass every DURATION (30s, 5m, 1h) until SIGINT or SIGTERM,
-which let the pass in flight finish. Passes never overlap.
+On a terminal, stderr shows each configuration's step as up runs (updating twilio-support…, then
+updated twilio-support). One pass by default; with --interval, a pass every DURATION (30s, 5m, 1h)
+until SIGINT or SIGTERM, which let the pass in flight finish. Passes never overlap.
 
 Exit codes (one pass): 0 in sync, 2 drift found (with --apply: found and corrected), 1 error.
 With --interval: 0 once stopped by a signal; a failing pass is reported and the next one runs.
@@ -50,7 +51,8 @@ export async function reconcile(argv: string[]): Promise<number> {
     throw new UsageError(`--interval ${values.interval}: expected a duration such as 30s, 5m or 1h`);
 
   const pass = async (): Promise<number> => {
-    const result = await withProgress("reconciling", () =>
+    // On a terminal, each configuration's step while up runs: what it is doing, then what it did.
+    const result = await withProgress("reconciling", (line) =>
       reconcilePass({
         stack: values.stack!,
         cwd: process.cwd(),
@@ -58,23 +60,18 @@ export async function reconcile(argv: string[]): Promise<number> {
         env: process.env,
         onlyManaged: values["only-managed"],
         ignore: values.ignore,
+        onStep: (step) => {
+          const { progress, line: done } = stepText(step);
+          if (done) line.print(done);
+          if (progress) line.show(`pulumi up: ${progress}`);
+        },
       }),
     );
+    const applied = result.applied;
     if (values.json)
-      process.stdout.write(`${JSON.stringify({ ...result.report, applied: result.applied ?? null }, null, 2)}\n`);
-    else {
-      process.stdout.write(
-        values.markdown
-          ? renderMarkdown(result.report)
-          : renderText(result.report, { color: colorFor(process.stdout) }),
-      );
-      if (result.applied)
-        console.log(
-          `applied: ${Object.entries(result.applied)
-            .map(([op, n]) => `${n} ${op}`)
-            .join(", ")}`,
-        );
-    }
+      process.stdout.write(`${JSON.stringify({ ...result.report, applied: applied ?? null }, null, 2)}\n`);
+    else if (values.markdown) process.stdout.write(renderMarkdown(result.report, { applied }));
+    else process.stdout.write(renderText(result.report, { color: colorFor(process.stdout) }, { applied }));
     return exitCodeFor(result.report);
   };
 
@@ -89,7 +86,8 @@ export async function reconcile(argv: string[]): Promise<number> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   while (!stopping) {
-    console.log(`pass at ${new Date().toISOString()}`);
+    // In Markdown, a paragraph of its own: the report before it ends with a blank line, and so does this.
+    process.stdout.write(`pass at ${new Date().toISOString()}\n${values.markdown ? "\n" : ""}`);
     try {
       await pass();
     } catch (error) {
