@@ -19,8 +19,29 @@ export interface Adoption {
   variables: string[];
   /** How many configurations the YAML declares. */
   count: number;
-  /** Live configurations no valid declaration can adopt, and why: the YAML always validates. */
-  skipped: Array<{ id: number; name: string; reason: string }>;
+  /**
+   * Live configurations left out, and why: "marked", another stack's (its ownership mark); "unfit", no
+   * valid declaration could adopt it (the YAML always validates).
+   */
+  skipped: Array<{ id: number; name: string; reason: string; kind: "marked" | "unfit" }>;
+  /** Live configurations the stack (`--stack`) holds or declares already, under these keys: not written again. */
+  held: Array<{ id: number; name: string; key: string }>;
+}
+
+/** What the stack adopt runs for (`--stack`) has already: nothing of it is declared again. */
+export interface KnownStack {
+  /** Its name, as messages say it. */
+  name: string;
+  /** Configuration id → the key that holds it: its state's resources, and its declarations' imports. */
+  holds: ReadonlyMap<number, string>;
+  /** Keys its state or declarations use: a new declaration under one would be that resource. */
+  keys: ReadonlySet<string>;
+}
+
+export interface AdoptionOptions {
+  /** The `$schema` the YAML's first line points editors at. */
+  schemaPath?: string;
+  stack?: KnownStack | undefined;
 }
 
 /**
@@ -62,12 +83,20 @@ const isEmpty = (value: unknown) =>
 const variableFor = (key: string, field: string) => `${key.toUpperCase().replaceAll("-", "_")}_${field}`;
 
 /** Why a live configuration is not for adopt to declare: another stack's, or carrying the mark's key. */
-function notAdoptable(c: Configuration): string | undefined {
+function notAdoptable(c: Configuration): { reason: string; kind: "marked" | "unfit" } | undefined {
   // A stack created it and manages it. The owner is quoted: the reason goes into a YAML comment, and a
   // mark is anyone's data (a newline in it must not start a line of YAML).
   const owner = markOf(c.meta_json);
   if (owner)
-    return `it is managed by resource ${JSON.stringify(owner.resource)} of stack ${JSON.stringify(owner.stack)}, which created it`;
+    return {
+      kind: "marked",
+      reason: `it is managed by resource ${JSON.stringify(owner.resource)} of stack ${JSON.stringify(owner.stack)}, which created it`,
+    };
+  const unfit = unfitReason(c);
+  return unfit === undefined ? undefined : { kind: "unfit", reason: unfit };
+}
+
+function unfitReason(c: Configuration): string | undefined {
   // `up` refuses to adopt what carries the mark's key with anything else in it: so does adopt.
   if (markValueOf(c.meta_json) !== undefined)
     return `its ${OWNER_META_KEY} entry is not an ownership mark of this project, and pulumi up does not adopt it`;
@@ -115,18 +144,26 @@ function asDeclared(entry: Record<string, unknown>, key: string): { declaration:
  */
 export function adoptionYaml(
   live: Configuration[],
-  schemaPath = "schemas/provider-configurations.schema.json",
+  { schemaPath = "schemas/provider-configurations.schema.json", stack }: AdoptionOptions = {},
 ): Adoption {
   const configurations: Record<string, Record<string, unknown>> = {};
   const variables: string[] = [];
   const skipped: Adoption["skipped"] = [];
-  const taken = new Set<string>();
+  const held: Adoption["held"] = [];
+  // The stack's keys are its resources': a declaration under one of them would be that resource.
+  const taken = new Set<string>(stack?.keys ?? []);
   const made = new Map<string, number>();
   for (const c of [...live].sort((a, b) => a.id - b.id)) {
-    const skip = (reason: string) => skipped.push({ id: c.id, name: c.name, reason });
+    const skip = (reason: string, kind: "marked" | "unfit" = "unfit") =>
+      skipped.push({ id: c.id, name: c.name, reason, kind });
+    const holder = stack?.holds.get(c.id);
+    if (holder !== undefined) {
+      held.push({ id: c.id, name: c.name, key: holder });
+      continue;
+    }
     const unfit = notAdoptable(c);
     if (unfit) {
-      skip(unfit);
+      skip(unfit.reason, unfit.kind);
       continue;
     }
     const key = uniqueKey(baseKey(c), c.id, taken);
@@ -148,18 +185,52 @@ export function adoptionYaml(
     configurations[key] = entry;
   }
   return {
-    yaml: `${header(schemaPath, variables, skipped)}\n${stringify({ configurations }, { lineWidth: 0 })}`,
+    yaml: `${header(schemaPath, variables, skipped, held, stack)}\n${stringify({ configurations }, { lineWidth: 0 })}`,
     variables,
     count: Object.keys(configurations).length,
     skipped,
+    held,
   };
 }
 
-function header(schemaPath: string, variables: string[], skipped: Adoption["skipped"]): string {
+function header(
+  schemaPath: string,
+  variables: string[],
+  skipped: Adoption["skipped"],
+  held: Adoption["held"],
+  stack: KnownStack | undefined,
+): string {
   return [
     `# yaml-language-server: $schema=${schemaPath}`,
     "# Written by `telephony-config adopt`. Set these variables to the configurations' secrets before `pulumi up`:",
     ...(variables.length ? variables.map((v) => `#   ${v}`) : ["#   (none)"]),
+    ...(held.length && stack
+      ? [`# Left out, stack ${JSON.stringify(stack.name)} has them already: ${held.map((h) => h.id).join(", ")}`]
+      : []),
     ...skipped.map((s) => `# Not adopted: configuration ${s.id} ${JSON.stringify(s.name)}: ${s.reason}`),
   ].join("\n");
+}
+
+/**
+ * What adopt says on stderr about what it left out: the configurations the stack has already and those
+ * other stacks manage, each group counted and listed; each that no declaration could adopt, with why.
+ */
+export function leftOutLines(adoption: Adoption, stack?: string): string[] {
+  const plural = (n: number) => `${n} configuration${n === 1 ? "" : "s"}`;
+  const show = (c: { id: number; name: string }) => `#${c.id} ${JSON.stringify(c.name)}`;
+  const marked = adoption.skipped.filter((s) => s.kind === "marked");
+  const lines: string[] = [];
+  if (adoption.held.length)
+    lines.push(
+      `left out ${plural(adoption.held.length)} stack ${stack} has already (its state or its declarations hold them):`,
+      ...adoption.held.map((h) => `  ${show(h)} as ${h.key}`),
+    );
+  if (marked.length)
+    lines.push(
+      `left out ${plural(marked.length)} a stack created and manages (its ownership mark):`,
+      ...marked.map((s) => `  ${show(s)}: ${s.reason}`),
+    );
+  for (const s of adoption.skipped.filter((s) => s.kind === "unfit"))
+    lines.push(`not adopted: configuration ${s.id} ${JSON.stringify(s.name)}: ${s.reason}`);
+  return lines;
 }

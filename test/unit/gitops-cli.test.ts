@@ -114,9 +114,19 @@ describe("telephony-config drift", () => {
     expect(json.code).toBe(2);
     const report = JSON.parse(json.stdout);
     expect(report).toMatchObject({
-      version: 3,
+      version: 4,
       inSync: false,
-      summary: { declared: 2, inSync: 0, changed: 1, missing: 1, removed: 0, unmanaged: 0, managedElsewhere: 0 },
+      summary: {
+        declared: 2,
+        declaredInCode: 0,
+        inSync: 0,
+        changed: 1,
+        replaces: 0,
+        missing: 1,
+        removed: 0,
+        unmanaged: 0,
+        managedElsewhere: 0,
+      },
       managedElsewhere: [],
     });
     expect(report.configurations[0]).toMatchObject({
@@ -244,8 +254,14 @@ describe("telephony-config adopt", () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/exists; pass --force/);
     expect((await runCli(["adopt", "--out", out, "--force"], { env: apiEnv(api) })).code).toBe(0);
+    // The same declarations on stdout; the $schema line resolves from where each is read.
     const stdout = await runCli(["adopt"], { env: apiEnv(api) });
-    expect(stdout.stdout).toBe(written);
+    const body = (yaml: string) => yaml.slice(yaml.indexOf("\n"));
+    expect(body(stdout.stdout)).toBe(body(written));
+    expect(written).toMatch(
+      /^# yaml-language-server: \$schema=node_modules\/telephony-config\/schemas\/provider-configurations\.schema\.json\n/,
+    );
+    expect(stdout.stdout).toMatch(/^# yaml-language-server: \$schema=schemas\/provider-configurations\.schema\.json\n/);
     expect(existsSync(out)).toBe(true);
   });
 
@@ -279,9 +295,12 @@ describe("telephony-config adopt", () => {
     const result = await runCli(["adopt", "--stack", "acme/voice/prod"], { cwd: sub, env });
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(result.stdout).toContain("import: 1");
-    expect(readFileSync(join(project, "calls"), "utf8")).toBe(
-      `${project} config --json --show-secrets --stack acme/voice/prod\n`,
-    );
+    // The stack's config and its state, as drift --stack reads them, from the project's directory.
+    expect(readFileSync(join(project, "calls"), "utf8").split("\n").sort()).toEqual([
+      "",
+      `${project} config --json --show-secrets --stack acme/voice/prod`,
+      `${project} stack export --stack acme/voice/prod`,
+    ]);
 
     delete (config as Record<string, unknown>)["telephony:orgHandle"];
     writeFileSync(join(project, "config.json"), JSON.stringify(config));
