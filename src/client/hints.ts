@@ -27,12 +27,24 @@ const NOT_TLS = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_
 /** A network failure that trying again cannot mend: the client speaks TLS to a server that does not. */
 export const isLasting = (code: string | undefined): boolean => code !== undefined && NOT_TLS.has(code);
 
-/** What to do after a network failure with error `code`, if the code says. */
-export function networkHint(to: Destination, code: string | undefined): string | undefined {
-  if (!isLasting(code)) return undefined;
+// How a server that speaks only TLS meets a plain-HTTP request: it closes the connection unanswered.
+const CLOSED = new Set(["UND_ERR_SOCKET", "ECONNRESET"]);
+
+/** Whether to ask the server if it speaks TLS: a plain-HTTP request it closed unanswered. */
+export const mayBeTls = (to: Destination, code: string | undefined): boolean =>
+  to.origin.startsWith("http:") && code !== undefined && CLOSED.has(code);
+
+/**
+ * What to do after a network failure with error `code`, if the code says; `tls` when the server,
+ * asked after an unanswered plain-HTTP request, speaks TLS.
+ */
+export function networkHint(to: Destination, code: string | undefined, tls = false): string | undefined {
   const { host } = new URL(to.origin);
-  const plain = `http://${host}${to.basePath}`;
-  return `the server at ${host} does not speak TLS (https): use ${plain}${to.names.baseUrl ? ` in ${to.names.baseUrl}` : ""}`;
+  const use = (url: string) => (to.names.baseUrl ? `set ${to.names.baseUrl} to ${url}` : `use ${url}`);
+  if (isLasting(code))
+    return `the server at ${host} does not speak TLS (https): ${use(`http://${host}${to.basePath}`)}`;
+  if (tls) return `the server at ${host} speaks TLS (https), not plain HTTP: ${use(`https://${host}${to.basePath}`)}`;
+  return undefined;
 }
 
 /**

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Agent } from "undici";
 import { REQUIRED_HEADERS, type Envelope, type Operation } from "./contract.js";
 import { TelephonyApiError, TelephonyNetworkError } from "./errors.js";
-import { isLasting, networkHint, statusHint, type Destination, type SettingNames } from "./hints.js";
+import { isLasting, mayBeTls, networkHint, statusHint, type Destination, type SettingNames } from "./hints.js";
+import { speaksTls } from "./tls-probe.js";
 import { maskBody } from "./redact.js";
 import { MAX_PAUSE_MS, RateLimiter } from "./rate-limiter.js";
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type AttemptOutcome, type RetryPolicy } from "./retry.js";
@@ -210,11 +211,13 @@ export class Transport {
         continue;
       }
 
-      if (!answer)
+      if (!answer) {
+        const tls = mayBeTls(this.#destination, failure!.code) && (await this.#speaksTls());
         throw new TelephonyNetworkError(
-          { ...info(attempt), ...failure!, hint: networkHint(this.#destination, failure!.code) },
+          { ...info(attempt), ...failure!, hint: networkHint(this.#destination, failure!.code, tls) },
           secrets,
         );
+      }
       return interpret<T>(answer, { ...info(attempt), note, hint }, secrets);
     }
   }
@@ -239,6 +242,11 @@ export class Transport {
     } catch (error) {
       return { failure: describeFailure(error) };
     }
+  }
+
+  #speaksTls(): Promise<boolean> {
+    const url = new URL(this.#origin);
+    return speaksTls(url.hostname.replace(/^\[(.*)\]$/, "$1"), Number(url.port || 80));
   }
 
   #tooLong(waitMs: number): string {

@@ -3,6 +3,7 @@
 // API server, or a tiny server for answers it never gives.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COLLECTION_PATH, type TelephonyClient } from "../../src/client/index.js";
 import { clientFor, resolveSettings } from "../../src/settings/settings.js";
@@ -17,7 +18,13 @@ let api: Api;
 /** Answers every request with an HTML page, as a web server or a proxy's error page would. */
 let page: Server;
 let pageUrl: string;
+/** Speaks only TLS (it has no certificate: it answers a hello with an alert), as an https-only server. */
+let tls: TlsServer;
+let tlsUrl: string;
 beforeAll(async () => {
+  tls = createTlsServer({});
+  await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+  tlsUrl = `http://127.0.0.1:${(tls.address() as AddressInfo).port}`;
   api = await startApi();
   page = createServer((_req, res) =>
     res.writeHead(404, { "content-type": "text/html" }).end("<html><body><h1>Not Found</h1></body></html>"),
@@ -28,6 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api.close();
   await new Promise((resolve) => page.close(resolve));
+  await new Promise((resolve) => tls.close(resolve));
 });
 
 interface Row {
@@ -102,8 +110,16 @@ const rows: Row[] = [
     env: (url) => settings("TELEPHONY_", url.replace("http:", "https:")),
     says:
       `GET {tls}${LIST}: no answer (ERR_SSL_WRONG_VERSION_NUMBER) — ` +
-      "the server at {host} does not speak TLS (https): use {url} in the environment variable TELEPHONY_API_URL",
+      "the server at {host} does not speak TLS (https): set the environment variable TELEPHONY_API_URL to {url}",
     attempts: 1,
+  },
+  {
+    case: "http to a server that speaks only TLS",
+    config: (url) => settings("telephony:", url),
+    server: () => tlsUrl,
+    says:
+      `GET {url}${LIST}: no answer (UND_ERR_SOCKET: other side closed) after 4 attempts — ` +
+      "the server at {host} speaks TLS (https), not plain HTTP: set telephony:apiUrl in the stack's config to https://{host}",
   },
   {
     case: "a path in apiUrl, the API's own 404",

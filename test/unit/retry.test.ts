@@ -15,6 +15,13 @@ describe("retryDelay", () => {
     ["DELETE on a network error", "DELETE", { networkError: true }, 1, 50],
     ["POST on a network error: may have happened", "POST", { networkError: true }, 1, undefined],
     ["POST that was never sent (connection refused)", "POST", { networkError: true, sent: false }, 1, 50],
+    [
+      "GET over https to a plain-HTTP server: trying again cannot help",
+      "GET",
+      { networkError: true, sent: false, lasting: true },
+      1,
+      undefined,
+    ],
     ["a 429 is the rate limiter's, not a retry", "GET", { status: 429 }, 1, undefined],
     ["POST on 503", "POST", { status: 503 }, 1, undefined],
     ["GET on 500", "GET", { status: 500 }, 1, undefined],
