@@ -3,7 +3,6 @@
 // tools/pulumi-python), against the local API server: two ProviderConfigurations, one with its API key from a
 // secret stack config; up creates both, a preview after it is clean, destroy leaves the API empty, and no secret
 // value is in any output or in the state. A program that raises shows its traceback once, from its own code.
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   cpSync,
@@ -12,23 +11,20 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { delimiter, join, relative } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 import { leaks } from "../helpers/leaks.js";
 import { REPO } from "../helpers/project.js";
+import { CACHE, cached, pythonVenv, pythonVersion, run } from "../helpers/python-venv.js";
 import { SECRETS } from "../helpers/stack.js";
+import { userShell } from "../helpers/user-shell.js";
 
-const CACHE =
-  process.env.TELEPHONY_CONFIG_CACHE ??
-  join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "telephony-config");
 const pulumiVersion: string = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).dependencies[
   "@pulumi/pulumi"
 ];
@@ -44,66 +40,19 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function run(cmd: string, args: string[], cwd: string): Promise<string> {
-  try {
-    return (await promisify(execFile)(cmd, args, { cwd, maxBuffer: 64 << 20 })).stdout;
-  } catch (err) {
-    const e = err as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) failed: ${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`, {
-      cause: err,
-    });
-  }
-}
-
-/**
- * Makes `dir` once: `build` fills a temporary directory beside it, which then becomes it, marked complete (with
- * `mark`). Another test making the same one at the same time (sdk.test.ts, for the base) may finish first.
- */
-async function cached(dir: string, build: (building: string) => Promise<void>, mark = ""): Promise<string> {
-  if (existsSync(join(dir, ".complete"))) return dir;
-  mkdirSync(CACHE, { recursive: true });
-  const building = mkdtempSync(`${dir}.tmp-`);
-  try {
-    await build(building);
-    writeFileSync(join(building, ".complete"), mark);
-    if (existsSync(join(dir, ".complete"))) return dir;
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(building, dir);
-  } finally {
-    rmSync(building, { recursive: true, force: true });
-  }
-  return dir;
-}
-
 /**
  * The virtualenv the program runs with: test/e2e/sdk.test.ts's (pulumi from PyPI and what sdk/python's setup.py
  * requires, made once under the cache, keyed alike so that both tests share it), copied, with a copy of sdk/python
  * installed into it; cached too, keyed by that virtualenv and by the SDK's files. Nothing is written under sdk/.
  */
 async function programVenv(): Promise<string> {
-  const pythonVersion = (
-    await run("python3", ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], REPO)
-  ).trim();
   const setup = readFileSync(join(SDK, "setup.py"), "utf8");
   const requires = [...(setup.match(/install_requires=\[([\s\S]*?)\]/)?.[1] ?? "").matchAll(/'([^']+)'/g)].map(
     (m) => m[1]!,
   );
-  const requirements = [`pulumi==${pulumiVersion}`, ...requires, "setuptools", "wheel"];
-  const baseKey = createHash("sha256").update(JSON.stringify(requirements)).digest("hex").slice(0, 12);
-  const base = await cached(
-    join(CACHE, `python${pythonVersion}-pulumi-${pulumiVersion}-${baseKey}`),
-    async (b) => {
-      await run("python3", ["-m", "venv", b], REPO);
-      await run(
-        join(b, "bin/python"),
-        ["-m", "pip", "install", "--disable-pip-version-check", "--quiet", ...requirements],
-        REPO,
-      );
-    },
-    `${requirements.join("\n")}\n`,
-  );
+  const base = await pythonVenv([`pulumi==${pulumiVersion}`, ...requires, "setuptools", "wheel"]);
 
-  const sdkHash = createHash("sha256").update(baseKey);
+  const sdkHash = createHash("sha256").update(base.key);
   const files = (readdirSync(SDK, { recursive: true }) as string[])
     .filter((f) => !/(^|\/)(__pycache__|build|[^/]*\.egg-info)(\/|$)/.test(f) && statSync(join(SDK, f)).isFile())
     .sort();
@@ -114,10 +63,10 @@ async function programVenv(): Promise<string> {
       .update("\0");
   const dir = join(
     CACHE,
-    `python${pythonVersion}-pulumi-${pulumiVersion}-telephony-sdk-${sdkHash.digest("hex").slice(0, 12)}`,
+    `python${await pythonVersion()}-pulumi-${pulumiVersion}-telephony-sdk-${sdkHash.digest("hex").slice(0, 12)}`,
   );
   return cached(dir, async (venv) => {
-    cpSync(base, venv, { recursive: true, verbatimSymlinks: true });
+    cpSync(base.dir, venv, { recursive: true, verbatimSymlinks: true });
     const source = join(work, "sdk-python");
     cpSync(SDK, source, { recursive: true, filter: (f) => !/(__pycache__|\.egg-info)$/.test(f) });
     await run(
@@ -133,7 +82,7 @@ async function programVenv(): Promise<string> {
         "--no-build-isolation",
         source,
       ],
-      work,
+      { cwd: work },
     );
   });
 }
@@ -146,52 +95,13 @@ function pythonHost(): string | undefined {
   return undefined;
 }
 
-const transcript: string[] = [];
-
-const env = (): NodeJS.ProcessEnv => {
-  const vars: NodeJS.ProcessEnv = {
-    ...process.env,
-    PULUMI_HOME: join(work, "pulumi-home"),
-    PULUMI_BACKEND_URL: `file://${join(work, "backend")}`,
-    PULUMI_CONFIG_PASSPHRASE: "python-program-passphrase",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-  };
-  for (const name of [
-    "PULUMI_ACCESS_TOKEN",
-    "TELEPHONY_API_URL",
-    "TELEPHONY_API_TOKEN",
-    "TELEPHONY_ORG_HANDLE",
-    "TELEPHONY_PRODUCT_ID",
-    "VIRTUAL_ENV",
-    "PYTHONHOME",
-    "PYTHONPATH",
-  ])
-    delete vars[name];
-  return vars;
-};
-
-/** `pulumi args` in the project, `input` on its standard input; never throws. */
-function pulumi(args: string[], input = ""): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      "pulumi",
-      [...args, "--non-interactive", "--color", "never"],
-      { cwd: project, env: env(), maxBuffer: 64 << 20 },
-      (error, stdout, stderr) => {
-        transcript.push(stdout, stderr);
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr });
-      },
-    );
-    child.stdin!.end(input);
-  });
-}
-
-async function ok(args: string[], input?: string): Promise<string> {
-  const result = await pulumi(args, input);
-  if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output}`);
-  return result.output;
-}
+// The user's shell: commands in the project, with this test's Pulumi home and backend; all they print in `transcript`.
+const { transcript, pulumi, ok } = userShell({
+  cwd: project,
+  home: join(work, "pulumi-home"),
+  passphrase: "python-program-passphrase",
+  env: { PULUMI_BACKEND_URL: `file://${join(work, "backend")}` },
+});
 
 const PROGRAM = `import pulumi
 import pulumi_telephony as telephony
@@ -295,7 +205,8 @@ describe("a Python program on the generated SDK (pulumi_telephony)", () => {
     async () => {
       writeFileSync(join(project, "__main__.py"), `${PROGRAM}\nraise ValueError("declared nothing more")\n`);
       try {
-        const failed = await pulumi(["preview"]);
+        const run = await pulumi(["preview"]);
+        const failed = { code: run.code, output: run.stdout + run.stderr };
         expect(failed.code).not.toBe(0);
         // Once: the progress display shows only the message's first line ("Program failed with …").
         expect(failed.output.split("Traceback (most recent call last)").length - 1).toBe(1);

@@ -1,53 +1,20 @@
 // The SDKs under sdk/ (npm run sdk, from plugin/schema.json): they are what the generator writes today, and each
 // one builds with its own language's tools, from a temporary copy (nothing is written under sdk/).
-import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildNodeSdk } from "../helpers/node-sdk.js";
 import { REPO } from "../helpers/project.js";
+import { pythonVenv, run } from "../helpers/python-venv.js";
 
 const SDK = join(REPO, "sdk");
-const CACHE =
-  process.env.TELEPHONY_CONFIG_CACHE ??
-  join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "telephony-config");
 const schema = JSON.parse(readFileSync(join(REPO, "plugin/schema.json"), "utf8")) as { version: string };
 const pulumiVersion: string = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).dependencies[
   "@pulumi/pulumi"
 ];
 // Left in place by installing or using an SDK in its folder (git ignores them): not generated, never copied.
 const notGenerated = new Set(["node_modules", "bin", "__pycache__"]);
-
-async function run(cmd: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<string> {
-  try {
-    const { stdout } = await promisify(execFile)(cmd, args, {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return stdout;
-  } catch (err) {
-    const e = err as Error & { stdout?: string; stderr?: string };
-    throw new Error(
-      `${cmd} ${args.join(" ")} (in ${options.cwd}) failed: ${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`,
-      { cause: err },
-    );
-  }
-}
 
 const temps: string[] = [];
 function temp(prefix: string): string {
@@ -151,7 +118,8 @@ describe("the SDKs under sdk/", () => {
         (m) => m[1]!,
       );
       expect(requires).toContain(`pulumi>=${pulumiVersion},<4.0.0`);
-      const python = await venv([`pulumi==${pulumiVersion}`, ...requires, "setuptools", "wheel"]);
+      const venv = await pythonVenv([`pulumi==${pulumiVersion}`, ...requires, "setuptools", "wheel"]);
+      const python = join(venv.dir, "bin/python");
 
       await run(python, ["-m", "compileall", "-q", "pulumi_telephony"], { cwd: dir });
       // Installed (its setup.py, offline) into a folder of its own, beside the venv's packages: the SDK reads its
@@ -206,33 +174,3 @@ print(json.dumps({"file": t.__file__, "resource": callable(t.ProviderConfigurati
     await run("go", ["vet", "./..."], { cwd: dir, env: { GOWORK: "off", GOFLAGS: "-mod=mod" } });
   });
 });
-
-/**
- * A virtualenv with exactly these requirements, made once under the cache (keyed by them and by the Python that
- * makes it) so that a second run downloads nothing; its python's path.
- */
-async function venv(requirements: string[]): Promise<string> {
-  const pythonVersion = (
-    await run("python3", ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { cwd: REPO })
-  ).trim();
-  const key = createHash("sha256").update(JSON.stringify(requirements)).digest("hex").slice(0, 12);
-  const dir = join(CACHE, `python${pythonVersion}-pulumi-${pulumiVersion}-${key}`);
-  const python = join(dir, "bin/python");
-  if (existsSync(join(dir, ".complete"))) return python;
-  mkdirSync(CACHE, { recursive: true });
-  const building = mkdtempSync(`${dir}.tmp-`);
-  try {
-    await run("python3", ["-m", "venv", building], { cwd: REPO });
-    await run(
-      join(building, "bin/python"),
-      ["-m", "pip", "install", "--disable-pip-version-check", "--quiet", ...requirements],
-      { cwd: REPO },
-    );
-    writeFileSync(join(building, ".complete"), `${requirements.join("\n")}\n`);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(building, dir);
-  } finally {
-    rmSync(building, { recursive: true, force: true });
-  }
-  return python;
-}

@@ -6,7 +6,6 @@
 // project's language host cannot, the README says so), written into the program from the state; an import of an id
 // that does not exist; a destroy that leaves the API empty. No secret value in any output, in the state, in the
 // stack's config file or in the program.
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +16,7 @@ import { leaks } from "../helpers/leaks.js";
 import { buildNodeSdk } from "../helpers/node-sdk.js";
 import { REPO } from "../helpers/project.js";
 import { SECRETS } from "../helpers/stack.js";
+import { userShell } from "../helpers/user-shell.js";
 
 const TYPE = "telephony:index:ProviderConfiguration";
 // What the configuration made by hand carries, and the key set by hand on a declared one: never printed.
@@ -33,94 +33,30 @@ const SECRET_INPUT: Record<string, string> = {
 // The Pulumi secret signature: a value held encrypted in the state.
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-interface StateResource {
-  urn: string;
-  type: string;
-  id?: string;
-  protect?: boolean;
-  provider?: string;
-  inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-}
-
 const work = mkdtempSync(join(tmpdir(), "telephony-ts-sdk-journey-"));
 const project = join(work, "telephony-ts");
 const home = join(work, "pulumi-home");
 const backend = join(work, "backend");
 let api: Api | undefined;
 
+// The user's shell: commands in the project, with this test's Pulumi home; all they print in `transcript`.
+const {
+  transcript,
+  run: inProject,
+  pulumi,
+  ok,
+  stateResources,
+} = userShell({
+  cwd: project,
+  home,
+  passphrase: "ts-sdk-journey-passphrase",
+  env: { OTHER_ORG_TOKEN: OTHER_TOKEN },
+});
+
 afterAll(async () => {
   await api?.close();
   rmSync(work, { recursive: true, force: true });
 });
-
-// The environment of a user's shell: a Pulumi home and a backend of this test's own, the passphrase Pulumi would
-// prompt for, nothing downloaded, none of the provider's settings from the environment; the other organization's
-// token where the program reads it.
-const env = (): NodeJS.ProcessEnv => {
-  const vars: NodeJS.ProcessEnv = {
-    ...process.env,
-    PULUMI_HOME: home,
-    PULUMI_CONFIG_PASSPHRASE: "ts-sdk-journey-passphrase",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    OTHER_ORG_TOKEN: OTHER_TOKEN,
-  };
-  for (const name of [
-    "PULUMI_BACKEND_URL",
-    "PULUMI_ACCESS_TOKEN",
-    "PULUMI_STACK",
-    "TELEPHONY_API_URL",
-    "TELEPHONY_API_TOKEN",
-    "TELEPHONY_ORG_HANDLE",
-    "TELEPHONY_PRODUCT_ID",
-    "TELEPHONY_MAX_RPS",
-    "TELEPHONY_FORMER_API_URLS",
-  ])
-    delete vars[name];
-  return vars;
-};
-
-/** Everything every command printed, for the leak check. */
-const transcript: string[] = [];
-
-/** `command args` in the project, `input` on its standard input; never throws. */
-function inProject(command: string, args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      command,
-      args,
-      { cwd: project, env: env(), maxBuffer: 64 << 20 },
-      (error, stdout, stderr) => {
-        transcript.push(stdout, stderr);
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-    child.stdin!.end(input ?? "");
-  });
-}
-
-/** `pulumi args` as a user types it (no prompts, no colours in the logs). */
-const pulumi = (args: string[], input?: string) =>
-  inProject("pulumi", [...args, "--non-interactive", "--color", "never"], input);
-
-/** `pulumi args`, which must succeed; resolves to what it printed. */
-async function ok(args: string[], input?: string): Promise<string> {
-  const result = await pulumi(args, input);
-  if (result.code !== 0)
-    throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-  return result.stdout + result.stderr;
-}
-
-const stateResources = async () =>
-  (JSON.parse(await ok(["stack", "export"])) as { deployment: { resources?: StateResource[] } }).deployment.resources ??
-  [];
 
 /** The program: three configurations, one through a provider of its own; `more`, declarations added later. */
 const program = (more = "") => `import * as pulumi from "@pulumi/pulumi";
