@@ -38,6 +38,7 @@ describe("the layer rule", () => {
   it.each([
     ["cli/x.ts", 'import { driftReport } from "../gitops/drift.js";'],
     ["server/x.ts", 'import type { Configuration } from "../client/contract.js";'],
+    ["server/x.ts", 'import { PROVIDER_CATALOGUE } from "../model/provider-catalogue.js";'],
     ["gitops/x.ts", 'import { configure } from "../runtime/index.js";'],
     ["model/x.ts", 'import type { Configuration } from "../client/contract.js";'],
     ["runtime/x.ts", 'import { toOutputs } from "../model/index.js"; import { ledger } from "./ledger.js";'],
