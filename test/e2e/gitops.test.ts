@@ -1,11 +1,12 @@
 // drift --stack, adopt and reconcile with a real stack, through the real Pulumi CLI.
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { TOKEN } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
+import { leaks } from "../helpers/leaks.js";
 import { REPO } from "../helpers/project.js";
 import { CLI } from "../helpers/serve.js";
 import { markEntry } from "../../src/model/index.js";
@@ -21,6 +22,44 @@ afterEach(async () => {
 
 const cli = (args: string[], extra: Record<string, string> = {}) =>
   runCli(args, { cwd: s!.project.dir, env: { ...s!.t.env, ...extra } });
+
+/** The CLI on a pseudo-terminal (script(1)): stdout and stderr together, as a user sees them. */
+const onTerminal = (args: string[]) =>
+  new Promise<string>((resolve) => {
+    const command = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(" ");
+    execFile(
+      "script",
+      ["-qec", command, "/dev/null"],
+      { cwd: s!.project.dir, env: { ...process.env, ...s!.t.env, NO_COLOR: "1" } },
+      (_error, stdout) => resolve(stdout),
+    );
+  });
+
+/**
+ * The stack's program made a TypeScript-style one of the user's own: the declarations of telephony/
+ * (exported as the package's program exports them) and one configuration declared in code beside them.
+ */
+function programWithCode(yaml: string): void {
+  const dir = s!.project.dir;
+  mkdirSync(join(dir, "telephony"), { recursive: true });
+  writeFileSync(join(dir, "telephony/main.yaml"), yaml);
+  writeFileSync(
+    join(dir, "index.js"),
+    [
+      'import * as pulumi from "@pulumi/pulumi";',
+      'import { declareConfigurations, ProviderConfiguration } from "telephony-config";',
+      'export const configurations = declareConfigurations("telephony");',
+      "const config = new pulumi.Config();",
+      'new ProviderConfiguration("code-made", { name: "Code Made", provider: 4, apiSecret: config.requireSecret("livekitApiSecret"), sipUrl: "sip:code.example.com" });',
+      "",
+    ].join("\n"),
+  );
+  const pulumiYaml = join(dir, "Pulumi.yaml");
+  writeFileSync(
+    pulumiYaml,
+    readFileSync(pulumiYaml, "utf8").replace("main: dist/src/stack/index.js", "main: index.js"),
+  );
+}
 
 describe("GitOps commands on a real stack", () => {
   it("adopt, then pulumi up, adopts ten configurations made by hand with no change after", async () => {
@@ -200,5 +239,114 @@ describe("GitOps commands on a real stack", () => {
     // Passes never overlap: each "pass at" is followed by its report before the next one starts.
     const passes = stdout.split("pass at ").slice(1);
     for (const pass of passes.slice(0, -1)) expect(pass).toMatch(/In sync\./);
+  });
+
+  it("drift --stack knows what the program declares in code: compared through the state, never removed; a replacement said as one; reconcile --apply shows each step", async () => {
+    s = await telephonyStack();
+    await s.stack.setConfig("telephony:declarations", { value: "telephony" });
+    const yaml = (team: string, extra = "") =>
+      `configurations:\n  twilio-support:\n    name: Twilio Support\n    provider: 3\n    meta: { team: ${team} }\n${extra}`;
+    programWithCode(yaml("a", "  jio:\n    name: Jio\n    provider: 2\n"));
+    await s.stack.up();
+    // Created at once: which got which id is the engine's order.
+    const id = Object.fromEntries((await s.api.client.list()).map((c) => [c.name, c.id]));
+
+    const clean = await cli(["drift", "--stack", "test"]);
+    expect(clean.stdout).toBe(
+      [
+        `in sync  twilio-support #${id["Twilio Support"]}`,
+        `in sync  jio #${id.Jio}`,
+        `in sync  code-made #${id["Code Made"]} (declared in code)`,
+        "note: secrets not compared for code-made, declared in code (the stack's state holds them encrypted)",
+        "In sync. 3 declared (1 in code): 3 in sync, 0 changed, 0 missing; 0 removed; 0 unmanaged",
+        "",
+      ].join("\n"),
+    );
+    expect(clean.code).toBe(0);
+
+    // By hand, the code's configuration renamed; in the files, a meta changed (up replaces it) and jio removed.
+    await s.api.client.update(id["Code Made"]!, { name: "Code Made (by hand)" });
+    programWithCode(yaml("b"));
+    const drifted = await cli(["drift", "--stack", "test"]);
+    expect(drifted.code).toBe(2);
+    expect(drifted.stdout).toBe(
+      [
+        `changed  twilio-support #${id["Twilio Support"]} (telephony/main.yaml:2), matched by state`,
+        "           `pulumi up` replaces it (provider and meta cannot change in place)",
+        '           meta: {"team":"a"} (live) → {"team":"b"} (declared)',
+        `changed  code-made #${id["Code Made"]} (declared in code), compared with what its last update declared`,
+        '           name: "Code Made (by hand)" (live) → "Code Made" (declared)',
+        `removed  jio #${id.Jio} "Jio": in the stack, no longer declared: \`pulumi up\` deletes it`,
+        "note: secrets not compared for code-made, declared in code (the stack's state holds them encrypted)",
+        "Drift. 2 declared (1 in code): 0 in sync, 2 changed (up replaces 1), 0 missing; 1 removed; 0 unmanaged",
+        "",
+      ].join("\n"),
+    );
+    const report = JSON.parse((await cli(["drift", "--stack", "test", "--json"])).stdout);
+    expect(report).toMatchObject({
+      version: 4,
+      summary: { declared: 2, declaredInCode: 1, changed: 2, replaces: 1, removed: 1 },
+      configurations: [
+        { key: "twilio-support", declaredIn: "yaml", file: "telephony/main.yaml", status: "changed", replaces: true },
+        {
+          key: "code-made",
+          declaredIn: "code",
+          file: null,
+          line: null,
+          status: "changed",
+          replaces: false,
+          secrets: { apiKey: "not-declared", apiSecret: "not-compared" },
+        },
+      ],
+      removed: [{ key: "jio" }],
+    });
+
+    // What up does, step by step on a terminal; then nothing left to do, the code's resource included.
+    const applied = await onTerminal(["reconcile", "--stack", "test", "--apply", "--markdown"]);
+    for (const line of ["updated code-made", "deleted jio", "replaced twilio-support"]) expect(applied).toContain(line);
+    expect(applied).toMatch(/pulumi up: replacing twilio-support \(creating the new configuration\)…/);
+    // In Markdown, what up did is a paragraph of its own, after a blank line.
+    expect(applied).toMatch(/\r?\n\r?\napplied: 1 delete, 1 replace, 1 same, 1 update\r?\n/);
+    expect((await cli(["drift", "--stack", "test"])).code).toBe(0);
+    expect(leaks(applied + drifted.stdout + JSON.stringify(report))).toEqual([]);
+  });
+
+  it("adopt --stack reads the stack's settings and state: what the stack holds is left out, the rest adopted by up with no change", async () => {
+    s = await telephonyStack();
+    await s.declare("configurations:\n  twilio-support:\n    name: Twilio Support\n    provider: 3\n");
+    await s.stack.up();
+    const hand = await s.api.client.create({ name: "Hand Made", provider: 6, api_key: "hand-key-5e1" });
+    await s.api.client.create({
+      name: "Staging Twilio",
+      provider: 3,
+      meta_json: [markEntry({ stack: "telephony-config/staging", resource: "twilio-support", create: "n1" })],
+    });
+    // No TELEPHONY_* variable: the stack's own config reaches the API.
+    const adopted = await cli(["adopt", "--stack", "test", "--out", "adopted.yaml"]);
+    expect(adopted.code).toBe(0);
+    expect(adopted.stderr).toBe(
+      [
+        "telephony-config: left out 1 configuration stack test has already (its state or its declarations hold them):",
+        '  #1 "Twilio Support" as twilio-support',
+        "telephony-config: left out 1 configuration a stack created and manages (its ownership mark):",
+        '  #3 "Staging Twilio": it is managed by resource "twilio-support" of stack "telephony-config/staging", which created it',
+        "wrote 1 configuration to adopted.yaml",
+        "set before pulumi up: HAND_MADE_API_KEY",
+        "",
+      ].join("\n"),
+    );
+    const written = readFileSync(join(s.project.dir, "adopted.yaml"), "utf8");
+    expect(written).toContain(`import: ${hand.id}`);
+    expect(written).not.toContain("import: 1\n");
+
+    await s.stack.setConfig("telephony:declarations", { value: '["telephony.yaml","adopted.yaml"]' });
+    const mark = s.api.server.requests.length;
+    await s.t.cli(["up", "--yes", "--skip-preview"], { HAND_MADE_API_KEY: "hand-key-5e1" });
+    expect(s.api.server.requests.slice(mark).filter((r) => r.method !== "GET")).toEqual([]);
+    expect((await cli(["drift", "--stack", "test"], { HAND_MADE_API_KEY: "hand-key-5e1" })).code).toBe(0);
+    // Adopted now: adopt --stack leaves it out too.
+    const again = await cli(["adopt", "--stack", "test"]);
+    expect(again.stderr).toMatch(/left out 2 configurations stack test has already/);
+    expect(again.stdout).toMatch(/configurations: \{\}/);
   });
 });
