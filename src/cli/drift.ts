@@ -8,10 +8,13 @@ import { UsageError } from "./usage-error.js";
 export const DRIFT_HELP = `Usage: telephony-config drift [<file-or-dir>...] [--stack NAME] [--only-managed] [--ignore ID|NAME|KEY]... [--json | --markdown]
 
 Compares the declarations with the live configurations, in one list request, and reports every
-difference: changed, missing (up would create it), removed (in the stack, no longer declared: up would
-delete it, unless another resource of the stack holds it too) and unmanaged (live, neither declared nor
-in the stack). Matching: the id in the stack's state first (--stack), then the import id, then —
-without --stack only — the exact name; no live configuration is matched twice. A configuration
+difference: changed (field by field; "pulumi up replaces it" for a provider or meta change), missing
+(up would create it), removed (in the stack, no longer declared: up would delete it, unless another
+resource of the stack holds it too) and unmanaged (live, neither declared nor in the stack).
+With --stack, a configuration the stack's program declares in code (not in its exported configurations
+map) is compared with what its last update declared, and marked "declared in code".
+Matching: the id in the stack's state first (--stack), then the import id, then — without --stack
+only — the exact name; no live configuration is matched twice. A configuration
 another stack created carries its ownership mark: it is listed as managed by that stack, never
 matched, and is not drift (without --stack, every marked one).
 Reaches the API with TELEPHONY_API_URL, TELEPHONY_API_TOKEN, TELEPHONY_ORG_HANDLE and
@@ -26,7 +29,7 @@ Options:
   --stack NAME      read settings, secret values and state ids from this Pulumi stack
   --only-managed    leave unmanaged configurations out
   --ignore ID|NAME|KEY  leave out an unmanaged configuration kept on purpose (id or name), or a
-                    stack resource declared in code (key); repeatable
+                    stack resource (key); repeatable
   --json            print the report as JSON (see README: "drift --json")
   --markdown        print a Markdown summary, for a CI job summary or a PR comment
   -h, --help        show this help
