@@ -26,35 +26,35 @@ async function failed(stack: TelephonyStack, args: string[]): Promise<string> {
 
 const HINT = "the API did not accept the token: check telephony:apiToken in the stack's config";
 
-describe.each([{ plugin: undefined }, { plugin: "native" as const }])(
-  "a bad token in the stack's config ($plugin)",
-  ({ plugin }) => {
-    it("up, refresh, preview and destroy each say the 401 once, with the setting, and no stack trace", async () => {
-      s = await telephonyStack(plugin ? { plugin } : {});
-      await s.declare(declarations("Support"));
-      await s.t.cli(["up", "--yes", "--skip-preview"]);
-      await s.stack.setConfig("telephony:apiToken", { value: BAD_TOKEN, secret: true });
-      await s.declare(declarations("Support line"));
+describe.each([
+  { resource: "dynamic", plugin: undefined },
+  { resource: "native", plugin: "native" as const },
+])("a bad token in the stack's config, the $resource resource", ({ plugin }) => {
+  it("up, refresh, preview and destroy each say the 401 once, with the setting, and no stack trace", async () => {
+    s = await telephonyStack(plugin ? { plugin } : {});
+    await s.declare(declarations("Support"));
+    await s.t.cli(["up", "--yes", "--skip-preview"]);
+    await s.stack.setConfig("telephony:apiToken", { value: BAD_TOKEN, secret: true });
+    await s.declare(declarations("Support line"));
 
-      // The failed up records the provider's new settings in the state, which refresh and destroy use.
-      for (const args of [
-        ["up", "--yes", "--skip-preview"],
-        ["refresh", "--yes", "--skip-preview"],
-        ["preview", "--refresh"],
-        ["destroy", "--yes", "--skip-preview"],
-      ]) {
-        const output = await failed(s, args);
-        // The engine repeats a resource's error in its progress lines; its diagnostics say each once.
-        const diagnostics = output.slice(output.indexOf("Diagnostics:"));
-        const said = diagnostics.split("\n").filter((line) => line.includes("401 Unauthorized"));
-        expect(said, `${args[0]}:\n${output}`).toHaveLength(1);
-        expect(said[0]).toContain(`${s.api.server.url}/api/v2/platform/telephony/providers-configurations/`);
-        expect(said[0]).toContain(HINT);
-        expect(output, args[0]).not.toMatch(/Error: .*: Error: /);
-        expect(output, args[0]).not.toMatch(/^\s+at /m);
-        expect(output).not.toContain(BAD_TOKEN);
-        expect(output).not.toContain(TOKEN);
-      }
-    });
-  },
-);
+    // The failed up records the provider's new settings in the state, which refresh and destroy use.
+    for (const args of [
+      ["up", "--yes", "--skip-preview"],
+      ["refresh", "--yes", "--skip-preview"],
+      ["preview", "--refresh"],
+      ["destroy", "--yes", "--skip-preview"],
+    ]) {
+      const output = await failed(s, args);
+      // The engine repeats a resource's error in its progress lines; its diagnostics say each once.
+      const diagnostics = output.slice(output.indexOf("Diagnostics:"));
+      const said = diagnostics.split("\n").filter((line) => line.includes("401 Unauthorized"));
+      expect(said, `${args[0]}:\n${output}`).toHaveLength(1);
+      expect(said[0]).toContain(`${s.api.server.url}/api/v2/platform/telephony/providers-configurations/`);
+      expect(said[0]).toContain(HINT);
+      expect(output, args[0]).not.toMatch(/Error: .*: Error: /);
+      expect(output, args[0]).not.toMatch(/^\s+at /m);
+      expect(output).not.toContain(BAD_TOKEN);
+      expect(output).not.toContain(TOKEN);
+    }
+  });
+});

@@ -221,7 +221,7 @@ describe("ProviderConfiguration through the real Pulumi CLI: do no harm", () => 
       // An item (refresh) or the list that proves an item is this resource's before its delete (destroy).
       expect(String(error)).toMatch(
         new RegExp(
-          `at ${wrongUrl}/api/v2/platform/telephony/providers-configurations/(\\d+/)?: the base URL or a proxy in between is probably wrong`,
+          `${wrongUrl}/api/v2/platform/telephony/providers-configurations/(\\d+/)?: 404 Not Found — this answer is not from the Provider Configurations API \\(not its JSON envelope\\): the base URL or a proxy in between is probably wrong`,
         ),
       );
       expect(await configurations()).toEqual(state);
