@@ -10,7 +10,7 @@ import {
   type InitPlan,
   type MergedPackageJson,
 } from "../gitops/init.js";
-import { thisCopysSpec } from "../gitops/install-spec.js";
+import { specOfThisCopy } from "../gitops/install-spec.js";
 import { packageVersion } from "../gitops/plugin.js";
 import { UsageError } from "./usage-error.js";
 
@@ -122,7 +122,7 @@ export function init(argv: string[]): number {
     ci,
     orgHandle: values.org,
     apiUrl: values["api-url"],
-    telephonyConfigSpec: thisCopysSpec(dir),
+    telephonyConfigSpec: specOfThisCopy(dir),
   });
 
   // Everything is checked before anything is written: a refusal leaves no half-made project.

@@ -63,7 +63,7 @@ export function installedSpec(
 }
 
 /** How a project in `projectDir` depends on this very copy of the package, where it can tell (above). */
-export const thisCopysSpec = (projectDir: string): string | undefined =>
+export const specOfThisCopy = (projectDir: string): string | undefined =>
   installedSpec(packageRoot, packageName, projectDir);
 
 function readOrUndefined(path: string): string | undefined {
