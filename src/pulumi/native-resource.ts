@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ProviderDetails } from "../client/contract.js";
 import { packageVersion } from "../client/version.js";
 import { NATIVE_RESOURCE_TYPE } from "../model/index.js";
+import { ConfigurationResource } from "./configuration-resource.js";
 import { refuseDeleteBeforeReplace, type ProviderConfigurationArgs } from "./resource.js";
 
 const secret = (value: pulumi.Input<string> | undefined) => (value === undefined ? undefined : pulumi.secret(value));
@@ -12,20 +12,7 @@ const secret = (value: pulumi.Input<string> | undefined) => (value === undefined
  * program registers for a stack with `telephony:plugin: native`. The plugin finds the resource's
  * stack and key in its URN; the generated SDKs (sdk/) declare the same type in any language.
  */
-export class NativeProviderConfiguration extends pulumi.CustomResource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly provider: pulumi.Output<number>;
-  declare readonly providerDetails: pulumi.Output<ProviderDetails | null>;
-  declare readonly orgHandle: pulumi.Output<string>;
-  declare readonly apiUrl: pulumi.Output<string>;
-  declare readonly mark: pulumi.Output<string | undefined>;
-  declare readonly active: pulumi.Output<boolean>;
-  declare readonly apiKey: pulumi.Output<string>;
-  declare readonly apiSecret: pulumi.Output<string>;
-  declare readonly baseUrl: pulumi.Output<string>;
-  declare readonly sipUrl: pulumi.Output<string>;
-  declare readonly meta: pulumi.Output<Record<string, string>>;
-
+export class NativeProviderConfiguration extends ConfigurationResource {
   constructor(name: string, args: ProviderConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
     refuseDeleteBeforeReplace(name, opts);
     const props = {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ProviderDetails } from "../client/contract.js";
+import { ConfigurationResource } from "./configuration-resource.js";
 import { RESOURCE_TYPE, stackId } from "../model/index.js";
 
 /**
@@ -124,22 +124,7 @@ function registered(name: string, args: ProviderConfigurationArgs, opts: pulumi.
  * `pulumi.dynamic.Resource`, with the type `pulumi-nodejs:dynamic/telephony:ProviderConfiguration`;
  * it passes its own `__provider` module (above) instead of a serialized closure.
  */
-export class ProviderConfiguration extends pulumi.CustomResource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly provider: pulumi.Output<number>;
-  declare readonly providerDetails: pulumi.Output<ProviderDetails | null>;
-  declare readonly orgHandle: pulumi.Output<string>;
-  /** The API the configuration lives at: its normalised base URL. */
-  declare readonly apiUrl: pulumi.Output<string>;
-  /** The ownership mark the configuration carries (meta_json `telephony-config:owner`); unset on an adopted one. */
-  declare readonly mark: pulumi.Output<string | undefined>;
-  declare readonly active: pulumi.Output<boolean>;
-  declare readonly apiKey: pulumi.Output<string>;
-  declare readonly apiSecret: pulumi.Output<string>;
-  declare readonly baseUrl: pulumi.Output<string>;
-  declare readonly sipUrl: pulumi.Output<string>;
-  declare readonly meta: pulumi.Output<Record<string, string>>;
-
+export class ProviderConfiguration extends ConfigurationResource {
   constructor(name: string, args: ProviderConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
     refuseDeleteBeforeReplace(name, opts);
     // Pulumi formats a stack trace for every promise it makes for a property (kept for its report of
