@@ -52,6 +52,8 @@ export async function drift(argv: string[]): Promise<number> {
   if (!positionals.length && !values.stack)
     throw new UsageError(`drift needs a file or directory, or --stack\n\n${DRIFT_HELP}`);
   if (values.json && values.markdown) throw new UsageError("--json and --markdown exclude each other");
+  // Said on stderr once the report is made: stdout is the report, which may be JSON.
+  const warnings: string[] = [];
   const report = await withProgress("comparing with the live configurations", () =>
     driftReport(positionals, {
       stack: values.stack,
@@ -59,8 +61,10 @@ export async function drift(argv: string[]): Promise<number> {
       env: process.env,
       onlyManaged: values["only-managed"],
       ignore: values.ignore,
+      onWarning: (warning) => warnings.push(warning),
     }),
   );
+  for (const warning of warnings) process.stderr.write(`${warning}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (values.markdown) process.stdout.write(renderMarkdown(report));
   else process.stdout.write(renderText(report, { color: colorFor(process.stdout) }));

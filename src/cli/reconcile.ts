@@ -51,6 +51,7 @@ export async function reconcile(argv: string[]): Promise<number> {
     throw new UsageError(`--interval ${values.interval}: expected a duration such as 30s, 5m or 1h`);
 
   const pass = async (): Promise<number> => {
+    const warnings: string[] = [];
     // On a terminal, each configuration's step while up runs: what it is doing, then what it did.
     const result = await withProgress("reconciling", (line) =>
       reconcilePass({
@@ -60,6 +61,7 @@ export async function reconcile(argv: string[]): Promise<number> {
         env: process.env,
         onlyManaged: values["only-managed"],
         ignore: values.ignore,
+        onWarning: (warning) => warnings.push(warning),
         onStep: (step) => {
           const { progress, line: done } = stepText(step);
           if (done) line.print(done);
@@ -67,6 +69,7 @@ export async function reconcile(argv: string[]): Promise<number> {
         },
       }),
     );
+    for (const warning of warnings) process.stderr.write(`${warning}\n`);
     const applied = result.applied;
     if (values.json)
       process.stdout.write(`${JSON.stringify({ ...result.report, applied: applied ?? null }, null, 2)}\n`);

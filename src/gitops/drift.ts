@@ -14,6 +14,8 @@ export interface DriftOptions {
   env: Record<string, string | undefined>;
   onlyManaged?: boolean | undefined;
   ignore?: string[] | undefined;
+  /** Each warning the declarations carry (an unknown provider id…), as `file:line:col: warning: …`. */
+  onWarning?: ((warning: string) => void) | undefined;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function driftReport(paths: string[], options: DriftOptions): Promi
   });
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length) throw new Error(`invalid declarations:\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
+  for (const warning of problems) options.onWarning?.(formatProblem(warning, true));
 
   const settings = commandSettings(stack, options.env);
   // An empty value is no secret (`up` refuses it): not compared, rather than "changed".

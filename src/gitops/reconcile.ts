@@ -25,6 +25,7 @@ export interface PassOptions {
   env: Record<string, string | undefined>;
   onlyManaged?: boolean | undefined;
   ignore?: string[] | undefined;
+  onWarning?: ((warning: string) => void) | undefined;
   /** Each configuration's step while `up` runs (with --apply). */
   onStep?: ((step: StepProgress) => void) | undefined;
 }

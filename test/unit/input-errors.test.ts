@@ -209,7 +209,7 @@ describe("a provider id the catalogue does not know, past validate", () => {
   let api: Api | undefined;
   afterAll(async () => api?.close());
 
-  it("does not stop drift, and the API stays the judge", async () => {
+  it("does not stop drift, which says it on stderr, and the API stays the judge", async () => {
     api = await startApi();
     const file = declare("drift.yaml", "configurations:\n  a:\n    provider: 7\n    apiKey: ${env:TWILIO_API_KEY}\n");
     const drift = await cli(["drift", "--json", file], {
@@ -220,6 +220,9 @@ describe("a provider id the catalogue does not know, past validate", () => {
     });
     expect(drift.code).toBe(2);
     expect(JSON.parse(drift.stdout).summary).toMatchObject({ missing: 1 });
+    expect(drift.stderr).toBe(
+      `${file}:3:15: warning: configurations.a.provider: provider 7 is not in the known catalogue (${KNOWN}); the API decides\n`,
+    );
     expect(`${drift.stdout}${drift.stderr}`).not.toContain(SECRETS.TWILIO_API_KEY);
     // The one that refuses it is the API, at up.
     await expect(api.client.create({ name: "a", provider: 7 })).rejects.toThrow(/unknown provider id 7/);
