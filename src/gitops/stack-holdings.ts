@@ -1,13 +1,15 @@
 // What a stack has already, for adopt --stack: the configurations its state holds and its declarations
 // import, and the keys both use.
+import { formatProblem } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
 import type { KnownStack } from "./adopt.js";
 import { declarationPaths, stackValues, type StackInfo } from "./stack.js";
 
 /**
  * The stack's holdings: its state's ids under their keys, then the ids its declarations import (which
- * `up` will adopt) and their keys and former keys. Declarations that do not load add nothing: `validate`
- * is the place for their problems, and the state is what `up` would change.
+ * `up` will adopt) and their keys and former keys. Declarations with an error are refused: what a file
+ * that does not load imports cannot be told, and writing those configurations again would declare them
+ * twice.
  */
 export function stackHoldings(stack: StackInfo): KnownStack {
   const holds = new Map<number, string>();
@@ -16,12 +18,19 @@ export function stackHoldings(stack: StackInfo): KnownStack {
     holds.set(id, key);
     keys.add(key);
   }
-  const { declarations } = loadDeclarations(declarationPaths(stack), {
+  const { declarations, problems } = loadDeclarations(declarationPaths(stack), {
     isSet: () => "set",
     unsetReference: "warning",
     stack: stackValues(stack),
     unresolved: "warning",
   });
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length)
+    throw new Error(
+      `the declarations of stack ${stack.name} have errors, so what they import cannot be told:\n` +
+        `${errors.map((p) => `  ${formatProblem(p, true)}`).join("\n")}\n` +
+        `fix them first (telephony-config validate --stack ${stack.name}); nothing was written`,
+    );
   for (const d of declarations) {
     for (const key of [d.key, ...d.formerKeys]) keys.add(key);
     if (d.importId !== undefined && !holds.has(d.importId)) holds.set(d.importId, d.key);

@@ -16,20 +16,42 @@ export interface StackInfo extends StackConfig {
 
 export async function readStack(stack: string, cwd: string): Promise<StackInfo> {
   const dir = projectDir(cwd);
-  const [config, stateJson] = await Promise.all([
+  const [config, stateJson, historyJson] = await Promise.all([
     readStackConfig(stack, dir),
     pulumi(["stack", "export", "--stack", stack], dir),
+    pulumi(["stack", "history", "--json", "--page-size", "50", "--stack", stack], dir),
   ]);
-  const state = JSON.parse(stateJson) as { deployment?: { resources?: StateResource[] } };
+  const state = JSON.parse(stateJson) as {
+    deployment?: { resources?: StateResource[]; pending_operations?: unknown[] };
+  };
   const resources = state.deployment?.resources ?? [];
   const stateIds = stateIdsOf(resources, stack);
-  return { ...config, stateIds, declaredInCode: declaredInCode(resources, stateIds) };
+  const settled =
+    !state.deployment?.pending_operations?.length && lastChangeSucceeded(JSON.parse(historyJson) as HistoryEntry[]);
+  return { ...config, stateIds, declaredInCode: settled ? declaredInCode(resources, stateIds) : new Map() };
 }
+
+interface HistoryEntry {
+  kind?: string;
+  result?: string;
+}
+
+/**
+ * Whether the last operation that changed the stack's resources (newest first; refreshes change only
+ * what they read) was an update that succeeded. An update that failed or was cancelled keeps the stack's
+ * outputs of the one before, while the resources it made are in the state: the exported map of YAML
+ * keys is then stale, and a YAML declaration created in it and removed since would pass for code.
+ */
+export const lastChangeSucceeded = (history: HistoryEntry[]): boolean => {
+  const last = history.find((entry) => entry.kind !== "refresh");
+  return last?.kind === "update" && last.result === "succeeded";
+};
 
 export interface StateResource {
   urn: string;
   type: string;
   id?: string;
+  parent?: string;
   delete?: boolean;
   /** What the program declared at the last update; secrets encrypted (the export is read without --show-secrets). */
   inputs?: Record<string, unknown>;
@@ -80,7 +102,19 @@ function declaredValues(key: string, inputs: Record<string, unknown>): DeclaredV
   return values as DeclaredValues<StateSecret>;
 }
 
-const keyOf = (r: StateResource) => r.urn.slice(r.urn.lastIndexOf("::") + 2);
+/**
+ * A resource's key, as its ownership mark names it: its name at the top of the stack (a YAML
+ * declaration's key); under a parent, where names repeat (two components may each hold a "trunk"),
+ * what the mark records: the parent's URN and the name for the dynamic resource, the whole URN for the
+ * native one.
+ */
+export function keyOf(r: StateResource): string {
+  const name = r.urn.split("::").slice(3).join("::");
+  const types = r.urn.split("::")[2] ?? "";
+  if (!types.includes("$")) return name;
+  if (r.type === NATIVE_RESOURCE_TYPE || !r.parent) return r.urn;
+  return `${r.parent}::${name}`;
+}
 
 /**
  * Key → configuration id of the stack's configurations. Two keys holding one id (a `pulumi import` of

@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import type { Configuration } from "../../src/client/contract.js";
 import { adoptionYaml, leftOutLines, type KnownStack } from "../../src/gitops/adopt.js";
 import { schemaPathFor } from "../../src/gitops/schema-path.js";
+import { stackHoldings } from "../../src/gitops/stack-holdings.js";
 import { markEntry } from "../../src/model/index.js";
 
 const live = (over: Partial<Configuration> & { id: number; name: string }): Configuration => ({
@@ -67,6 +68,37 @@ describe("adopt --stack", () => {
     // Without a stack, nothing is held.
     expect(leftOutLines(adoptionYaml(configurations))[0]).toBe(
       "left out 1 configuration a stack created and manages (its ownership mark):",
+    );
+  });
+});
+
+describe("what a stack holds, for adopt --stack", () => {
+  const stackWith = (yaml: string) => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "adopt-holdings-")));
+    writeFileSync(join(dir, "main.yaml"), yaml);
+    return {
+      name: "prod",
+      project: "voice",
+      dir,
+      config: { "telephony:declarations": "main.yaml" },
+      secretKeys: new Set<string>(),
+      stateIds: new Map([["twilio-support", 1]]),
+    };
+  };
+
+  it("is the state's ids and what the declarations import", () => {
+    const held = stackHoldings(stackWith("configurations:\n  legacy:\n    import: 6\n    provider: 3\n"));
+    expect([...held.holds]).toEqual([
+      [1, "twilio-support"],
+      [6, "legacy"],
+    ]);
+  });
+
+  // A file that does not load would add nothing: what it imports would be written again, declared twice.
+  it("refuses declarations with an error, naming it, rather than leave their imports out", () => {
+    const stack = stackWith("configurations:\n  legacy:\n    import: 6\n    provider: 3\n    sipUrl: 42\n");
+    expect(() => stackHoldings(stack)).toThrow(
+      /^the declarations of stack prod have errors, so what they import cannot be told:\n {2}.*main\.yaml:5:13: error: .*sipUrl.*\nfix them first \(telephony-config validate --stack prod\); nothing was written$/,
     );
   });
 });

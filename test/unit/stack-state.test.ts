@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { declaredInCode, stateIdsOf, type StateResource } from "../../src/gitops/stack.js";
+import { declaredInCode, lastChangeSucceeded, stateIdsOf, type StateResource } from "../../src/gitops/stack.js";
 
 const urn = (type: string, key: string) => `urn:pulumi:prod::infra::${type}::${key}`;
 const DYNAMIC = "pulumi-nodejs:dynamic/telephony:ProviderConfiguration";
@@ -30,6 +30,31 @@ describe("a stack's configurations, from its state", () => {
       "one key pending deletion beside its replacement",
       [at(NATIVE, "e", "5", { delete: true }), at(NATIVE, "e", "6")],
       [["e", 6]],
+    ],
+    [
+      // Two components each hold a "trunk": keyed as each one's ownership mark names it, never one for both.
+      "under parents, as the mark names each",
+      [
+        at(DYNAMIC, "trunk", "11", {
+          urn: `urn:pulumi:prod::infra::acme:TeamA$${DYNAMIC}::trunk`,
+          parent: "urn:pulumi:prod::infra::acme:TeamA::t1",
+        }),
+        at(DYNAMIC, "trunk", "12", {
+          urn: `urn:pulumi:prod::infra::acme:TeamB$${DYNAMIC}::trunk`,
+          parent: "urn:pulumi:prod::infra::acme:TeamB::t2",
+        }),
+        at(NATIVE, "trunk", "13", {
+          urn: `urn:pulumi:prod::infra::acme:TeamC$${NATIVE}::trunk`,
+          parent: "urn:pulumi:prod::infra::acme:TeamC::t3",
+        }),
+        at(DYNAMIC, "trunk", "14"),
+      ],
+      [
+        ["urn:pulumi:prod::infra::acme:TeamA::t1::trunk", 11],
+        ["urn:pulumi:prod::infra::acme:TeamB::t2::trunk", 12],
+        [`urn:pulumi:prod::infra::acme:TeamC$${NATIVE}::trunk`, 13],
+        ["trunk", 14],
+      ],
     ],
   ])("%s", (_, resources, expected) => {
     expect([...stateIdsOf(resources, "prod")]).toEqual(expected);
@@ -87,5 +112,40 @@ describe("which of a stack's configurations its code declares, from its state", 
       apiSecret: "encrypted",
       meta: { team: "a" },
     });
+  });
+});
+
+describe("whether the stack's exported map of YAML keys is current", () => {
+  it.each<[string, Array<{ kind?: string; result?: string }>, boolean]>([
+    ["the last update succeeded", [{ kind: "update", result: "succeeded" }], true],
+    [
+      "refreshes since change nothing",
+      [
+        { kind: "refresh", result: "succeeded" },
+        { kind: "update", result: "succeeded" },
+      ],
+      true,
+    ],
+    // A failed update keeps the outputs of the one before, while what it created is in the state.
+    [
+      "the last update failed",
+      [
+        { kind: "update", result: "failed" },
+        { kind: "update", result: "succeeded" },
+      ],
+      false,
+    ],
+    [
+      "an import since, which ran no program",
+      [
+        { kind: "import", result: "succeeded" },
+        { kind: "update", result: "succeeded" },
+      ],
+      false,
+    ],
+    ["a destroy", [{ kind: "destroy", result: "succeeded" }], false],
+    ["no update at all", [], false],
+  ])("%s", (_, history, expected) => {
+    expect(lastChangeSucceeded(history)).toBe(expected);
   });
 });
