@@ -53,13 +53,15 @@ export function networkHint(to: Destination, code: string | undefined, tls = fal
  */
 export function statusHint(
   to: Destination,
-  answer: { status: number; foreign: boolean; orgHandle: string | undefined },
+  answer: { status: number; foreign: boolean; orgHandle: string | undefined; collection: boolean },
 ): string | undefined {
   const { names } = to;
   const token = names.token ?? "the API token";
   // A base URL with a path is right behind a proxy that serves the API under it, so this is a hint:
-  // only when the answer says no such path (a 404 of any kind) or came from something else than the API.
-  if (to.basePath && (answer.status === 404 || answer.foreign)) {
+  // only when the answer says there is no such path: a 404 for the collection (always there), or one
+  // that did not come from the API. An item's 404 from the API is its "no such configuration"; a
+  // gateway's 5xx page is an outage, not a wrong address.
+  if (to.basePath && answer.status === 404 && (answer.collection || answer.foreign)) {
     const base = to.origin + to.basePath;
     return (
       `${names.baseUrl ?? "the base URL"} is ${base}, with a path (${to.basePath}) that comes before every path of the API: ` +

@@ -156,7 +156,10 @@ export class Transport {
       url: this.urlOf(request.path),
     });
     const orgHandle = request.orgHandle ?? this.#options.orgHandle;
-    const hint = (status: number, foreign: boolean) => statusHint(this.#destination, { status, foreign, orgHandle });
+    // The collection's path is always there: a 404 for it says the base URL is wrong, one for an item may be the API's "no such configuration".
+    const collection = request.operation === "list" || request.operation === "create";
+    const hint = (status: number, foreign: boolean) =>
+      statusHint(this.#destination, { status, foreign, orgHandle, collection });
     let note: string | undefined;
 
     for (let attempt = 1; ;) {

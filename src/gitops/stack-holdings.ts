@@ -1,5 +1,6 @@
 // What a stack has already, for adopt --stack: the configurations its state holds and its declarations
 // import, and the keys both use.
+import { existsSync, statSync } from "node:fs";
 import { formatProblem } from "../declarations/declaration.js";
 import { loadDeclarations } from "../declarations/load.js";
 import type { KnownStack } from "./adopt.js";
@@ -18,13 +19,18 @@ export function stackHoldings(stack: StackInfo): KnownStack {
     holds.set(id, key);
     keys.add(key);
   }
-  const { declarations, problems } = loadDeclarations(declarationPaths(stack), {
-    isSet: () => "set",
-    unsetReference: "warning",
-    stack: stackValues(stack),
-    unresolved: "warning",
-  });
-  const errors = problems.filter((p) => p.severity === "error");
+  // A path that is not there yet (a stack before its first declarations) imports nothing.
+  const { declarations, problems } = loadDeclarations(
+    declarationPaths(stack).filter((path) => existsSync(path)),
+    {
+      isSet: () => "set",
+      unsetReference: "warning",
+      stack: stackValues(stack),
+      unresolved: "warning",
+    },
+  );
+  // A path with no declarations yet (a stack before its first ones) imports nothing: only a file's errors count.
+  const errors = problems.filter((p) => p.severity === "error" && existsSync(p.file) && statSync(p.file).isFile());
   if (errors.length)
     throw new Error(
       `the declarations of stack ${stack.name} have errors, so what they import cannot be told:\n` +

@@ -27,7 +27,7 @@ export async function readStack(stack: string, cwd: string): Promise<StackInfo> 
   const resources = state.deployment?.resources ?? [];
   const stateIds = stateIdsOf(resources, stack);
   const settled =
-    !state.deployment?.pending_operations?.length && lastChangeSucceeded(JSON.parse(historyJson) as HistoryEntry[]);
+    !state.deployment?.pending_operations?.length && lastChangeSucceeded(JSON.parse(historyJson) as unknown);
   return { ...config, stateIds, declaredInCode: settled ? declaredInCode(resources, stateIds) : new Map() };
 }
 
@@ -42,8 +42,10 @@ interface HistoryEntry {
  * outputs of the one before, while the resources it made are in the state: the exported map of YAML
  * keys is then stale, and a YAML declaration created in it and removed since would pass for code.
  */
-export const lastChangeSucceeded = (history: HistoryEntry[]): boolean => {
-  const last = history.find((entry) => entry.kind !== "refresh");
+export const lastChangeSucceeded = (history: unknown): boolean => {
+  const last = Array.isArray(history)
+    ? (history as HistoryEntry[]).find((entry) => entry?.kind !== "refresh")
+    : undefined;
   return last?.kind === "update" && last.result === "succeeded";
 };
 

@@ -39,16 +39,16 @@ function urlList(key: string, text: string | undefined): string[] {
     try {
       items = JSON.parse(trimmed);
     } catch {
-      throw new Error(`${key} is not a JSON list of URLs: ${JSON.stringify(trimmed)}`);
+      throw new Error(`${key} is not a JSON list of URLs`);
     }
   }
   if (!Array.isArray(items) || items.some((item) => typeof item !== "string"))
     throw new Error(`${key} must be a list of URLs`);
-  return (items as string[]).map((item) => {
+  return (items as string[]).map((item, index) => {
     try {
       return normaliseApiUrl(item);
     } catch {
-      throw new Error(`${key}: ${JSON.stringify(item)} is not a URL`);
+      throw new Error(`${key}: item ${index + 1} is not a URL`);
     }
   });
 }
@@ -86,20 +86,24 @@ export function resolveSettings(
     productId: pick("productId"),
   };
   if (missing.length) {
-    throw new Error(
-      `the telephony API is not configured: set ${missing.join(", ")}; e.g. pulumi config set --secret telephony:apiToken …`,
-    );
+    const example = missing[0]!.startsWith("telephony:apiToken")
+      ? "pulumi config set --secret telephony:apiToken < ~/.telephony-token"
+      : `pulumi config set ${missing[0]!.split(" ")[0]} …`;
+    throw new Error(`the telephony API is not configured: set ${missing.join(", ")}; e.g. ${example}`);
   }
+  // A value set in the wrong place may be another one's secret (a token pasted as the URL): messages
+  // name the setting and where it came from, never the value.
   // The handle is part of each configuration's identity: no spelling the API would read differently.
-  if (/\s/.test(settings.orgHandle))
-    throw new Error(`telephony:orgHandle must not contain spaces: ${JSON.stringify(settings.orgHandle)}`);
-  if (!/^\d+$/.test(settings.productId))
-    throw new Error(`telephony:productId must be an integer, not ${JSON.stringify(settings.productId)}`);
+  if (/\s/.test(settings.orgHandle)) throw new Error(`${sources.orgHandle} must not contain spaces`);
+  if (!/^\d+$/.test(settings.productId)) throw new Error(`${sources.productId} must be an integer (digits only)`);
+  let url: URL | undefined;
   try {
-    new URL(settings.apiUrl);
+    url = new URL(settings.apiUrl);
   } catch {
-    throw new Error(`telephony:apiUrl is not a URL: ${JSON.stringify(settings.apiUrl)}`);
+    url = undefined;
   }
+  if (url?.protocol !== "http:" && url?.protocol !== "https:")
+    throw new Error(`${sources.apiUrl} is not an http:// or https:// URL (e.g. https://unpod.dev)`);
   const resolved: ApiSettings = {
     ...settings,
     productId: Number(settings.productId),
@@ -112,9 +116,7 @@ export function resolveSettings(
   const rps = (config("telephony:maxRequestsPerSecond") ?? env.TELEPHONY_MAX_RPS)?.trim();
   if (rps) {
     if (!(Number(rps) > 0))
-      throw new Error(
-        `telephony:maxRequestsPerSecond (or TELEPHONY_MAX_RPS) must be a positive number, not ${JSON.stringify(rps)}`,
-      );
+      throw new Error("telephony:maxRequestsPerSecond (or TELEPHONY_MAX_RPS) must be a positive number");
     resolved.maxRequestsPerSecond = Number(rps);
   }
   return resolved;

@@ -131,6 +131,14 @@ const rows: Row[] = [
       "it should be the server's address without a path ({url}), unless a proxy serves the API under /api/v2",
   },
   {
+    // An item's 404 in the API's envelope may be its "no such configuration", behind a proxy that serves it under a path.
+    case: "a path in apiUrl, the API's own 404 for an item: no path hint",
+    config: (url) => settings("telephony:", `${url}/api/v2`),
+    configName: "the config of stack prod",
+    call: (client) => client.get(5),
+    says: `GET {url}/api/v2${LIST}5/: 404 Not Found — no such path: /api/v2${LIST}5/ — [request id {id}]`,
+  },
+  {
     case: "a path in apiUrl, a web server's page",
     env: (url) => settings("TELEPHONY_", `${url}/api/v2/`),
     server: () => pageUrl,

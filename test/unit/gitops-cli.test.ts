@@ -300,6 +300,7 @@ describe("telephony-config adopt", () => {
       "",
       `${project} config --json --show-secrets --stack acme/voice/prod`,
       `${project} stack export --stack acme/voice/prod`,
+      `${project} stack history --json --page-size 50 --stack acme/voice/prod`,
     ]);
 
     delete (config as Record<string, unknown>)["telephony:orgHandle"];

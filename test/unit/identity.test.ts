@@ -39,7 +39,7 @@ describe("telephony:formerApiUrls", () => {
   it.each([
     ['["http://a.example"', /not a JSON list of URLs/],
     ["[1]", /must be a list of URLs/],
-    ["not-a-url", /"not-a-url" is not a URL/],
+    ["not-a-url", /: item 1 is not a URL$/],
   ])("%s is refused", (value, message) => {
     expect(() => resolveSettings((k) => (k === "telephony:formerApiUrls" ? value : undefined), env)).toThrow(message);
   });

@@ -59,7 +59,11 @@ describe("pulumi-resource-telephony", () => {
 
   it.each([
     [{ apiUrl: "http://x", orgHandle: "acme", productId: "seven", apiToken: "t" }, "productId", "must be an integer"],
-    [{ apiUrl: "not a url", orgHandle: "acme", productId: "1", apiToken: "t" }, "apiUrl", "is not a URL"],
+    [
+      { apiUrl: "not a url", orgHandle: "acme", productId: "1", apiToken: "t" },
+      "apiUrl",
+      "is not an http:// or https:// URL",
+    ],
     [
       { apiUrl: "http://x", orgHandle: "acme", productId: "1", apiToken: "t", apiUrll: "x" },
       "apiUrll",

@@ -267,8 +267,28 @@ describe("resolveSettings", () => {
   });
   it("rejects a product id that is not an integer and a URL that is not one", () => {
     expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_PRODUCT_ID: "two" })).toThrow(
-      /must be an integer/,
+      /^the environment variable TELEPHONY_PRODUCT_ID must be an integer \(digits only\)$/,
     );
-    expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_API_URL: "not a url" })).toThrow(/not a URL/);
+    for (const url of ["not a url", "file:///etc/passwd", "ftp://127.0.0.1:21"])
+      expect(() => resolveSettings(() => undefined, { ...env, TELEPHONY_API_URL: url })).toThrow(
+        /^the environment variable TELEPHONY_API_URL is not an http:\/\/ or https:\/\/ URL \(e\.g\. https:\/\/unpod\.dev\)$/,
+      );
+  });
+  // A value set in the wrong place may be a secret: a token pasted as the URL, the product id, the handle.
+  it.each([
+    ["TELEPHONY_API_URL", "https://u:tok-4f1e@api.example.com:44a"],
+    ["TELEPHONY_API_URL", "tok-4f1e"],
+    ["TELEPHONY_PRODUCT_ID", "tok-4f1e"],
+    ["TELEPHONY_ORG_HANDLE", "Token tok-4f1e"],
+    ["TELEPHONY_MAX_RPS", "tok-4f1e"],
+    ["TELEPHONY_FORMER_API_URLS", "[tok-4f1e"],
+    ["TELEPHONY_FORMER_API_URLS", "tok-4f1e"],
+  ])("never repeats a value it refuses: %s=%s", (variable, value) => {
+    expect(() => resolveSettings(() => undefined, { ...env, [variable]: value })).toThrow();
+    try {
+      resolveSettings(() => undefined, { ...env, [variable]: value });
+    } catch (error) {
+      expect((error as Error).message).not.toContain("tok-4f1e");
+    }
   });
 });

@@ -47,7 +47,9 @@ describe("create", () => {
     api = await startApi();
     const { runtime } = runtimeAt(api.server.url, { "telephony:productId": "one" });
     expect(runtime.check({}, { name: "A", provider: 3 })).toEqual([]);
-    await expect(runtime.create(declared())).rejects.toThrow('telephony:productId must be an integer, not "one"');
+    await expect(runtime.create(declared())).rejects.toThrow(
+      "telephony:productId in the stack's config must be an integer",
+    );
   });
 });
 
