@@ -11,7 +11,10 @@ export const RECONCILE_HELP = `Usage: telephony-config reconcile --stack NAME [-
 Keeps a stack converged, on the project in the current directory. Each pass reads the stack's config
 and state once, lists the live configurations once, and compares them as drift --stack does; without
 --apply it writes nothing. With --apply, when up has something to change (changed, missing or removed
-configurations), it runs pulumi up --refresh through Pulumi's Automation API and reports what changed.
+configurations), it runs pulumi preview --refresh, then pulumi up --refresh, through Pulumi's Automation
+API and reports what changed. It refuses (exit 1, nothing changed) when the preview deletes or replaces
+a configuration the report did not show as removed or replaced: one declared in code and removed from
+the program is in sync to the report, which reads the state, not the program.
 On a terminal, stderr shows each configuration's step as up runs (updating twilio-support…, then
 updated twilio-support). One pass by default; with --interval, a pass every DURATION (30s, 5m, 1h)
 until SIGINT or SIGTERM, which let the pass in flight finish. Passes never overlap.
@@ -70,9 +73,10 @@ export async function reconcile(argv: string[]): Promise<number> {
       }),
     );
     for (const warning of warnings) process.stderr.write(`${warning}\n`);
-    const applied = result.applied;
+    // JSON keeps up's own counts; text and Markdown name what it deleted or replaced.
+    const applied = result.named;
     if (values.json)
-      process.stdout.write(`${JSON.stringify({ ...result.report, applied: applied ?? null }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ...result.report, applied: result.applied ?? null }, null, 2)}\n`);
     else if (values.markdown) process.stdout.write(renderMarkdown(result.report, { applied }));
     else process.stdout.write(renderText(result.report, { color: colorFor(process.stdout) }, { applied }));
     return exitCodeFor(result.report);

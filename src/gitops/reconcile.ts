@@ -1,6 +1,7 @@
-import type { EngineEvent, OpMap, OpType } from "@pulumi/pulumi/automation/index.js";
+import type { EngineEvent, OpMap, OpType, StepEventMetadata } from "@pulumi/pulumi/automation/index.js";
 import { NATIVE_RESOURCE_TYPE, RESOURCE_TYPE } from "../model/resource-type.js";
 import { driftReport } from "./drift.js";
+import type { Applied } from "./render.js";
 import { upWouldChange, type DriftReport } from "./report.js";
 import { readStack } from "./stack.js";
 
@@ -8,6 +9,8 @@ export interface PassResult {
   report: DriftReport;
   /** What `up` changed, with --apply when there was something to converge. */
   applied?: OpMap | undefined;
+  /** `applied` as `applied:` says it, with the keys of what `up` deleted or replaced (namedCounts). */
+  named?: Applied | undefined;
 }
 
 /** One configuration's step in `up`: begun, done or failed. */
@@ -34,7 +37,9 @@ export interface PassOptions {
  * One reconciliation pass: the stack's config and state read once, one list request, the comparison
  * of `drift --stack`. Nothing is written unless `apply` is set and `pulumi up` has something to change
  * (unmanaged configurations are out of its reach); then `up --refresh` converges, through Pulumi's
- * Automation API on the stack's own program and backend.
+ * Automation API on the stack's own program and backend, once its preview deletes or replaces nothing
+ * the report did not show: drift sees the state, not the program, so a configuration declared in code
+ * and removed from it is "in sync" to the report, yet `up` deletes it.
  */
 export async function reconcilePass(options: PassOptions): Promise<PassResult> {
   const info = await readStack(options.stack, options.cwd);
@@ -43,18 +48,112 @@ export async function reconcilePass(options: PassOptions): Promise<PassResult> {
   // Loaded only here: the Automation API takes a while to load, and a pass that writes nothing needs none of it.
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
   const stack = await LocalWorkspace.selectStack({ stackName: options.stack, workDir: info.dir });
-  const { onStep } = options;
-  const onEvent = onStep
-    ? (event: EngineEvent) => {
-        const step = stepOf(event);
-        if (step) onStep(step);
-      }
-    : undefined;
-  const up = await stack.up({ refresh: true, ...(onEvent ? { onEvent } : {}) });
-  return { report, applied: up.summary.resourceChanges };
+
+  const planned: PlannedStep[] = [];
+  await stack.preview({
+    refresh: true,
+    onEvent: (event) => {
+      const step = plannedStepOf(event);
+      if (step) planned.push(step);
+    },
+  });
+  const unannounced = unannouncedSteps(planned, report);
+  if (unannounced.length) throw new Error(refusal(unannounced));
+
+  const steps: StepProgress[] = [];
+  const up = await stack.up({
+    refresh: true,
+    onEvent: (event) => {
+      const step = stepOf(event);
+      if (!step) return;
+      steps.push(step);
+      options.onStep?.(step);
+    },
+  });
+  const applied = up.summary.resourceChanges;
+  return { report, applied, named: applied && namedCounts(applied, steps) };
 }
 
 const CONFIGURATION_TYPES: ReadonlySet<string> = new Set([RESOURCE_TYPE, NATIVE_RESOURCE_TYPE]);
+
+/** A configuration's step, planned or carried out: its op and its key (the resource's name in its URN). */
+function configurationStep(metadata: StepEventMetadata): PlannedStep | undefined {
+  if (!CONFIGURATION_TYPES.has(metadata.type) || metadata.op === "same") return undefined;
+  return { op: metadata.op, key: metadata.urn.slice(metadata.urn.lastIndexOf("::") + 2) };
+}
+
+/** A step the preview plans for a configuration. */
+export interface PlannedStep {
+  op: OpType;
+  key: string;
+}
+
+/** What a step the report must have announced does to a configuration. */
+type Destructive = "delete" | "replace" | "discard";
+const DESTRUCTIVE: Partial<Record<OpType, Destructive>> = {
+  delete: "delete",
+  // Out of the stack, left in the API (retainOnDelete): orphaned.
+  discard: "discard",
+  replace: "replace",
+  "create-replacement": "replace",
+  "delete-replaced": "replace",
+  "discard-replaced": "replace",
+};
+
+/** A configuration's planned step from a preview's event (planning or not); others are none. Pure. */
+export function plannedStepOf(event: EngineEvent): PlannedStep | undefined {
+  return event.resourcePreEvent ? configurationStep(event.resourcePreEvent.metadata) : undefined;
+}
+
+/**
+ * The deletes and replacements the preview plans that the report did not announce: a delete of a
+ * configuration it does not list as removed, a replacement of one it does not say `up` replaces. One per
+ * key (a replacement is several steps), in the preview's order. Pure.
+ */
+export function unannouncedSteps(
+  planned: readonly PlannedStep[],
+  report: DriftReport,
+): { key: string; does: Destructive }[] {
+  // A removed configuration may be discarded rather than deleted: it leaves the stack either way.
+  const removed = new Set(report.removed.map((r) => r.key));
+  const replaced = new Set(report.configurations.filter((c) => c.replaces).map((c) => c.key));
+  const found = new Map<string, Destructive>();
+  for (const { op, key } of planned) {
+    const does = DESTRUCTIVE[op];
+    if (!does || found.has(key) || (does === "replace" ? replaced : removed).has(key)) continue;
+    found.set(key, does);
+  }
+  return [...found].map(([key, does]) => ({ key, does }));
+}
+
+/** Why --apply wrote nothing, naming each configuration up would have deleted or replaced. Pure. */
+export function refusal(unannounced: readonly { key: string; does: Destructive }[]): string {
+  const what = unannounced.map(({ key, does }) => `${does} ${key}`);
+  const listed = what.length > 1 ? `${what.slice(0, -1).join(", ")} and ${what.at(-1)}` : what[0];
+  return (
+    `reconcile --apply: refused, nothing was changed: pulumi up would ${listed}, which the drift report did not show ` +
+    "(a configuration declared in code removed from the program, or a failed update): " +
+    "run pulumi preview --diff to see why, then pulumi up yourself"
+  );
+}
+
+/**
+ * `up`'s counts for `applied:`, a delete, replacement or discard followed by the keys it took, from its
+ * steps: `1 delete (c)`. Pure.
+ */
+export function namedCounts(applied: OpMap, steps: readonly StepProgress[]): Applied {
+  const keys = new Map<Destructive, Set<string>>();
+  for (const { phase, op, key } of steps) {
+    const does = DESTRUCTIVE[op];
+    if (phase === "done" && does) keys.set(does, (keys.get(does) ?? new Set()).add(key));
+  }
+  return Object.fromEntries(
+    Object.entries(applied).map(([op, n]) => {
+      const taken = keys.get(op as Destructive);
+      return [taken ? `${op} (${[...taken].join(", ")})` : op, n];
+    }),
+  );
+}
 
 /**
  * A configuration's step from an engine event: its start, its outputs (done) or its failure. Steps that
@@ -70,8 +169,9 @@ export function stepOf(event: EngineEvent): StepProgress | undefined {
         : [];
   // Planning (a preview) changes nothing; neither does a `same` step.
   const planning = (event.resourcePreEvent ?? event.resOutputsEvent)?.planning;
-  if (!phase || planning || !CONFIGURATION_TYPES.has(metadata.type) || metadata.op === "same") return undefined;
-  return { phase, op: metadata.op, key: metadata.urn.slice(metadata.urn.lastIndexOf("::") + 2) };
+  if (!phase || planning) return undefined;
+  const step = configurationStep(metadata);
+  return step && { phase, ...step };
 }
 
 // What a step is doing, and what it did: a replacement is three steps (the new configuration created,

@@ -306,7 +306,7 @@ describe("GitOps commands on a real stack", () => {
     for (const line of ["updated code-made", "deleted jio", "replaced twilio-support"]) expect(applied).toContain(line);
     expect(applied).toMatch(/pulumi up: replacing twilio-support \(creating the new configuration\)…/);
     // In Markdown, what up did is a paragraph of its own, after a blank line.
-    expect(applied).toMatch(/\r?\n\r?\napplied: 1 delete, 1 replace, 1 same, 1 update\r?\n/);
+    expect(applied).toMatch(/\r?\n\r?\napplied: 1 delete \(jio\), 1 replace \(twilio-support\), 1 same, 1 update\r?\n/);
     expect((await cli(["drift", "--stack", "test"])).code).toBe(0);
     expect(leaks(applied + drifted.stdout + JSON.stringify(report))).toEqual([]);
   });
