@@ -19,7 +19,8 @@ On a terminal, stderr shows each configuration's step as up runs (updating twili
 updated twilio-support). One pass by default; with --interval, a pass every DURATION (30s, 5m, 1h)
 until SIGINT or SIGTERM, which let the pass in flight finish. Passes never overlap.
 
-Exit codes (one pass): 0 in sync, 2 drift found (with --apply: found and corrected), 1 error.
+Exit codes (one pass): 0 in sync, 2 drift found (with --apply: found and corrected), 1 error or
+refused (nothing changed).
 With --interval: 0 once stopped by a signal; a failing pass is reported and the next one runs.
 
 Options:
