@@ -1,3 +1,4 @@
+import { printable } from "../declarations/declaration.js";
 import { closest } from "../declarations/suggest.js";
 import { packageVersion } from "../gitops/plugin.js";
 import { adopt, ADOPT_HELP } from "./adopt.js";
@@ -117,7 +118,7 @@ function unknownOption(message: string, help: string, argv: string[]): string | 
     typed.replace(/^-+/, ""),
     long.map((flag) => [flag.slice(2), flag] as const),
   );
-  return `unknown option ${typed}${meant ? ` (did you mean ${meant}?)` : ""}`;
+  return `unknown option ${printable(typed)}${meant ? ` (did you mean ${meant}?)` : ""}`;
 }
 
 /** parseArgs' other messages, shorter: "option --stack needs a value". */

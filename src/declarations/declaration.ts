@@ -34,8 +34,13 @@ export interface Problem {
   message: string;
 }
 
+/** `text` with its control characters escaped (`\u001b`): what a file or a command line holds cannot drive the terminal. */
+export const printable = (text: string): string =>
+  // eslint-disable-next-line no-control-regex
+  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
 export const formatProblem = (p: Problem, withSeverity = false): string =>
-  `${p.file}:${p.line}:${p.col}: ${withSeverity ? `${p.severity}: ` : ""}${p.message}`;
+  printable(`${p.file}:${p.line}:${p.col}: ${withSeverity ? `${p.severity}: ` : ""}${p.message}`);
 
 export const referenceText = (ref: SecretReference): string => `\${${ref.kind}:${ref.name}}`;
 

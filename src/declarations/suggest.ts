@@ -32,6 +32,8 @@ export function closest(word: string, candidates: Iterable<string | readonly [st
   let best: { suggestion: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const [spelling, suggestion] = typeof candidate === "string" ? [candidate, candidate] : candidate;
+    // Words whose lengths differ by more than the edits allowed are further apart: not measured (a long key costs nothing).
+    if (Math.abs(normal(spelling).length - typed.length) > allowed) continue;
     const distance = editDistance(typed, normal(spelling));
     if (distance <= allowed && (!best || distance < best.distance)) best = { suggestion, distance };
   }

@@ -496,7 +496,7 @@ describe("what was meant", () => {
     ],
     [
       "${key}",
-      "unknown reference ${key}: a secret is ${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)",
+      "not a secret reference: a secret is ${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)",
     ],
     // A value that is no reference may be the secret itself: never repeated.
     ["sk_live_${x:y}z", "must be a secret reference such as ${env:NAME} or ${secret:KEY}, not a literal value"],

@@ -127,6 +127,38 @@ const rows: Row[] = [
     ],
   },
   {
+    what: "a literal secret typed into a key (= for :, in a flow mapping) or wrapped in ${…}: refused, never repeated",
+    run: () =>
+      cli([
+        "validate",
+        declare(
+          "typed-in.yaml",
+          `configurations:\n  a: {provider: 3, apiKey= ${LITERAL_SECRET}}\n  b:\n    provider: 3\n    apiKey: "\${${LITERAL_SECRET}}"\n`,
+        ),
+      ]),
+    code: 1,
+    problems: [
+      "telephony/typed-in.yaml:2:20: error: configurations.a: an unknown field whose name is not a field name (a value typed into the key? it is not repeated here)",
+      "telephony/typed-in.yaml:5:13: error: configurations.b.apiKey: not a secret reference: a secret is ${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)",
+    ],
+  },
+  {
+    what: "control characters in a key: escaped, they cannot drive the terminal",
+    run: () =>
+      cli(["validate", declare("ansi.yaml", 'configurations:\n  a:\n    provider: 3\n    "x\\e[2Jnmae": A\n')]),
+    code: 1,
+    problems: [
+      "telephony/ansi.yaml:4:5: error: configurations.a: an unknown field whose name is not a field name (a value typed into the key? it is not repeated here)",
+    ],
+  },
+  {
+    what: "control characters in an option: escaped",
+    run: () => cli(["drift", "--st\u001b[31mack", "x"]),
+    code: 1,
+    stderr:
+      "telephony-config drift: unknown option --st\\u001b[31mack\nRun 'telephony-config drift --help' for its options.\n",
+  },
+  {
     what: "a provider id the catalogue does not know: a warning, still valid",
     run: () =>
       cli([
