@@ -3,24 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { Configuration } from "../../src/client/contract.js";
 import { adoptionYaml, leftOutLines, type KnownStack } from "../../src/gitops/adopt.js";
 import { schemaPathFor } from "../../src/gitops/schema-path.js";
 import { stackHoldings } from "../../src/gitops/stack-holdings.js";
 import { markEntry } from "../../src/model/index.js";
+import { live } from "../helpers/configurations.js";
 
-const live = (over: Partial<Configuration> & { id: number; name: string }): Configuration => ({
-  provider: 3,
-  provider_details: null,
-  org_handle: "dev-org",
-  meta_json: [],
-  active: true,
-  api_key: "",
-  api_secret: "",
-  base_url: null,
-  sip_url: "",
-  ...over,
-});
 const prod: KnownStack = {
   name: "prod",
   holds: new Map([

@@ -8,29 +8,9 @@ import { renderMarkdown, renderText, type Applied } from "../../src/gitops/rende
 import type { DriftReport } from "../../src/gitops/report.js";
 import type { StateSecret } from "../../src/gitops/stack.js";
 import { markEntry, type DeclaredValues } from "../../src/model/index.js";
+import { live, declared as declaredIn } from "../helpers/configurations.js";
 
-const live = (over: Partial<Configuration> & { id: number; name: string }): Configuration => ({
-  provider: 3,
-  provider_details: null,
-  org_handle: "dev-org",
-  meta_json: [],
-  active: true,
-  api_key: "",
-  api_secret: "",
-  base_url: null,
-  sip_url: "",
-  ...over,
-});
-const declared = (over: Partial<Declaration> & { key: string }): Declaration => ({
-  file: "telephony/main.yaml",
-  line: 2,
-  name: over.key,
-  provider: 3,
-  active: true,
-  protect: false,
-  formerKeys: [],
-  ...over,
-});
+const declared = (over: Partial<Declaration> & { key: string }) => declaredIn(over, "telephony/main.yaml");
 const noSecrets = { secretValue: () => undefined };
 /** Stack voice/prod, whose state holds `state` (key → id), of which `code` are declared in its code. */
 const stack = (state: Array<[string, number]>, code: Record<string, DeclaredValues<StateSecret>> = {}) => ({

@@ -14,29 +14,8 @@ import { renderMarkdown, renderText } from "../../src/gitops/render.js";
 import { exitCodeFor } from "../../src/gitops/report.js";
 import { declarationPaths, stackValues, type StackInfo } from "../../src/gitops/stack.js";
 import { validateDeclarations } from "../../src/gitops/validate.js";
+import { live, declared } from "../helpers/configurations.js";
 
-const live = (over: Partial<Configuration> & { id: number; name: string }): Configuration => ({
-  provider: 3,
-  provider_details: null,
-  org_handle: "dev-org",
-  meta_json: [],
-  active: true,
-  api_key: "",
-  api_secret: "",
-  base_url: null,
-  sip_url: "",
-  ...over,
-});
-const declared = (over: Partial<Declaration> & { key: string }): Declaration => ({
-  file: "t.yaml",
-  line: 2,
-  name: over.key,
-  provider: 3,
-  active: true,
-  protect: false,
-  formerKeys: [],
-  ...over,
-});
 const noSecrets = { secretValue: () => undefined };
 const THIS_STACK = "voice/prod";
 /** Compared as stack voice/prod, whose state holds these keys → ids. */
