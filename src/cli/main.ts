@@ -77,6 +77,17 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === "--help" || command === "-h") return void console.log(HELP);
   if (command === undefined) throw new UsageError(HELP);
+  if (command.startsWith("-")) {
+    const named = rest.find((arg) => arg === "serve" || Object.hasOwn(COMMANDS, arg));
+    const flag = closest(command.replace(/^-+/, ""), [["version", "--version"] as const, ["help", "--help"] as const]);
+    if (flag) throw new UsageError(`unknown option ${printable(command)} (did you mean ${flag}?)`);
+    const order = named
+      ? ` (telephony-config ${named} ${[command, ...rest.filter((arg) => arg !== named)].join(" ")})`
+      : "";
+    throw new UsageError(
+      `${printable(command)}: options go after the command${printable(order)}\nRun 'telephony-config --help' for the commands.`,
+    );
+  }
   const meant = closest(command, [...Object.keys(COMMANDS), "serve"]);
   throw new UsageError(
     meant
@@ -125,6 +136,10 @@ function unknownOption(message: string, help: string, argv: string[]): string | 
 function optionValue(message: string): string {
   const missing = /^Option '(?:-\w, )?(-[^ ']+)(?: <value>)?' argument missing/.exec(message);
   if (missing) return `option ${missing[1]} needs a value`;
+  // `--stack --json`: the word after it is an option, so the value was forgotten.
+  const ambiguous = /^Option '(?:-\w, )?(-[^ ']+)' argument is ambiguous/.exec(message);
+  if (ambiguous)
+    return `option ${ambiguous[1]} needs a value (a value that starts with - is given as ${ambiguous[1]}=-VALUE)`;
   const extra = /^Option '(?:-\w, )?(-[^ ']+)' does not take an argument/.exec(message);
   if (extra) return `option ${extra[1]} takes no value`;
   const sentence = message.split(/\.( |$)/)[0]!;

@@ -207,6 +207,26 @@ const rows: Row[] = [
       "telephony-config: unknown command \"drfit\" (did you mean drift?)\nRun 'telephony-config --help' for the commands.\n",
   },
   {
+    what: "options before the command: they go after it, in the order meant",
+    run: () => cli(["--stack", "prod", "drift"]),
+    code: 1,
+    stderr:
+      "telephony-config: --stack: options go after the command (telephony-config drift --stack prod)\nRun 'telephony-config --help' for the commands.\n",
+  },
+  {
+    what: "a misspelt --version",
+    run: () => cli(["--versoin"]),
+    code: 1,
+    stderr: "telephony-config: unknown option --versoin (did you mean --version?)\n",
+  },
+  {
+    what: "an option's value forgotten before another option",
+    run: () => cli(["drift", "--stack", "--json"]),
+    code: 1,
+    stderr:
+      "telephony-config drift: option --stack needs a value (a value that starts with - is given as --stack=-VALUE)\nRun 'telephony-config drift --help' for its options.\n",
+  },
+  {
     what: "--version: the package's version",
     run: () => cli(["--version"]),
     code: 0,
