@@ -8,8 +8,9 @@ import type { ReferenceState, SecretReference } from "./declaration.js";
 import type { Located, Locator } from "./locate.js";
 import { closest } from "./suggest.js";
 
-// What a field, a reference kind or an x- fragment may be called; anything else is not repeated.
-const FIELD_NAME = /^[A-Za-z0-9_.$-]{1,64}$/;
+// What a field, a reference kind or an x- fragment may be called; anything else is not repeated, unless it is close to one
+// (no digits: a token or a hex id has them, a field name does not).
+const FIELD_NAME = /^[A-Za-z][A-Za-z_.$-]{0,39}$/;
 
 /** What a field's pattern means: a secret's is that of a reference. */
 export const PATTERN_MEANING: Record<string, string> = Object.fromEntries([
@@ -49,13 +50,13 @@ export function schemaProblem(
   if (e.keyword === "additionalProperties") {
     const extra = String(e.params.additionalProperty);
     const key = locator.key([...path, extra]);
+    const meant = closest(extra, allowedKeys(path));
     // A key that is no field name may be a value typed into it (`apiKey= sk_live_…` in a flow mapping): not repeated.
-    if (!FIELD_NAME.test(extra))
+    if (!meant && !FIELD_NAME.test(extra))
       return {
         at: key.node ? key : locator.value(path),
         message: `${dotted(path)}: an unknown field whose name is not a field name (a value typed into the key? it is not repeated here)`,
       };
-    const meant = closest(extra, allowedKeys(path));
     const hint = meant
       ? ` (did you mean ${JSON.stringify(meant)}?)`
       : path.length
@@ -135,7 +136,10 @@ function notASecretReference(value: string): string | undefined {
     return `${value} is for plain fields; a secret is ${SECRET_FORMS}`;
   // A word in ${…} is no reference kind here: it may be the secret itself, wrapped. Not repeated.
   if (name === undefined) return `not a secret reference: a secret is ${SECRET_FORMS}`;
+  // In a secret field, what follows the kind may be the secret (`${keyId:secret}` pasted): never repeated;
+  // nor a kind that is no word.
   const meant = closest(kind, SECRET_KINDS);
-  if (meant) return `unknown reference kind ${JSON.stringify(kind)} in ${value} (did you mean \${${meant}:${name}}?)`;
-  return `unknown reference kind ${JSON.stringify(kind)} in ${value}: a secret is ${SECRET_FORMS}`;
+  if (meant) return `unknown reference kind ${JSON.stringify(kind)} (did you mean \${${meant}:…}?)`;
+  if (!/^[A-Za-z]{1,16}$/.test(kind)) return `not a secret reference: a secret is ${SECRET_FORMS}`;
+  return `unknown reference kind ${JSON.stringify(kind)}: a secret is ${SECRET_FORMS}`;
 }

@@ -3,7 +3,7 @@ import { NATIVE_RESOURCE_TYPE, RESOURCE_TYPE } from "../model/resource-type.js";
 import { driftReport } from "./drift.js";
 import type { Applied } from "./render.js";
 import { upWouldChange, type DriftReport } from "./report.js";
-import { readStack } from "./stack.js";
+import { keyOf, readStack } from "./stack.js";
 
 export interface PassResult {
   report: DriftReport;
@@ -76,10 +76,12 @@ export async function reconcilePass(options: PassOptions): Promise<PassResult> {
 
 const CONFIGURATION_TYPES: ReadonlySet<string> = new Set([RESOURCE_TYPE, NATIVE_RESOURCE_TYPE]);
 
-/** A configuration's step, planned or carried out: its op and its key (the resource's name in its URN). */
+/** A configuration's step, planned or carried out: its op and its key. */
 function configurationStep(metadata: StepEventMetadata): PlannedStep | undefined {
   if (!CONFIGURATION_TYPES.has(metadata.type) || metadata.op === "same") return undefined;
-  return { op: metadata.op, key: metadata.urn.slice(metadata.urn.lastIndexOf("::") + 2) };
+  // Keyed as drift keys it (a configuration under a component by its parent's URN and its name).
+  const parent = metadata.new?.parent ?? metadata.old?.parent;
+  return { op: metadata.op, key: keyOf({ urn: metadata.urn, type: metadata.type, ...(parent ? { parent } : {}) }) };
 }
 
 /** A step the preview plans for a configuration. */

@@ -22,32 +22,48 @@ export async function readStack(stack: string, cwd: string): Promise<StackInfo> 
     pulumi(["stack", "history", "--json", "--page-size", "50", "--stack", stack], dir),
   ]);
   const state = JSON.parse(stateJson) as {
-    deployment?: { resources?: StateResource[]; pending_operations?: unknown[] };
+    deployment?: { resources?: StateResource[]; pending_operations?: unknown[]; manifest?: { time?: string } };
   };
   const resources = state.deployment?.resources ?? [];
   const stateIds = stateIdsOf(resources, stack);
   const settled =
-    !state.deployment?.pending_operations?.length && lastChangeSucceeded(JSON.parse(historyJson) as unknown);
+    !state.deployment?.pending_operations?.length &&
+    mapIsCurrent(JSON.parse(historyJson) as unknown, state.deployment?.manifest?.time);
   return { ...config, stateIds, declaredInCode: settled ? declaredInCode(resources, stateIds) : new Map() };
 }
 
 interface HistoryEntry {
   kind?: string;
   result?: string;
+  endTime?: string;
+  environment?: Record<string, string>;
 }
 
+// Operations that change no resource's place in the stack: skipped when looking for the last change.
+const READS = new Set(["refresh", "preview"]);
+// An update limited to some resources leaves the others as they were, whatever the program declares now.
+const PARTIAL = ["pulumi.flag.target", "pulumi.flag.exclude", "pulumi.flag.target-dependents"];
+
 /**
- * Whether the last operation that changed the stack's resources (newest first; refreshes change only
- * what they read) was an update that succeeded. An update that failed or was cancelled keeps the stack's
- * outputs of the one before, while the resources it made are in the state: the exported map of YAML
- * keys is then stale, and a YAML declaration created in it and removed since would pass for code.
+ * Whether the stack's exported map of YAML keys tells what its state holds: the last operation that
+ * changed the stack's resources (history is newest first) was an update of the whole stack that
+ * succeeded, and the state was not written after the newest operation on record ended. An update that
+ * failed, or was cut off (its resources saved, no history written: the state is newer than the history),
+ * keeps the outputs of the one before while what it created is in the state; a targeted update leaves
+ * what it did not target; an import or a state edit runs no program. Then a YAML declaration created
+ * and removed since would pass for code.
  */
-export const lastChangeSucceeded = (history: unknown): boolean => {
-  const last = Array.isArray(history)
-    ? (history as HistoryEntry[]).find((entry) => entry?.kind !== "refresh")
-    : undefined;
-  return last?.kind === "update" && last.result === "succeeded";
-};
+export function mapIsCurrent(history: unknown, stateWritten: string | undefined): boolean {
+  if (!Array.isArray(history) || !history.length) return false;
+  const entries = history as HistoryEntry[];
+  const last = entries.find((entry) => !READS.has(entry?.kind ?? ""));
+  if (last?.kind !== "update" || last.result !== "succeeded") return false;
+  if (PARTIAL.some((flag) => last.environment?.[flag] !== undefined)) return false;
+  // History keeps whole seconds: the state an operation writes is dated within the second it ended.
+  const ended = Date.parse(entries[0]?.endTime ?? "");
+  const written = Date.parse(stateWritten ?? "");
+  return written < ended + 2000;
+}
 
 export interface StateResource {
   urn: string;

@@ -486,10 +486,10 @@ describe("what was meant", () => {
   it.each([
     [
       "${vault:x}",
-      'unknown reference kind "vault" in ${vault:x}: a secret is ${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)',
+      'unknown reference kind "vault": a secret is ${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)',
     ],
-    ["${secrt:KEY}", 'unknown reference kind "secrt" in ${secrt:KEY} (did you mean ${secret:KEY}?)'],
-    ["${ENV:KEY}", 'unknown reference kind "ENV" in ${ENV:KEY} (did you mean ${env:KEY}?)'],
+    ["${secrt:KEY}", 'unknown reference kind "secrt" (did you mean ${secret:…}?)'],
+    ["${ENV:KEY}", 'unknown reference kind "ENV" (did you mean ${env:…}?)'],
     [
       "${stack}",
       "${stack} is for plain fields; a secret is ${env:NAME} (an environment variable) or ${secret:KEY} (stack secret config)",

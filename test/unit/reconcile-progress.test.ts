@@ -38,6 +38,21 @@ describe("reconcile --apply: each configuration's step, from the engine's events
       event({ resOpFailedEvent: { metadata: metadata("delete"), status: 1, steps: 1 } as never }),
       { phase: "failed", op: "delete", key: "twilio-support" },
     ],
+    [
+      // Keyed as drift keys it: two components may each hold a "trunk".
+      "a step of one under a component",
+      event({
+        resourcePreEvent: {
+          metadata: {
+            op: "delete",
+            type: DYNAMIC,
+            urn: `urn:pulumi:prod::voice::acme:Team$${DYNAMIC}::trunk`,
+            old: { parent: "urn:pulumi:prod::voice::acme:Team::a" },
+          },
+        } as never,
+      }),
+      { phase: "start", op: "delete", key: "urn:pulumi:prod::voice::acme:Team::a::trunk" },
+    ],
     ["nothing to do is no step", event({ resourcePreEvent: { metadata: metadata("same") } as never }), undefined],
     [
       "the stack or a provider is no configuration",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { declaredInCode, lastChangeSucceeded, stateIdsOf, type StateResource } from "../../src/gitops/stack.js";
+import { declaredInCode, mapIsCurrent, stateIdsOf, type StateResource } from "../../src/gitops/stack.js";
 
 const urn = (type: string, key: string) => `urn:pulumi:prod::infra::${type}::${key}`;
 const DYNAMIC = "pulumi-nodejs:dynamic/telephony:ProviderConfiguration";
@@ -116,36 +116,37 @@ describe("which of a stack's configurations its code declares, from its state", 
 });
 
 describe("whether the stack's exported map of YAML keys is current", () => {
-  it.each<[string, Array<{ kind?: string; result?: string }>, boolean]>([
-    ["the last update succeeded", [{ kind: "update", result: "succeeded" }], true],
+  const update = (result: string, endTime = "2026-12-03T12:21:12.000Z", environment = {}) => ({
+    kind: "update",
+    result,
+    endTime,
+    environment,
+  });
+  const WRITTEN = "2026-12-03T12:21:12.450777879Z"; // as the update that ended at 12:21:12 wrote it
+  it.each<[string, unknown, string | undefined, boolean]>([
+    ["the last update succeeded", [update("succeeded")], WRITTEN, true],
     [
       "refreshes since change nothing",
-      [
-        { kind: "refresh", result: "succeeded" },
-        { kind: "update", result: "succeeded" },
-      ],
+      [{ kind: "refresh", result: "succeeded", endTime: "2026-12-03T12:30:00.000Z" }, update("succeeded")],
+      "2026-12-03T12:30:00.2Z",
       true,
     ],
     // A failed update keeps the outputs of the one before, while what it created is in the state.
-    [
-      "the last update failed",
-      [
-        { kind: "update", result: "failed" },
-        { kind: "update", result: "succeeded" },
-      ],
-      false,
-    ],
+    ["the last update failed", [update("failed"), update("succeeded", "2026-12-03T12:20:00.000Z")], WRITTEN, false],
+    // Cut off (kill -9): what it created was saved, no history was written.
+    ["the state written after the last operation on record", [update("succeeded")], "2026-12-03T12:25:00Z", false],
+    ["a targeted update", [update("succeeded", undefined, { "pulumi.flag.target": "set" })], WRITTEN, false],
     [
       "an import since, which ran no program",
-      [
-        { kind: "import", result: "succeeded" },
-        { kind: "update", result: "succeeded" },
-      ],
+      [{ kind: "import", result: "succeeded" }, update("succeeded")],
+      WRITTEN,
       false,
     ],
-    ["a destroy", [{ kind: "destroy", result: "succeeded" }], false],
-    ["no update at all", [], false],
-  ])("%s", (_, history, expected) => {
-    expect(lastChangeSucceeded(history)).toBe(expected);
+    ["a destroy", [{ kind: "destroy", result: "succeeded" }], WRITTEN, false],
+    ["no update at all", [], WRITTEN, false],
+    ["no date on the state", [update("succeeded")], undefined, false],
+    ["not a history", {}, WRITTEN, false],
+  ])("%s", (_, history, written, expected) => {
+    expect(mapIsCurrent(history, written)).toBe(expected);
   });
 });
