@@ -1,7 +1,7 @@
 // drift --stack, adopt and reconcile with a real stack, through the real Pulumi CLI.
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { TOKEN } from "../helpers/api.js";
@@ -10,6 +10,7 @@ import { leaks } from "../helpers/leaks.js";
 import { REPO } from "../helpers/project.js";
 import { CLI } from "../helpers/serve.js";
 import { markEntry } from "../../src/model/index.js";
+import { programWithCode as programWith } from "../helpers/program-with-code.js";
 import { telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 const example = readFileSync(join(REPO, "examples/yaml/telephony.yaml"), "utf8");
@@ -35,31 +36,7 @@ const onTerminal = (args: string[]) =>
     );
   });
 
-/**
- * The stack's program made a TypeScript-style one of the user's own: the declarations of telephony/
- * (exported as the package's program exports them) and one configuration declared in code beside them.
- */
-function programWithCode(yaml: string): void {
-  const dir = s!.project.dir;
-  mkdirSync(join(dir, "telephony"), { recursive: true });
-  writeFileSync(join(dir, "telephony/main.yaml"), yaml);
-  writeFileSync(
-    join(dir, "index.js"),
-    [
-      'import * as pulumi from "@pulumi/pulumi";',
-      'import { declareConfigurations, ProviderConfiguration } from "telephony-config";',
-      'export const configurations = declareConfigurations("telephony");',
-      "const config = new pulumi.Config();",
-      'new ProviderConfiguration("code-made", { name: "Code Made", provider: 4, apiSecret: config.requireSecret("livekitApiSecret"), sipUrl: "sip:code.example.com" });',
-      "",
-    ].join("\n"),
-  );
-  const pulumiYaml = join(dir, "Pulumi.yaml");
-  writeFileSync(
-    pulumiYaml,
-    readFileSync(pulumiYaml, "utf8").replace("main: dist/src/stack/index.js", "main: index.js"),
-  );
-}
+const programWithCode = (yaml: string) => programWith(s!.project.dir, yaml);
 
 describe("GitOps commands on a real stack", () => {
   it("adopt, then pulumi up, adopts ten configurations made by hand with no change after", async () => {

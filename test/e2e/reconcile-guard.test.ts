@@ -1,8 +1,7 @@
 // reconcile --apply carries out no delete or replacement its report did not show, through the real engine.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { CODE_MADE, programWithCode } from "../helpers/program-with-code.js";
 import { telephonyStack, type TelephonyStack } from "../helpers/stack.js";
 
 let s: TelephonyStack | undefined;
@@ -15,34 +14,8 @@ const cli = (args: string[]) => runCli(args, { cwd: s!.project.dir, env: s!.t.en
 
 const YAML =
   "configurations:\n  twilio-support:\n    name: Twilio Support\n    provider: 3\n  jio:\n    name: Jio\n    provider: 2\n";
-const CODE_MADE =
-  'new ProviderConfiguration("code-made", { name: "Code Made", provider: 4, apiSecret: config.requireSecret("livekitApiSecret"), sipUrl: "sip:code.example.com" });';
-
-/**
- * The stack's program, a TypeScript-style one of the user's own: the declarations of telephony/ (exported
- * as the package's program exports them) and, with `code`, one configuration declared in code beside them.
- */
-function program(yaml: string, code: boolean): void {
-  const dir = s!.project.dir;
-  mkdirSync(join(dir, "telephony"), { recursive: true });
-  writeFileSync(join(dir, "telephony/main.yaml"), yaml);
-  writeFileSync(
-    join(dir, "index.js"),
-    [
-      'import * as pulumi from "@pulumi/pulumi";',
-      'import { declareConfigurations, ProviderConfiguration } from "telephony-config";',
-      'export const configurations = declareConfigurations("telephony");',
-      "const config = new pulumi.Config();",
-      ...(code ? [CODE_MADE] : []),
-      "",
-    ].join("\n"),
-  );
-  const pulumiYaml = join(dir, "Pulumi.yaml");
-  writeFileSync(
-    pulumiYaml,
-    readFileSync(pulumiYaml, "utf8").replace("main: dist/src/stack/index.js", "main: index.js"),
-  );
-}
+/** The stack's program: telephony/ as YAML and, with `code`, the configuration declared in code beside it. */
+const program = (yaml: string, code: boolean) => programWithCode(s!.project.dir, yaml, code ? [CODE_MADE] : []);
 
 describe("reconcile --apply never carries out a delete its report did not show", () => {
   it("a configuration declared in code, removed from the program: refused, nothing written; put back, --apply converges and names what it deleted", async () => {
