@@ -1,5 +1,5 @@
 import type { EngineEvent, OpMap, OpType, StepEventMetadata } from "@pulumi/pulumi/automation/index.js";
-import { NATIVE_RESOURCE_TYPE, RESOURCE_TYPE } from "../model/resource-type.js";
+import { isConfigurationType } from "../model/resource-type.js";
 import { driftReport } from "./drift.js";
 import type { Applied } from "./render.js";
 import { upWouldChange, type DriftReport } from "./report.js";
@@ -74,11 +74,9 @@ export async function reconcilePass(options: PassOptions): Promise<PassResult> {
   return { report, applied, named: applied && namedCounts(applied, steps) };
 }
 
-const CONFIGURATION_TYPES: ReadonlySet<string> = new Set([RESOURCE_TYPE, NATIVE_RESOURCE_TYPE]);
-
 /** A configuration's step, planned or carried out: its op and its key. */
 function configurationStep(metadata: StepEventMetadata): PlannedStep | undefined {
-  if (!CONFIGURATION_TYPES.has(metadata.type) || metadata.op === "same") return undefined;
+  if (!isConfigurationType(metadata.type) || metadata.op === "same") return undefined;
   // Keyed as drift keys it (a configuration under a component by its parent's URN and its name).
   const parent = metadata.new?.parent ?? metadata.old?.parent;
   return { op: metadata.op, key: keyOf({ urn: metadata.urn, type: metadata.type, ...(parent ? { parent } : {}) }) };

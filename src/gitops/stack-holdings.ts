@@ -19,17 +19,14 @@ export function stackHoldings(stack: StackInfo): KnownStack {
     holds.set(id, key);
     keys.add(key);
   }
-  // A path that is not there yet (a stack before its first declarations) imports nothing.
-  const { declarations, problems } = loadDeclarations(
-    declarationPaths(stack).filter((path) => existsSync(path)),
-    {
-      isSet: () => "set",
-      unsetReference: "warning",
-      stack: stackValues(stack),
-      unresolved: "warning",
-    },
-  );
-  // A path with no declarations yet (a stack before its first ones) imports nothing: only a file's errors count.
+  const { declarations, problems } = loadDeclarations(declarationPaths(stack), {
+    isSet: () => "set",
+    unsetReference: "warning",
+    stack: stackValues(stack),
+    unresolved: "warning",
+  });
+  // A path with no declarations yet (none there, or an empty directory: a stack before its first ones)
+  // imports nothing: only a file's errors count.
   const errors = problems.filter((p) => p.severity === "error" && existsSync(p.file) && statSync(p.file).isFile());
   if (errors.length)
     throw new Error(

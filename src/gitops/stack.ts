@@ -4,7 +4,7 @@ import { relative, resolve } from "node:path";
 import { projectStackValues, type StackValues } from "../declarations/interpolate.js";
 import { configuredPaths, DECLARATIONS_NOT_SECRET } from "../declarations/load.js";
 import { DECLARED_FIELDS, type DeclaredValues } from "../model/index.js";
-import { NATIVE_RESOURCE_TYPE, RESOURCE_TYPE } from "../model/resource-type.js";
+import { isConfigurationType, NATIVE_RESOURCE_TYPE } from "../model/resource-type.js";
 import { projectDir, pulumi, readStackConfig, type StackConfig } from "../settings/stack-config.js";
 
 export interface StackInfo extends StackConfig {
@@ -82,6 +82,13 @@ export type StateSecret = "encrypted";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /**
+ * Whether the state holds a configuration in `r`: one of either host, with an id, and not the old half
+ * of a replacement that could not finish (pending deletion: not the key's).
+ */
+const held = (r: StateResource): r is StateResource & { id: string } =>
+  isConfigurationType(r.type) && Boolean(r.id) && !r.delete;
+
+/**
  * The stack's configurations that its program declares in code (`new ProviderConfiguration(…)` beside
  * `declareConfigurations`), with what the last update declared for each. The YAML program's resources
  * and a code's look alike in the state (the same type, the stack as parent, the key as name); what tells
@@ -100,7 +107,7 @@ export function declaredInCode(
   const fromYaml = new Set(Object.keys(exported));
   const found = new Map<string, DeclaredValues<StateSecret>>();
   for (const r of resources) {
-    if ((r.type !== RESOURCE_TYPE && r.type !== NATIVE_RESOURCE_TYPE) || !r.id || r.delete) continue;
+    if (!held(r)) continue;
     const key = keyOf(r);
     if (fromYaml.has(key) || stateIds.get(key) !== Number(r.id)) continue;
     found.set(key, declaredValues(key, r.inputs ?? {}));
@@ -144,9 +151,7 @@ export function stateIdsOf(resources: StateResource[], stack: string): Map<strin
   const keysOf = new Map<number, string[]>();
   const typeOf = new Map<string, string>();
   for (const r of resources) {
-    // A resource pending deletion (the old half of a replacement that could not finish) is not the key's.
-    // Dynamic or native: the same configurations, served by either host (telephony-config migrate).
-    if ((r.type !== RESOURCE_TYPE && r.type !== NATIVE_RESOURCE_TYPE) || !r.id || r.delete) continue;
+    if (!held(r)) continue;
     const key = keyOf(r);
     // The dynamic and the native resource of one key (telephony:plugin switched by hand): which one a
     // report would follow is a guess, and a wrong guess names the other's configuration left behind.

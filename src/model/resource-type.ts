@@ -3,3 +3,6 @@ export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/telephony:ProviderConfigurat
 
 /** The native resource's type token: served by this package's plugin, pulumi-resource-telephony. */
 export const NATIVE_RESOURCE_TYPE = "telephony:index:ProviderConfiguration";
+
+/** Whether a resource of type `type` is a configuration, served by either host (telephony-config migrate moves one to the other). */
+export const isConfigurationType = (type: string): boolean => type === RESOURCE_TYPE || type === NATIVE_RESOURCE_TYPE;
