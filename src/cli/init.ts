@@ -11,10 +11,12 @@ import {
   type MergedPackageJson,
 } from "../gitops/init.js";
 import { specOfThisCopy } from "../gitops/install-spec.js";
+import { initKubernetes, KUBERNETES_DEFAULTS, KUBERNETES_OPTIONS } from "./init-kubernetes.js";
 import { packageVersion } from "../gitops/plugin.js";
 import { UsageError } from "./usage-error.js";
 
 export const INIT_HELP = `Usage: telephony-config init [DIR] [--language javascript|yaml] [--ci github|gitlab] [--org HANDLE] [--api-url URL] [--force]
+       telephony-config init --kubernetes [DIR] --repo GIT_URL --backend URL --stack NAME[=ORG]... [options]
 
 Scaffolds a stack repository of your own in DIR (default: the current directory), for the Pulumi
 language --language names:
@@ -39,20 +41,46 @@ javascript, Pulumi.yaml for yaml) are kept and an existing package.json only gai
 needs: the dependencies it lacks (a spec it has, a file: path among them, stays as it is). Prints the
 files it wrote, with package.json's dependency specs, and the commands to run next.
 
+With --kubernetes, writes manifests for the Pulumi Kubernetes Operator (v2) instead, in DIR (default
+deploy/kubernetes): base/, a copy of the package's kustomize base (namespace, the workspaces' service
+account, an alert on failing Stacks), and overlays/NAME/ with one Stack per --stack (the program from
+--repo, the telephony:* settings inline, the API token and passphrase from the Secret <stack>-secrets,
+never destroyed when deleted, drift corrected on every resync) and one drift CronJob per stack (a
+report that changes nothing: drift --stack NAME --summary, one line of JSON). Stack names become
+Kubernetes names (lowercase, at most 42 characters, as PKO allows). Every value is checked before
+anything is written; an existing file that would change needs --force. Prints the Secrets to create.
+
 Exit codes: 0 written, 1 error (an existing file without --force is one; so is an unknown --language).
 
 Options:
   --language javascript|yaml  the scaffold (default javascript)
   --ci github|gitlab          the CI workflow to write, javascript only (default github)
   --org HANDLE                the organization handle, for the printed config commands
-  --api-url URL               the API's base URL, for the printed config commands (default https://unpod.dev)
+  --api-url URL               the API's base URL, for the printed config commands (default https://unpod.dev);
+                              with --kubernetes, each stack's telephony:apiUrl
   --force                     overwrite existing files
   -h, --help                  show this help
+
+Options with --kubernetes:
+  --repo GIT_URL              the stack repository (https://, ssh:// or git@host:path; no credentials in it)
+  --backend URL               the Pulumi backend the pods share (s3://, gs://, azblob://, https://; not file://)
+  --stack NAME[=ORG]          a Pulumi stack and its organization handle (telephony:orgHandle); repeat per stack
+  --branch BRANCH             the branch PKO deploys and the drift job checks out (default ${KUBERNETES_DEFAULTS.branch})
+  --repo-dir PATH             the directory of Pulumi.yaml in the repository (default its root)
+  --rate-budget RPS           the API's requests per second for all stacks together: each stack gets its
+                              share (telephony:maxRequestsPerSecond, TELEPHONY_MAX_RPS), as they run at once
+  --namespace NS              the namespace of everything (default ${KUBERNETES_DEFAULTS.namespace})
+  --image IMAGE               the workspace image (deploy/workspace-image) for the Stacks and drift jobs
+  --resync DURATION           how often PKO runs up --refresh and polls the branch (default ${KUBERNETES_DEFAULTS.resync}, at least 60s)
+  --drift-schedule CRON       when each drift job runs, in UTC (default "${KUBERNETES_DEFAULTS.driftSchedule}")
+  --overlay NAME              the overlay's directory under overlays/ (default ${KUBERNETES_DEFAULTS.overlay})
 
 Example:
   npx telephony-config init telephony-infra --org acme
   npx telephony-config init telephony-infra --language yaml --org acme
-  npx --package ./telephony-config-${packageVersion}.tgz telephony-config init telephony-infra --org acme   # from a release tarball`;
+  npx --package ./telephony-config-${packageVersion}.tgz telephony-config init telephony-infra --org acme   # from a release tarball
+  npx telephony-config init --kubernetes --repo https://github.com/acme/telephony-infra.git --backend s3://acme-state \\
+    --stack acme-prod=acme --stack globex-prod=globex --rate-budget 10`;
 
 const lstatOrUndefined = (path: string) => {
   try {
@@ -91,16 +119,23 @@ export function init(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      language: { type: "string", default: "javascript" },
+      language: { type: "string" },
       ci: { type: "string" },
       org: { type: "string" },
       "api-url": { type: "string" },
       force: { type: "boolean", default: false },
+      kubernetes: { type: "boolean", default: false },
+      ...KUBERNETES_OPTIONS,
     },
     allowPositionals: true,
   });
   if (positionals.length > 1) throw new UsageError(`init takes one directory\n\n${INIT_HELP}`);
-  const language = values.language as InitLanguage;
+  if (values.kubernetes) return initKubernetes(values, positionals[0]);
+  const kubernetesOnly = Object.keys(KUBERNETES_OPTIONS).find(
+    (option) => values[option as keyof typeof values] !== undefined,
+  );
+  if (kubernetesOnly) throw new UsageError(`--${kubernetesOnly} is an option of init --kubernetes`);
+  const language = (values.language ?? "javascript") as InitLanguage;
   if (!INIT_LANGUAGES.includes(language))
     throw new UsageError(
       `--language ${values.language}: expected javascript (the default: the package's program over declarations in telephony/) or yaml (a Pulumi YAML program)${values.language === "typescript" ? "; there is no TypeScript scaffold: the package's ProviderConfiguration class is for a TypeScript program of your own" : ""}`,

@@ -1,0 +1,153 @@
+// `telephony-config init --kubernetes`: the thin runner over the planner (gitops/kubernetes.ts). Checks every
+// value and every file first, then writes; prints what it wrote and the Secrets to create.
+import { lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { printable } from "../declarations/declaration.js";
+import {
+  DEFAULTS,
+  KubernetesOptionsError,
+  kubernetesPlan,
+  packageBase,
+  type KubernetesPlan,
+} from "../gitops/kubernetes.js";
+import { UsageError } from "./usage-error.js";
+
+export const KUBERNETES_DEFAULTS = DEFAULTS;
+
+/** init's parseArgs options that only --kubernetes takes. */
+export const KUBERNETES_OPTIONS = {
+  repo: { type: "string" },
+  backend: { type: "string" },
+  stack: { type: "string", multiple: true },
+  branch: { type: "string" },
+  "repo-dir": { type: "string" },
+  "rate-budget": { type: "string" },
+  namespace: { type: "string" },
+  image: { type: "string" },
+  resync: { type: "string" },
+  "drift-schedule": { type: "string" },
+  overlay: { type: "string" },
+} as const;
+
+type Values = {
+  [K in keyof typeof KUBERNETES_OPTIONS]?: (typeof KUBERNETES_OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : string;
+} & {
+  language?: string | undefined;
+  ci?: string | undefined;
+  org?: string | undefined;
+  "api-url"?: string | undefined;
+  force?: boolean | undefined;
+};
+
+const DEFAULT_DIR = "deploy/kubernetes";
+
+const lstatOrUndefined = (path: string) => {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+};
+
+function planFor(values: Values): KubernetesPlan {
+  if (values.org !== undefined)
+    throw new UsageError(
+      "--org is not an option of init --kubernetes: give each stack's org handle as --stack NAME=ORG",
+    );
+  for (const option of ["language", "ci"] as const)
+    if (values[option] !== undefined)
+      throw new UsageError(
+        `--${option} is not an option of init --kubernetes, which writes manifests, not a stack repository`,
+      );
+  try {
+    return kubernetesPlan(
+      {
+        repo: values.repo,
+        backend: values.backend,
+        stacks: values.stack ?? [],
+        branch: values.branch,
+        repoDir: values["repo-dir"],
+        apiUrl: values["api-url"],
+        rateBudget: values["rate-budget"],
+        namespace: values.namespace,
+        image: values.image,
+        resync: values.resync,
+        driftSchedule: values["drift-schedule"],
+        overlay: values.overlay,
+      },
+      packageBase(),
+    );
+  } catch (error) {
+    if (error instanceof KubernetesOptionsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export function initKubernetes(values: Values, dirArgument: string | undefined): number {
+  const plan = planFor(values);
+  const dir = resolve(dirArgument ?? DEFAULT_DIR);
+  const force = values.force === true;
+
+  // Every file is checked before one is written: a refusal leaves nothing half-made.
+  const unchanged = new Set<string>();
+  const conflicts: string[] = [];
+  const notFiles: string[] = [];
+  for (const { path, text } of plan.files) {
+    const target = join(dir, path);
+    for (let parent = dirname(target); parent.startsWith(dir) && parent !== dir; parent = dirname(parent)) {
+      const stat = lstatOrUndefined(parent);
+      if (stat && !stat.isDirectory())
+        throw new UsageError(`${printable(parent)} is in the way: a directory is needed there; nothing written`);
+    }
+    const stat = lstatOrUndefined(target);
+    if (!stat) continue;
+    if (!stat.isFile()) notFiles.push(target);
+    else if (readFileSync(target, "utf8") === text) unchanged.add(path);
+    else if (!force) conflicts.push(target);
+  }
+  if (notFiles.length)
+    throw new UsageError(
+      `${notFiles.map(printable).join(", ")} ${notFiles.length === 1 ? "is" : "are"} not a plain file: move ${notFiles.length === 1 ? "it" : "them"} away; nothing written`,
+    );
+  if (conflicts.length)
+    throw new UsageError(
+      `${conflicts.map(printable).join(", ")} exist${conflicts.length === 1 ? "s" : ""} with other content; pass --force to overwrite (nothing written)`,
+    );
+
+  for (const { path, text } of plan.files) {
+    if (unchanged.has(path)) continue;
+    const target = join(dir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    // Exclusive unless --force: a file made since the check above is kept.
+    writeFileSync(target, text, { flag: force ? "w" : "wx" });
+  }
+
+  const count = plan.input.stacks.length;
+  const namespace = plan.input.namespace;
+  console.log(`Wrote the Kubernetes manifests for ${count} stack${count === 1 ? "" : "s"} in ${printable(dir)}:`);
+  for (const { path } of plan.files) {
+    let note = "";
+    if (unchanged.has(path)) note = " (unchanged)";
+    else if (path.endsWith("/stacks.yaml")) note = ` (${count} Stack${count === 1 ? "" : "s"})`;
+    else if (path.endsWith("/drift-cronjobs.yaml")) note = ` (${count} drift CronJob${count === 1 ? "" : "s"})`;
+    console.log(`  ${path}${note}`);
+  }
+  const overlayDir = relative(process.cwd(), join(dir, "overlays", plan.overlay)) || ".";
+  console.log(
+    "\nNext: the namespace, then one Secret per stack, from files outside the repository (never a value on a command line):",
+  );
+  console.log(`  kubectl create namespace ${namespace}`);
+  for (const secret of plan.secrets) {
+    const stem = secret.name.replace(/-secrets$/, "");
+    const files = secret.keys.map((key) => `--from-file=${key}=${stem}.${key}`).join(" ");
+    console.log(`  kubectl create secret generic ${secret.name} --namespace ${namespace} ${files}`);
+  }
+  console.log(`  kubectl apply -k ${printable(overlayDir)}`);
+  const withoutOrg = plan.input.stacks.filter((stack) => stack.orgHandle === undefined).map((stack) => stack.stack);
+  console.log(
+    `\nEach stack's telephony:productId${withoutOrg.length ? ` (and telephony:orgHandle for ${withoutOrg.map(printable).join(", ")})` : ""} comes from its Pulumi.<stack>.yaml in the stack repository.`,
+  );
+  return 0;
+}
