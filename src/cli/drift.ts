@@ -1,11 +1,12 @@
 import { parseArgs } from "node:util";
 import { driftReport } from "../gitops/drift.js";
+import { errorLine, reportLine } from "../gitops/drift-summary.js";
 import { renderMarkdown, renderText } from "../gitops/render.js";
 import { exitCodeFor } from "../gitops/report.js";
 import { colorFor, withProgress } from "./terminal.js";
 import { UsageError } from "./usage-error.js";
 
-export const DRIFT_HELP = `Usage: telephony-config drift [<file-or-dir>...] [--stack NAME] [--only-managed] [--ignore ID|NAME|KEY]... [--json | --markdown]
+export const DRIFT_HELP = `Usage: telephony-config drift [<file-or-dir>...] [--stack NAME] [--only-managed] [--ignore ID|NAME|KEY]... [--json | --markdown | --summary]
 
 Compares the declarations with the live configurations, in one list request, and reports every
 difference: changed (field by field; "pulumi up replaces it" for a provider or meta change), missing
@@ -32,12 +33,44 @@ Options:
                     stack resource (key); repeatable
   --json            print the report as JSON (see README: "drift --json")
   --markdown        print a Markdown summary, for a CI job summary or a PR comment
+  --summary         print one line of JSON, for a log collector or an alert (a CronJob's log): the
+                    stack, status (in_sync, drift or error), exit code, counts, the keys that drifted
+                    (no field's value) and the time; on an error too, with its message, before exit 1
   -h, --help        show this help
 
 Example:
-  telephony-config drift --stack prod --markdown >> "$GITHUB_STEP_SUMMARY"`;
+  telephony-config drift --stack prod --markdown >> "$GITHUB_STEP_SUMMARY"
+  telephony-config drift --stack prod --summary > "drift-prod.json"`;
+
+const FORMATS = ["json", "markdown", "summary"] as const;
 
 export async function drift(argv: string[]): Promise<number> {
+  // Every run with --summary ends with its line on stdout, a failed one too, so that a log collector
+  // sees each run: the error's line is written here, and the error goes on to the entry point, which
+  // says it on stderr and exits 1 as for any error.
+  const options = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length);
+  if (!options.includes("--summary")) return compareAndReport(argv);
+  try {
+    return await compareAndReport(argv);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // parseArgs' messages go on with advice about positionals: its first sentence says what is wrong.
+    const said = (error as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS_")
+      ? message.split(/\.( |$)/)[0]!
+      : message;
+    process.stdout.write(`${errorLine(said, stackIn(options), new Date())}\n`);
+    throw error;
+  }
+}
+
+/** The --stack given, read before the options are parsed (they may be what failed). */
+function stackIn(options: string[]): string | null {
+  const at = options.indexOf("--stack");
+  const value = at >= 0 ? options[at + 1] : options.find((o) => o.startsWith("--stack="))?.slice("--stack=".length);
+  return value === undefined || value.startsWith("-") ? null : value;
+}
+
+async function compareAndReport(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -46,12 +79,14 @@ export async function drift(argv: string[]): Promise<number> {
       ignore: { type: "string", multiple: true },
       json: { type: "boolean", default: false },
       markdown: { type: "boolean", default: false },
+      summary: { type: "boolean", default: false },
     },
     allowPositionals: true,
   });
   if (!positionals.length && !values.stack)
     throw new UsageError(`drift needs a file or directory, or --stack\n\n${DRIFT_HELP}`);
-  if (values.json && values.markdown) throw new UsageError("--json and --markdown exclude each other");
+  const formats = FORMATS.filter((format) => values[format]);
+  if (formats.length > 1) throw new UsageError(`--${formats[0]} and --${formats[1]} exclude each other`);
   // Said on stderr once the report is made: stdout is the report, which may be JSON.
   const warnings: string[] = [];
   const report = await withProgress("comparing with the live configurations", () =>
@@ -65,7 +100,8 @@ export async function drift(argv: string[]): Promise<number> {
     }),
   );
   for (const warning of warnings) process.stderr.write(`${warning}\n`);
-  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (values.summary) process.stdout.write(`${reportLine(report, values.stack ?? null, new Date())}\n`);
+  else if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (values.markdown) process.stdout.write(renderMarkdown(report));
   else process.stdout.write(renderText(report, { color: colorFor(process.stdout) }));
   return exitCodeFor(report);

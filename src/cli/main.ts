@@ -3,6 +3,7 @@ import { closest } from "../declarations/suggest.js";
 import { packageVersion } from "../gitops/plugin.js";
 import { adopt, ADOPT_HELP } from "./adopt.js";
 import { drift, DRIFT_HELP } from "./drift.js";
+import { driftSummary, DRIFT_SUMMARY_HELP } from "./drift-summary.js";
 import { init, INIT_HELP } from "./init.js";
 import { migrate, MIGRATE_HELP } from "./migrate.js";
 import { plugin, pluginHelp } from "./plugin.js";
@@ -18,6 +19,7 @@ Commands:
   serve      run the Provider Configurations API locally
   validate   check declarations, without the API (with --stack, as that stack resolves them)
   drift      compare declarations with the live configurations
+  drift-summary  one table of drift across stacks, from each stack's drift --summary line
   adopt      write declarations for the live configurations, to adopt them
   reconcile  report a stack's drift, and with --apply converge it (pulumi up --refresh)
   migrate    move a stack's configurations from the dynamic provider to the native plugin, ids unchanged
@@ -37,6 +39,7 @@ const COMMANDS: Record<
   init: { help: INIT_HELP, run: init },
   validate: { help: VALIDATE_HELP, run: validate },
   drift: { help: DRIFT_HELP, run: drift },
+  "drift-summary": { help: DRIFT_SUMMARY_HELP, run: driftSummary },
   adopt: { help: ADOPT_HELP, run: adopt },
   reconcile: { help: RECONCILE_HELP, run: reconcile },
   migrate: { help: MIGRATE_HELP, run: migrate },
