@@ -109,24 +109,29 @@ const parsedUrl = (text: string): URL | undefined => {
   }
 };
 
+/** Said of a value that is no URL: it is not repeated, for it may be a secret pasted in the wrong place. */
+const NOT_REPEATED = "(not repeated: it may be a secret pasted in the wrong place)";
+
 /** The stack repository: a URL that a pod can clone (https, ssh, git or scp-like `git@host:path`). */
 export function repoProblem(text: string): string | undefined {
+  const clonable = "give a URL a pod can clone (https://…, ssh://…, git@host:path)";
   if (/^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+:[^\s]+$/.test(text) && !text.includes("://")) return undefined;
+  if (/^(\/|\.{1,2}(\/|$)|~)/.test(text) || text.startsWith("file:"))
+    return `--repo ${shown(text)}: a path on this machine is not there in the cluster: ${clonable}`;
   const url = parsedUrl(text);
-  if (!url || !/^(https?|ssh|git):$/.test(url.protocol) || !url.host)
-    return `--repo ${url && !credentialsProblem("", url) ? shown(text) : "(not shown)"}: not a git URL a pod can clone (https://…, ssh://…, git@host:path)${
-      url?.protocol === "file:" || text.startsWith("/") || text.startsWith(".")
-        ? "; a path on this machine is not there in the cluster"
-        : ""
-    }`;
-  return credentialsProblem("--repo", url);
+  if (!url) return `--repo: not a URL ${NOT_REPEATED}: ${clonable}`;
+  const credentials = credentialsProblem("--repo", url);
+  if (credentials) return credentials;
+  if (!/^(https?|ssh|git):$/.test(url.protocol) || !url.host)
+    return `--repo ${shown(text)}: not a git URL: ${clonable}`;
+  return undefined;
 }
 
 /** The Pulumi backend: one that every workspace pod and drift job reaches, which a file:// one is not. */
 export function backendProblem(text: string): string | undefined {
   const url = parsedUrl(text);
   if (!url || !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol))
-    return `--backend ${shown(text)}: not a URL (e.g. s3://bucket, gs://bucket, azblob://container, https://api.pulumi.com)`;
+    return `--backend: not a URL ${NOT_REPEATED}; e.g. s3://bucket, gs://bucket, azblob://container, https://api.pulumi.com`;
   const credentials = credentialsProblem("--backend", url);
   if (credentials) return credentials;
   if (url.protocol === "file:")
@@ -137,9 +142,12 @@ export function backendProblem(text: string): string | undefined {
 /** The API's base URL, as the settings take it (http or https). */
 export function apiUrlProblem(text: string): string | undefined {
   const url = parsedUrl(text);
-  if (!url || !/^https?:$/.test(url.protocol))
+  if (!url) return `--api-url: not a URL ${NOT_REPEATED}; e.g. https://unpod.dev`;
+  const credentials = credentialsProblem("--api-url", url);
+  if (credentials) return credentials;
+  if (!/^https?:$/.test(url.protocol))
     return `--api-url ${shown(text)}: not an http:// or https:// URL (e.g. https://unpod.dev)`;
-  return credentialsProblem("--api-url", url);
+  return undefined;
 }
 
 /** A branch as PKO and `git clone --branch` take it (`main`, or `refs/heads/main`). */
