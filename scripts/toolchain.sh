@@ -10,6 +10,8 @@
 #     @pulumi/pulumi in package.json.
 #   - Pulumi YAML's language host: the one on PATH, else built from the Go module proxy (tools/pulumi-yaml).
 #   - A Python language host: Pulumi's on PATH, else this project's own (tools/pulumi-python), built with Go.
+#   - With TELEPHONY_CONFIG_KUBE=1 (`npm run setup:kube`, the tests of deploy/kubernetes): kubeconform and kustomize,
+#     pinned, built from the Go module proxy, and Kubernetes' JSON Schemas from PyPI (kubernetes-validate).
 # Builds are cached outside the clone, in $TELEPHONY_CONFIG_CACHE (default ~/.cache/telephony-config).
 set -euo pipefail
 
@@ -224,6 +226,80 @@ else
     export PATH=$python_dir:$PATH
   fi
   step python "pulumi-language-python (tools/pulumi-python) $how"
+fi
+
+# --- Kubernetes manifest tools (only with TELEPHONY_CONFIG_KUBE=1, as `npm run setup:kube` and the tests set it) -----
+# The tests of deploy/kubernetes build it with kustomize and validate it with kubeconform against Kubernetes' own
+# JSON Schemas (and ours for PKO's Stack and PrometheusRule, in deploy/kubernetes/schemas). Nothing else uses
+# them, so a stack's own commands never wait for them. Always these pinned builds, never a kubeconform or
+# kustomize on PATH: another version accepts other manifests, and a `go install`ed kubeconform cannot say its
+# version, so one found on PATH could not be checked.
+kubeconform_version=v0.8.0 # the newest the Go module proxy serves
+kustomize_version=v5.8.2   # v5.8.3 requires Go >= 1.27
+# Kubernetes' JSON Schemas, in the PyPI package kubernetes-validate (one wheel, every Kubernetes minor from 1.25):
+# only the newest minor's strict schemas (additionalProperties false) are kept.
+kube_schemas_package=kubernetes-validate==1.37.0
+kube_schemas_sha256=85136d018a27b50ec7fc049d902bfa5193f5976807e6c0f408e3ab6fe078cad9
+kube_version=v1.37.0
+if [ "${TELEPHONY_CONFIG_KUBE:-}" = 1 ]; then
+  kube_dir=$cache/kube-$(printf '%s\n' "$kubeconform_version" "$kustomize_version" "$kube_schemas_package" "$kube_version" | sha256sum | cut -c1-12)
+  kube_schemas=$kube_dir/schemas/$kube_version-local-strict
+  # The schemas' $refs name the directory they were unpacked to: a cache that moved is set up again.
+  if [ "$(cat "$kube_dir/.complete" 2>/dev/null)" != "$kube_dir" ]; then
+    command -v go >/dev/null 2>&1 ||
+      die "kubeconform and kustomize (for the Kubernetes manifest tests) are built with Go, which is not installed: install Go >= 1.26 (https://go.dev/dl/)"
+    python3 -m pip --version >/dev/null 2>&1 ||
+      die "Kubernetes' JSON Schemas come from PyPI with pip, and python3 -m pip does not run: install Python 3 with pip"
+    build_kube() {
+      local began=$(date +%s) timings=
+      CGO_ENABLED=0 GOBIN=$1/bin go install -trimpath -ldflags "-s -w -X main.version=$kubeconform_version" \
+        "github.com/yannh/kubeconform/cmd/kubeconform@$kubeconform_version"
+      timings="kubeconform $(($(date +%s) - began))s" && began=$(date +%s)
+      CGO_ENABLED=0 GOBIN=$1/bin go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kustomize/kustomize/v5@$kustomize_version"
+      timings="$timings, kustomize $(($(date +%s) - began))s" && began=$(date +%s)
+      printf '%s --hash=sha256:%s\n' "$kube_schemas_package" "$kube_schemas_sha256" >"$1/requirements.txt"
+      python3 -m pip download --disable-pip-version-check --no-deps --only-binary=:all: --require-hashes \
+        -r "$1/requirements.txt" -d "$1/wheel"
+      python3 - "$1"/wheel/*.whl "$1/schemas/$kube_version-local-strict" "kubernetes_validate/kubernetes-json-schema/$kube_version-local-strict/" <<'EOF'
+import os, sys, zipfile
+wheel, into, prefix = sys.argv[1:]
+os.makedirs(into)
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        if name.startswith(prefix) and name.endswith(".json") and "/" not in name[len(prefix):]:
+            with open(os.path.join(into, name[len(prefix):]), "wb") as out:
+                out.write(z.read(name))
+EOF
+      rm -rf "$1/wheel" "$1/requirements.txt"
+      # Each kind's schema refers to "/api/_definitions.json#/$defs/…", which kubeconform cannot resolve: it then
+      # reports the kind as having no schema (and with -ignore-missing-schemas, skips it as if valid). Absolute
+      # file:// URLs to where the directory will be once built.
+      sed -i "s#\"/api/_definitions.json\##\"file://$kube_schemas/_definitions.json\##g" "$1/schemas/$kube_version-local-strict"/*.json
+      if grep -l '"\$ref": *"/' "$1/schemas/$kube_version-local-strict"/*.json | head -3 | grep .; then
+        echo "schemas with \$refs still relative to a server root (above)"
+        return 1
+      fi
+      timings="$timings, schemas $(($(date +%s) - began))s"
+      echo "$timings" >"$1/timings"
+      echo "$kube_dir" >"$1/.complete"
+    }
+    go_build kube "building kubeconform $kubeconform_version and kustomize $kustomize_version, unpacking Kubernetes $kube_version's schemas" \
+      "$kube_dir" "$cache/kube-build.log" build_kube
+    # Proof that the schemas resolve: a Namespace with a field Kubernetes does not have must be invalid.
+    verdict=$(printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\nspec: {nope: 1}\n' |
+      "$kube_dir/bin/kubeconform" -strict -schema-location "$kube_schemas/{{.ResourceKind}}{{.KindSuffix}}.json" - 2>&1 || true)
+    case "$verdict" in
+      *"'nope' not allowed"*) ;;
+      *) rm -rf "$kube_dir" && die "kubeconform did not find the unknown field of a test Namespace, so the schemas in $kube_schemas do not resolve: $verdict" ;;
+    esac
+    how="built ($(cat "$kube_dir/timings"))"
+  else
+    how="cached"
+  fi
+  ln -sfn "$kube_dir" "$cache/kube" # where test/helpers/kube.ts finds them when not run through this script
+  export TELEPHONY_KUBE_TOOLS=$kube_dir
+  export PATH=$kube_dir/bin:$PATH
+  step kube "kubeconform $kubeconform_version, kustomize $kustomize_version, Kubernetes $kube_version schemas $how"
 fi
 
 # Offline by default, for every command run through this script (tests, demo, benchmarks): no update
