@@ -147,7 +147,7 @@ export function initKubernetes(values: Values, dirArgument: string | undefined):
   console.log(`  kubectl apply -k ${printable(overlayDir)}`);
   const withoutOrg = plan.input.stacks.filter((stack) => stack.orgHandle === undefined).map((stack) => stack.stack);
   console.log(
-    `\nEach stack's telephony:productId${withoutOrg.length ? ` (and telephony:orgHandle for ${withoutOrg.map(printable).join(", ")})` : ""} comes from its Pulumi.<stack>.yaml in the stack repository.`,
+    `\nCommit each stack's Pulumi.<stack>.yaml to the stack repository with its telephony:productId${withoutOrg.length ? ` (and telephony:orgHandle, for ${withoutOrg.map(printable).join(", ")})` : ""}: the Stacks and the drift jobs read it there.`,
   );
   return 0;
 }

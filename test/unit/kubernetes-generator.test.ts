@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { DEFAULT_DRIFT_IMAGE, driftCommand } from "../../src/gitops/kubernetes-drift.js";
@@ -134,6 +135,29 @@ describe("init --kubernetes: the planner", () => {
     expect(text).toMatch(
       /refresh: true .* PKO runs\n# `pulumi up --refresh` .* Reporting drift without changing anything is the drift\n# CronJobs' job/s,
     );
+  });
+
+  it("every Stack it writes fits the repository's schema of PKO's Stack (deploy/kubernetes/schemas), options or none", () => {
+    const schema = JSON.parse(readFileSync(join(REPO, "deploy/kubernetes/schemas/pulumi.com/stack_v1.json"), "utf8"));
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    const plans = [
+      plan({}),
+      plan({
+        repo: "git@github.com:acme/infra.git",
+        backend: "https://api.pulumi.com",
+        stacks: ["organization/telephony/Acme_Prod=acme", "globex-dev"],
+        branch: "refs/heads/release",
+        repoDir: "infra",
+        apiUrl: "https://unpod.dev",
+        rateBudget: "3",
+        namespace: "voice",
+        image: "registry.example.com/ws:1",
+        resync: "1m",
+      }),
+    ];
+    for (const stack of plans.flatMap(stacksOf)) {
+      expect(validate(stack), JSON.stringify(validate.errors)).toBe(true);
+    }
   });
 
   it("an http(s) backend (Pulumi Cloud or self-hosted) also takes PULUMI_ACCESS_TOKEN from the stack's Secret", () => {
@@ -452,6 +476,9 @@ describe("telephony-config init --kubernetes", () => {
       "  kubectl create secret generic acme-prod-secrets --namespace telephony-config --from-file=apiToken=acme-prod.apiToken --from-file=passphrase=acme-prod.passphrase\n",
     );
     expect(result.stdout).toContain("  kubectl apply -k deploy/kubernetes/overlays/stacks\n");
+    expect(result.stdout).toContain(
+      "\nCommit each stack's Pulumi.<stack>.yaml to the stack repository with its telephony:productId: the Stacks and the drift jobs read it there.\n",
+    );
 
     // Again, the same: nothing changes, nothing needs --force.
     const again = await runCli(["init", "--kubernetes", ...ARGS, "--rate-budget", "10"], { cwd });
