@@ -17,7 +17,8 @@ const stubs = mkdtempSync(join(tmpdir(), "ci-stubs-"));
 for (const [name, body] of Object.entries({
   npx: 'exec "$@"',
   // The report goes to stdout; drift's exit code is the test's choice.
-  "telephony-config": 'echo "REPORT $*"; if [ "$1" = drift ]; then exit "${TC_EXIT:-0}"; fi',
+  "telephony-config":
+    'echo "REPORT $*"; if [ "$1" = drift ] || [ "$1" = drift-summary ]; then exit "${TC_EXIT:-0}"; fi',
   pulumi: "exit 0",
   npm: "exit 0",
   curl: "exit 0",
@@ -64,7 +65,12 @@ function run(step: Step, code: number): Promise<{ exit: number; summary: string;
           PATH: `${stubs}:/usr/bin:/bin`,
           HOME: dir,
           STACK: "prod",
+          // The matrix jobs' share of the rate budget: GitHub's max-parallel, GitLab's jobs in the matrix.
+          RATE_BUDGET: "20",
+          MAX_PARALLEL: "2",
+          CI_NODE_TOTAL: "3",
           GITHUB_STEP_SUMMARY: summary,
+          GITHUB_ENV: join(dir, "github-env"),
           TC_EXIT: String(code),
         },
       },
@@ -80,8 +86,8 @@ function run(step: Step, code: number): Promise<{ exit: number; summary: string;
   });
 }
 
-// The jobs that run drift are the scheduled checks: exit 2 fails them.
-const FAILS_ON_DRIFT = new Set(["nightly-drift", "drift"]);
+// The jobs that run drift are the scheduled checks: exit 2 fails them, and the summary across stacks.
+const FAILS_ON_DRIFT = new Set(["nightly-drift", "drift", "drift-summary"]);
 
 describe.each([
   ["github-actions.yml", githubSteps()],
