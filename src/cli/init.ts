@@ -44,7 +44,7 @@ files it wrote, with package.json's dependency specs, and the commands to run ne
 With --kubernetes, writes manifests for the Pulumi Kubernetes Operator (v2) instead, in DIR (default
 deploy/kubernetes): base/, a copy of the package's kustomize base (namespace, the workspaces' service
 account, an alert on failing Stacks), and overlays/NAME/ with one Stack per --stack (the program from
---repo, the telephony:* settings inline, the API token and passphrase from the Secret <stack>-secrets,
+--repo, the telephony:* settings inline, the API token and passphrase from the Secret <name>-secrets,
 never destroyed when deleted, drift corrected on every resync) and one drift CronJob per stack (a
 report that changes nothing: drift --stack NAME --summary, one line of JSON). Stack names become
 Kubernetes names (lowercase, at most 42 characters, as PKO allows). Every value is checked before
