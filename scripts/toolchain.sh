@@ -10,7 +10,7 @@
 #     @pulumi/pulumi in package.json.
 #   - Pulumi YAML's language host: the one on PATH, else built from the Go module proxy (tools/pulumi-yaml).
 #   - A Python language host: Pulumi's on PATH, else this project's own (tools/pulumi-python), built with Go.
-#   - With TELEPHONY_CONFIG_KUBE=1 (`npm run setup:kube`, the tests of deploy/kubernetes): kubeconform and kustomize,
+#   - For the tests (the command is vitest) or with TELEPHONY_CONFIG_KUBE=1 (`npm run setup:kube`): kubeconform and kustomize,
 #     pinned, built from the Go module proxy, and Kubernetes' JSON Schemas from PyPI (kubernetes-validate).
 # Builds are cached outside the clone, in $TELEPHONY_CONFIG_CACHE (default ~/.cache/telephony-config).
 set -euo pipefail
@@ -228,10 +228,10 @@ else
   step python "pulumi-language-python (tools/pulumi-python) $how"
 fi
 
-# --- Kubernetes manifest tools (only with TELEPHONY_CONFIG_KUBE=1, as `npm run setup:kube` and the tests set it) -----
+# --- Kubernetes manifest tools (for the tests: when the command is vitest, as in npm test, or TELEPHONY_CONFIG_KUBE=1) --
 # The tests of deploy/kubernetes build it with kustomize and validate it with kubeconform against Kubernetes' own
 # JSON Schemas (and ours for PKO's Stack and PrometheusRule, in deploy/kubernetes/schemas). Nothing else uses
-# them, so a stack's own commands never wait for them. Always these pinned builds, never a kubeconform or
+# them, so a stack's own commands (`toolchain.sh pulumi up`) never wait for them. Always these pinned builds, never a kubeconform or
 # kustomize on PATH: another version accepts other manifests, and a `go install`ed kubeconform cannot say its
 # version, so one found on PATH could not be checked.
 kubeconform_version=v0.8.0 # the newest the Go module proxy serves
@@ -241,7 +241,7 @@ kustomize_version=v5.8.2   # v5.8.3 requires Go >= 1.27
 kube_schemas_package=kubernetes-validate==1.37.0
 kube_schemas_sha256=85136d018a27b50ec7fc049d902bfa5193f5976807e6c0f408e3ab6fe078cad9
 kube_version=v1.37.0
-if [ "${TELEPHONY_CONFIG_KUBE:-}" = 1 ]; then
+if [ "${TELEPHONY_CONFIG_KUBE:-}" = 1 ] || [ "${1:-}" = vitest ]; then
   kube_dir=$cache/kube-$(printf '%s\n' "$kubeconform_version" "$kustomize_version" "$kube_schemas_package" "$kube_version" | sha256sum | cut -c1-12)
   kube_schemas=$kube_dir/schemas/$kube_version-local-strict
   # The schemas' $refs name the directory they were unpacked to: a cache that moved is set up again.

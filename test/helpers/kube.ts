@@ -1,5 +1,5 @@
 // kustomize and kubeconform as the manifest tests run them: the pinned builds and Kubernetes' JSON Schemas that
-// `npm run setup:kube` (scripts/toolchain.sh with TELEPHONY_CONFIG_KUBE=1) keeps in the cache, plus this repo's
+// scripts/toolchain.sh keeps in the cache (before vitest, as `npm test` runs it, or `npm run setup:kube`), plus this repo's
 // schemas for the custom resources (deploy/kubernetes/schemas).
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";

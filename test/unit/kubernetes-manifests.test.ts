@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { kubeconform, kustomizeBuild, type Validation } from "../helpers/kube.js";
+import { runCli } from "../helpers/cli.js";
 import { REPO } from "../helpers/project.js";
 
 const DEPLOY = join(REPO, "deploy");
@@ -311,7 +312,8 @@ const TOKEN_LIKE = [
   /\bgh[pousr]_[A-Za-z0-9]{20,}/,
   /\bpul-[0-9a-f]{20,}/,
   /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, // a JWT
-  /\b[A-Za-z0-9+/_-]{40,}={0,2}(?![\w./-])/, // a long opaque string: no word, path or URL looks like this
+  // A long opaque string of letters and digits mixed: no word, name, path or URL of a manifest looks like this.
+  /(?<![\w+/-])(?=[\w+/-]*\d)(?=[\w+/-]*[A-Za-z])[\w+/-]{32,}={0,2}(?![\w./-])/,
 ];
 function secretProblems(yaml: string): string[] {
   const problems: string[] = [];
@@ -369,4 +371,74 @@ describe("no secret in a manifest", () => {
   ])("control: finds %s", (_what, yaml) => {
     expect(secretProblems(yaml)).not.toEqual([]);
   });
+});
+
+describe("what `telephony-config init --kubernetes` writes", () => {
+  const longest = "a".repeat(42); // PKO's limit for a Stack's name
+  const inputs: Array<[string, string[]]> = [
+    [
+      "three stacks sharing a rate budget, an S3 backend, the defaults",
+      ["--backend", "s3://state", "--stack", "acme-dev=acme-dev", "--stack", "acme-prod=acme", "--stack", "globex"],
+    ],
+    [
+      "another namespace and overlay, a Pulumi Cloud backend, a repo dir, a resync, a drift schedule",
+      [
+        "--backend",
+        "https://api.pulumi.com",
+        "--stack",
+        "prod=acme",
+        "--namespace",
+        "team-b",
+        "--overlay",
+        "team-b",
+        "--repo-dir",
+        "stacks/telephony",
+        "--resync",
+        "2m",
+        "--drift-schedule",
+        "*/30 * * * *",
+        "--api-url",
+        "https://api.example.com",
+        "--branch",
+        "release",
+        "--image",
+        "registry.example.com/telephony-workspace:1.2.3",
+      ],
+    ],
+    ["a Stack name of PKO's longest, 42 characters", ["--backend", "gs://state", "--stack", `${longest}=org`]],
+  ];
+
+  it.each(inputs)(
+    "%s: every file, and the overlay as kustomize builds it, is valid and has no secret",
+    async (_what, args) => {
+      const dir = temp("kube-init-");
+      const result = await runCli([
+        "init",
+        "--kubernetes",
+        dir,
+        "--repo",
+        "https://git.example.com/platform/telephony.git",
+        "--rate-budget",
+        "10",
+        ...args,
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      const files = yamlFiles(dir);
+      const [overlay, ...more] = overlays(join(dir, "overlays"));
+      expect(more).toEqual([]);
+      const manifests = files.filter((file) => !isKustomization(file));
+      expect(manifests.length).toBeGreaterThanOrEqual(5); // the base's three, the Stacks, the CronJobs
+      expectAllValid(await kubeconform({ files: manifests }), manifests.join(", "));
+      const built = await kustomizeBuild(overlay!);
+      const validation = await kubeconform({ yaml: built });
+      expectAllValid(validation, `kustomize build ${overlay}`);
+      // The Stacks were checked against our schema, not only the built-in kinds.
+      expect(validation.resources.map((resource) => resource.kind)).toEqual(
+        expect.arrayContaining(["Stack", "CronJob", "PrometheusRule", "ClusterRoleBinding"]),
+      );
+      expect([...files.map((file) => readFileSync(file, "utf8")), built].flatMap(secretProblems)).toEqual([]);
+    },
+    // The CLI, kustomize and kubeconform twice each: a few seconds, more on a busy machine.
+    60_000,
+  );
 });
