@@ -3,16 +3,8 @@
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { printable } from "../declarations/declaration.js";
-import {
-  DEFAULTS,
-  KubernetesOptionsError,
-  kubernetesPlan,
-  packageBase,
-  type KubernetesPlan,
-} from "../gitops/kubernetes.js";
+import { KubernetesOptionsError, kubernetesPlan, packageBase, type KubernetesPlan } from "../gitops/kubernetes.js";
 import { UsageError } from "./usage-error.js";
-
-export const KUBERNETES_DEFAULTS = DEFAULTS;
 
 /** init's parseArgs options that only --kubernetes takes. */
 export const KUBERNETES_OPTIONS = {

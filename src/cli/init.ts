@@ -10,8 +10,9 @@ import {
   type InitPlan,
   type MergedPackageJson,
 } from "../gitops/init.js";
+import { DEFAULTS as KUBERNETES_DEFAULTS } from "../gitops/kubernetes.js";
 import { specOfThisCopy } from "../gitops/install-spec.js";
-import { initKubernetes, KUBERNETES_DEFAULTS, KUBERNETES_OPTIONS } from "./init-kubernetes.js";
+import { initKubernetes, KUBERNETES_OPTIONS } from "./init-kubernetes.js";
 import { packageVersion } from "../gitops/plugin.js";
 import { UsageError } from "./usage-error.js";
 

@@ -17,7 +17,7 @@ export const DEFAULT_DRIFT_SCHEDULE = "23 4 * * *";
 
 /** Where the pod keeps the checkout and HOME (an emptyDir): the image's own HOME may not be writable by uid 1000. */
 const WORKSPACE = "/workspace";
-export const CHECKOUT = `${WORKSPACE}/repo`;
+const CHECKOUT = `${WORKSPACE}/repo`;
 
 /** How the drift container starts the CLI (`command`) and what it runs (`args`): a test takes these to run them. */
 export const driftCommand = (stack: string) => ({
