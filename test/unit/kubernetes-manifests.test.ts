@@ -268,6 +268,11 @@ describe("kubeconform fails where it should", () => {
       /additional properties 'destroyOnFinalise' not allowed/,
     ],
     [
+      "a Stack that would destroy the live configurations when deleted",
+      stringify(changed(stack, (s) => (s.spec.destroyOnFinalize = true))),
+      /'\/spec\/destroyOnFinalize': value must be false/,
+    ],
+    [
       "a Stack that gives the API token literally",
       stringify(
         changed(stack, (s) =>
