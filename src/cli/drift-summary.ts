@@ -10,11 +10,11 @@ import { UsageError } from "./usage-error.js";
 
 export const DRIFT_SUMMARY_HELP = `Usage: telephony-config drift-summary --stacks NAME[,NAME...] [--markdown] FILE...
 
-One table of drift across stacks, from the summary line drift prints for each stack (its option
-summary, with stack: one line of JSON): the files each CI matrix job kept, or a CronJob's log (a file
-may hold several lines; the newest of each stack counts). Each stack named with --stacks must have a
-line: a stack without one (its job failed before it could write it, or its file was not kept) is a
-failure, never in sync; so is a stack not named, and a file or line that is no summary line.
+One table of drift across stacks, from the lines of JSON that drift prints with its summary option,
+one per run of a stack: the files each CI matrix job kept, or a CronJob's log (a file may hold several
+lines; the newest of each stack counts). Each stack named with --stacks must have a line: a stack
+without one (its job failed before it could write it, or its file was not kept) is a failure, never
+in sync; so is a stack not named, and a file or line that is no summary line.
 Reads only the files: no API, no secret.
 
 Exit codes: 0 every stack in sync, 2 drift in any (and none failed), 1 any stack failed (an error, no
