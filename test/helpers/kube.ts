@@ -27,7 +27,7 @@ export function kubeTools(): KubeTools {
   const dir = process.env.TELEPHONY_KUBE_TOOLS ?? join(cache, "kube");
   if (!existsSync(join(dir, ".complete")))
     throw new Error(
-      `kubeconform, kustomize and Kubernetes' JSON Schemas are not set up in ${dir}: run npm run setup:kube`,
+      `kubeconform, kustomize and Kubernetes' JSON Schemas are not set up in ${dir}: run the tests with npm test or npm run test:unit, which set them up first (or TELEPHONY_CONFIG_KUBE=1 bash scripts/toolchain.sh)`,
     );
   // One Kubernetes version per tools directory (the version is part of the directory's key).
   const [version, ...more] = readdirSync(join(dir, "schemas"));
