@@ -2,7 +2,7 @@
 # Builds the control plane of the slow Kubernetes test tier (test/e2e/kube-apiserver.test.ts): a real
 # kube-apiserver, etcd and a kubectl of the same release, from the Go module proxy, into
 # $TELEPHONY_CONFIG_CACHE (default ~/.cache/telephony-config)/kube-apiserver-v<version>-<key>/.
-#   npm run setup:kube                       build once (about ten minutes on two cores), then only checks
+#   npm run setup:kube                       build once (14 CPU-minutes: 23 min on two busy cores), then only checks
 #   bash scripts/kube-apiserver.sh --check   print that directory and exit 0 when it is built, else exit 3
 #                                            (offline, instant: what the test asks before it runs)
 # Needs Go >= 1.26 (the go directive of k8s.io/kubernetes v1.37). Nothing is installed outside the cache.
@@ -11,7 +11,7 @@ set -euo pipefail
 cache=${TELEPHONY_CONFIG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/telephony-config}
 [ "${1:-}" = "--check" ] || mkdir -p "$cache" # a check creates nothing
 [ -d "$cache" ] && cache=$(cd "$cache" && pwd)
-die() { printf 'setup:kube: error: %s\n' "$*" >&2; exit 1; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 # k8s.io/kubernetes is not meant to be a dependency: its go.mod requires its staging modules (k8s.io/api,
 # k8s.io/apiserver, ...) at v0.0.0 and points them at ./staging. A module that requires it must replace
@@ -49,8 +49,9 @@ if [ "${1:-}" = "--check" ]; then
 fi
 [ "$#" -eq 0 ] || die "usage: bash scripts/kube-apiserver.sh [--check]"
 
+what="kube-apiserver, etcd and kubectl v$k8s_version"
 if built; then
-  printf 'setup:kube: kube-apiserver, etcd and kubectl v%s cached in %s\n' "$k8s_version" "$dir" >&2
+  printf 'setup: apiserver %s cached\n' "$what" >&2
   exit 0
 fi
 command -v go >/dev/null 2>&1 || die "Go >= 1.26 is needed to build kube-apiserver (https://go.dev/dl/)"
@@ -60,19 +61,30 @@ tmp=$(mktemp -d "$cache/kube-apiserver.XXXXXX")
 mod=$(mktemp -d)
 trap 'rm -rf "$tmp" "$mod"' EXIT
 gomod >"$mod/go.mod"
-printf 'setup:kube: building kube-apiserver, etcd and kubectl v%s from the Go module proxy (first run only, about ten minutes on two cores); log: %s\n' \
-  "$k8s_version" "$log" >&2
 began=$(date +%s)
 # -mod=mod: go.sum is written while the modules download (this module is thrown away afterwards).
-# nice: the build takes every core for minutes; whatever else runs here stays responsive.
-if ! (cd "$mod" && CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=mod" nice -n 10 \
-  go build -trimpath -ldflags "$ldflags" -o "$tmp/" $packages) >"$log" 2>&1; then
+# nice: the build takes every core for many minutes; whatever else runs here stays responsive.
+# -v: one line per package compiled, which the progress line below counts.
+(cd "$mod" && CGO_ENABLED=0 exec nice -n 10 \
+  go build -mod=mod -v -trimpath -ldflags "$ldflags" -o "$tmp/" $packages) >"$log" 2>&1 &
+builder=$!
+if [ -t 2 ]; then
+  while kill -0 "$builder" 2>/dev/null; do
+    printf '\rsetup: apiserver building %s from the Go module proxy (first run only, ten minutes or more), %ds, %d modules fetched, %d packages compiled ' \
+      "$what" $(($(date +%s) - began)) "$(grep -c '^go: downloading' "$log" || true)" "$(grep -vc '^go: ' "$log" || true)" >&2
+    sleep 1
+  done
+  printf '\r\033[K' >&2
+else
+  printf 'setup: apiserver building %s from the Go module proxy (first run only, ten minutes or more; log: %s)...\n' "$what" "$log" >&2
+fi
+if ! wait "$builder"; then
   tail -n 20 "$log" >&2
   die "the build failed: the last lines are above, the whole log is $log"
 fi
 mv "$tmp/server" "$tmp/etcd" # go names a binary after its path's last element before a /vN
 "$tmp/kube-apiserver" --version >"$tmp/.built"
-"$tmp/etcd" --version | head -n 1 >>"$tmp/.built"
+"$tmp/etcd" --version | sed -n 1p >>"$tmp/.built" # sed reads it all: head could end etcd with SIGPIPE
 rm -rf "$dir" && mv "$tmp" "$dir"
 took=$(($(date +%s) - began))
-printf 'setup:kube: built in %dm%02ds: %s\n' $((took / 60)) $((took % 60)) "$dir" >&2
+printf 'setup: apiserver %s built from the Go module proxy in %dm%02ds (%s)\n' "$what" $((took / 60)) $((took % 60)) "$dir" >&2
