@@ -25,14 +25,16 @@ const LONG_NAME = "n".repeat(53);
 
 describe.skipIf(!bin)("a real kube-apiserver", () => {
   let plane: ControlPlane;
-  const built: Record<string, Manifest[]> = {};
+  // kustomize's output as it printed it (what is applied), and parsed (to count and to mutate).
+  const built: Record<string, { yaml: string; docs: Manifest[] }> = {};
 
   beforeAll(async () => {
     for (const [name, dir] of Object.entries(BUILDS)) {
       // kubectl's own kustomize, as `kubectl apply -k` (what the overlay's header tells users to run) builds it.
       const result = await run(`${bin}/kubectl`, ["kustomize", dir]);
       if (result.code !== 0) throw new Error(`kubectl kustomize ${dir}: ${result.stderr}`);
-      built[name] = parseAllDocuments(result.stdout).map((doc) => doc.toJS() as Manifest);
+      const docs = parseAllDocuments(result.stdout).map((doc) => doc.toJS() as Manifest);
+      built[name] = { yaml: result.stdout, docs };
     }
     plane = await startControlPlane(bin!);
     console.log(`kube-apiserver tier: etcd + kube-apiserver ready in ${plane.startSeconds.toFixed(1)} s`);
@@ -47,7 +49,7 @@ describe.skipIf(!bin)("a real kube-apiserver", () => {
     const established = await plane.kubectl(["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"]);
     if (established.code !== 0) throw new Error(`the CRDs were not established: ${established.stderr}`);
     // A dry run creates nothing, so the namespaced objects' namespace must exist for real.
-    const namespaces = new Set(Object.values(built).flatMap((docs) => docs.map((doc) => doc.metadata.namespace)));
+    const namespaces = new Set(Object.values(built).flatMap(({ docs }) => docs.map((doc) => doc.metadata.namespace)));
     for (const namespace of namespaces) {
       if (!namespace) continue;
       // --save-config: the dry run's apply then patches it without kubectl's warning about a missing annotation.
@@ -60,9 +62,9 @@ describe.skipIf(!bin)("a real kube-apiserver", () => {
   });
 
   it.each(Object.keys(BUILDS))("accepts every object of the %s (server dry run, strict)", async (name) => {
-    const docs = built[name]!;
+    const { yaml, docs } = built[name]!;
     const started = performance.now();
-    const result = await plane.kubectl(["apply", "--dry-run=server", "--validate=strict", "-f", "-"], yamlOf(docs));
+    const result = await plane.kubectl(["apply", "--dry-run=server", "--validate=strict", "-f", "-"], yaml);
     console.log(
       `kube-apiserver tier: ${name}: ${docs.length} objects (${[...new Set(docs.map((doc) => doc.kind))].join(", ")}) ` +
         `applied in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -119,6 +121,12 @@ describe.skipIf(!bin)("a real kube-apiserver", () => {
       /spec\.envRefs: Invalid value: every key must match/,
     ],
     [
+      "a PrometheusRule's `for` that is no Prometheus duration (through our CRD's schema)",
+      "PrometheusRule",
+      (doc) => (doc.spec.groups[0].rules[0].for = "15 minutes"),
+      /spec\.groups\[0\]\.rules\[0\]\.for in body should match/,
+    ],
+    [
       "an unknown field in a ClusterRoleBinding's subject (strict)",
       "ClusterRoleBinding",
       (doc) => ((doc.subjects[0] as Manifest).namespaces = "x"),
@@ -126,7 +134,7 @@ describe.skipIf(!bin)("a real kube-apiserver", () => {
     ],
   ];
   it.each(refusals)("refuses %s", async (_what, kind, mutate, refusal) => {
-    const shipped = built["example overlay"]!.find((doc) => doc.kind === kind);
+    const shipped = built["example overlay"]!.docs.find((doc) => doc.kind === kind);
     expect(shipped, `the example overlay has no ${kind}`).toBeDefined();
     const doc = structuredClone(shipped!);
     mutate(doc);

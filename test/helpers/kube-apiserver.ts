@@ -50,8 +50,11 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), "kube-apiserver-"));
   const [etcdClient, etcdPeer, securePort] = await freePorts(3);
   const children: ChildProcess[] = [];
-  // A worker that exits without afterAll (a crash, a timeout) must not leave the servers running.
-  const killAll = () => children.forEach((child) => child.kill("SIGKILL"));
+  // A worker that exits without afterAll (interrupted, crashed) must leave neither servers nor files behind.
+  const killAll = () => {
+    children.forEach((child) => child.kill("SIGKILL"));
+    rmSync(dir, { recursive: true, force: true });
+  };
   process.once("exit", killAll);
 
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
