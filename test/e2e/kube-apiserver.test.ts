@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
@@ -11,6 +13,7 @@ import {
   type ControlPlane,
   type Manifest,
 } from "../helpers/kube-apiserver.js";
+import { runCli } from "../helpers/cli.js";
 
 // The slow tier: the manifests the repo ships, applied (server-side dry run, strict field validation) to a
 // real kube-apiserver backed by etcd. It needs binaries that take minutes to build, so it runs only when
@@ -141,6 +144,42 @@ describe.skipIf(!bin)("a real kube-apiserver", () => {
     const result = await plane.kubectl(["apply", "--dry-run=server", "--validate=strict", "-f", "-"], yamlOf([doc]));
     expect(result.stderr).toMatch(refusal);
     expect(result.code).not.toBe(0);
+  });
+
+  // Last, as it stores objects for real. Two overlays in one cluster: the generator's for another namespace
+  // is accepted too, and neither overlay takes over the other's cluster-wide binding (a ClusterRoleBinding
+  // has no namespace, so one overlay's would replace the other's if their names were the same).
+  it("stores the example overlay and a generated one for another namespace side by side", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kube-generated-"));
+    try {
+      const generated = await runCli([
+        ...["init", "--kubernetes", dir, "--overlay", "prod", "--namespace", "other-ns"],
+        ...["--repo", "https://github.com/acme/telephony-infra.git", "--backend", "s3://acme-pulumi-state"],
+        ...["--stack", "globex-prod=globex", "--stack", "initech-dev=initech", "--rate-budget", "4"],
+      ]);
+      expect(generated.code, generated.stderr).toBe(0);
+      const prod = await run(`${bin}/kubectl`, ["kustomize", join(dir, "overlays", "prod")]);
+      expect(prod.code, prod.stderr).toBe(0);
+      for (const yaml of [built["example overlay"]!.yaml, prod.stdout]) {
+        const applied = await plane.kubectl(["apply", "--validate=strict", "-f", "-"], yaml);
+        expect(applied.stderr).toBe("");
+        expect(applied.code).toBe(0);
+      }
+      const bindings = await plane.kubectl([
+        ...["get", "clusterrolebindings", "-l", "app.kubernetes.io/part-of=telephony-config"],
+        ...["-o", "jsonpath={range .items[*]}{.metadata.name} {.subjects[0].namespace}{'\\n'}{end}"],
+      ]);
+      expect(bindings.stdout.trim().split("\n").sort()).toEqual([
+        "other-ns:telephony-config-workspace:system:auth-delegator other-ns",
+        "telephony-config:telephony-config-workspace:system:auth-delegator telephony-config",
+      ]);
+      const stacks = await plane.kubectl(["get", "stacks.pulumi.com", "-A", "-o", "name"]);
+      expect(stacks.stdout.trim().split("\n")).toHaveLength(
+        built["example overlay"]!.docs.filter((doc) => doc.kind === "Stack").length + 2,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
