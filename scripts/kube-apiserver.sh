@@ -26,16 +26,17 @@ staging="api apiextensions-apiserver apimachinery apiserver cli-runtime client-g
 # etcd is the one kubernetes itself requires (go.etcd.io/etcd/server/v3, whose root package is the etcd
 # command), so the three binaries come from one module graph and one download.
 packages="k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl go.etcd.io/etcd/server/v3"
-minor=${k8s_version#*.}
+staging_tag=v0.${k8s_version#*.} # 1.37.2 -> v0.37.2
+minor=${k8s_version#*.} && minor=${minor%%.*}
 ldflags="-s -w"
 for v in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-  ldflags+=" -X $v.gitVersion=v$k8s_version -X $v.gitMajor=1 -X $v.gitMinor=${minor%%.*} -X $v.gitTreeState=clean"
+  ldflags+=" -X $v.gitVersion=v$k8s_version -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
 done
 
 gomod() {
   printf 'module telephony-config/kube-apiserver\n\ngo 1.26.0\n\n// as k8s.io/kubernetes sets it\ngodebug default=go1.26\n\n'
   printf 'require k8s.io/kubernetes v%s\n\nreplace (\n' "$k8s_version"
-  for m in $staging; do printf '\tk8s.io/%s => k8s.io/%s v0.%s\n' "$m" "$m" "${k8s_version#*.}"; done
+  for m in $staging; do printf '\tk8s.io/%s => k8s.io/%s %s\n' "$m" "$m" "$staging_tag"; done
   printf ')\n'
 }
 # Keyed by what decides the binaries, so that a change here rebuilds them and a stale build is never used.
