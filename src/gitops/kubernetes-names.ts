@@ -112,6 +112,20 @@ const parsedUrl = (text: string): URL | undefined => {
 /** Said of a value that is no URL: it is not repeated, for it may be a secret pasted in the wrong place. */
 const NOT_REPEATED = "(not repeated: it may be a secret pasted in the wrong place)";
 
+/**
+ * A value with a control character (a newline, a tab, an escape) or a Unicode line break. The URL checks
+ * alone would pass one, for a URL parser drops tabs and newlines before it parses; the value itself is
+ * written, though, and a newline in it ends the comment line of kustomization.yaml that records the
+ * command, so what follows would be read as the overlay's own YAML (a `patches:` entry, say). Not repeated:
+ * it may be a secret pasted in the wrong place.
+ */
+export function controlCharacterProblem(option: string, text: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text)
+    ? `${option}: the value holds a control character (a newline, a tab, an escape), which no URL, name, number or schedule has ${NOT_REPEATED}`
+    : undefined;
+}
+
 /** The stack repository: a URL that a pod can clone (https, ssh, git or scp-like `git@host:path`). */
 export function repoProblem(text: string): string | undefined {
   const clonable = "give a URL a pod can clone (https://…, ssh://…, git@host:path)";

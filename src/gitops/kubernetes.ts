@@ -11,6 +11,7 @@ import {
   apiUrlProblem,
   backendProblem,
   branchProblem,
+  controlCharacterProblem,
   duplicateProblems,
   imageProblem,
   namespaceProblem,
@@ -102,6 +103,23 @@ export function kubernetesPlan(options: KubernetesOptions, base: PlannedFile[]):
   const check = (problem: string | undefined) => {
     if (problem) problems.push(problem);
   };
+  // First, and alone: a value with a newline would break out of the YAML it is written into. (--stack's own
+  // check refuses one, naming the part.)
+  const typed: Array<[string, string | undefined]> = [
+    ["--repo", options.repo],
+    ["--backend", options.backend],
+    ["--branch", options.branch],
+    ["--repo-dir", options.repoDir],
+    ["--api-url", options.apiUrl],
+    ["--rate-budget", options.rateBudget],
+    ["--namespace", options.namespace],
+    ["--image", options.image],
+    ["--resync", options.resync],
+    ["--drift-schedule", options.driftSchedule],
+    ["--overlay", options.overlay],
+  ];
+  for (const [option, text] of typed) if (text !== undefined) check(controlCharacterProblem(option, text));
+  if (problems.length) throw new KubernetesOptionsError(problems);
   if (options.repo === undefined) problems.push("--repo GIT_URL is needed: the stack repository the Stacks run");
   else check(repoProblem(options.repo));
   if (options.backend === undefined)

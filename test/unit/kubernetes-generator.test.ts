@@ -398,6 +398,26 @@ describe("init --kubernetes: the planner", () => {
       { repoDir: "../outside" },
       "--repo-dir ../outside: give the directory of Pulumi.yaml relative to the repository's root, inside it (e.g. infra/telephony); nothing written",
     ],
+    [
+      "a repository URL with a newline, which a URL parser drops (the rest would be YAML of kustomization.yaml)",
+      { repo: "https://github.com/acme/infra.git\npatches:\n  - target: {kind: Stack}\n#" },
+      "--repo: the value holds a control character (a newline, a tab, an escape), which no URL, name, number or schedule has (not repeated: it may be a secret pasted in the wrong place); nothing written",
+    ],
+    [
+      "an API URL with a newline",
+      { apiUrl: "https://unpod.dev/\nnamePrefix: evil-" },
+      "--api-url: the value holds a control character (a newline, a tab, an escape), which no URL, name, number or schedule has (not repeated: it may be a secret pasted in the wrong place); nothing written",
+    ],
+    [
+      "a rate budget with a newline, which Number() reads as a number",
+      { rateBudget: "\n10" },
+      "--rate-budget: the value holds a control character (a newline, a tab, an escape), which no URL, name, number or schedule has (not repeated: it may be a secret pasted in the wrong place); nothing written",
+    ],
+    [
+      "a schedule split by a newline",
+      { driftSchedule: "23\n4 * * *" },
+      "--drift-schedule: the value holds a control character (a newline, a tab, an escape), which no URL, name, number or schedule has (not repeated: it may be a secret pasted in the wrong place); nothing written",
+    ],
   ])("refuses %s, saying which value and why", (_what, options, message) => {
     const said = refusal(options);
     expect(said).toBe(message);
