@@ -139,7 +139,7 @@ export function initKubernetes(values: Values, dirArgument: string | undefined):
   console.log(`  kubectl apply -k ${printable(overlayDir)}`);
   const withoutOrg = plan.input.stacks.filter((stack) => stack.orgHandle === undefined).map((stack) => stack.stack);
   console.log(
-    `\nCommit each stack's Pulumi.<stack>.yaml to the stack repository with its telephony:productId${withoutOrg.length ? ` (and telephony:orgHandle, for ${withoutOrg.map(printable).join(", ")})` : ""}: the Stacks and the drift jobs read it there.`,
+    `\nCommit each stack's Pulumi.<stack>.yaml to the stack repository with its telephony:productId${withoutOrg.length ? ` (and telephony:orgHandle, for ${withoutOrg.map(printable).join(", ")})` : ""}: the Stacks and the drift jobs read it there. PKO never creates a stack (useLocalStackOnly): each must exist in the backend already (pulumi stack init, once).`,
   );
   return 0;
 }

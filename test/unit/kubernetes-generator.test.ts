@@ -117,6 +117,7 @@ describe("init --kubernetes: the planner", () => {
         config: { "telephony:apiUrl": "https://api.example.com", "telephony:orgHandle": "acme" },
         secretsRef: { "telephony:apiToken": secret("apiToken") },
         envRefs: { PULUMI_CONFIG_PASSPHRASE: secret("passphrase") },
+        useLocalStackOnly: true,
         destroyOnFinalize: false,
         refresh: true,
         continueResyncOnCommitMatch: true,
@@ -497,7 +498,7 @@ describe("telephony-config init --kubernetes", () => {
     );
     expect(result.stdout).toContain("  kubectl apply -k deploy/kubernetes/overlays/stacks\n");
     expect(result.stdout).toContain(
-      "\nCommit each stack's Pulumi.<stack>.yaml to the stack repository with its telephony:productId: the Stacks and the drift jobs read it there.\n",
+      "\nCommit each stack's Pulumi.<stack>.yaml to the stack repository with its telephony:productId: the Stacks and the drift jobs read it there. PKO never creates a stack (useLocalStackOnly): each must exist in the backend already (pulumi stack init, once).\n",
     );
 
     // Again, the same: nothing changes, nothing needs --force.

@@ -188,6 +188,7 @@ const stack = {
     resyncFrequencySeconds: 300,
     continueResyncOnCommitMatch: false,
     refresh: false,
+    useLocalStackOnly: true,
     destroyOnFinalize: false,
     workspaceTemplate: { spec: { image: "registry.example.com/telephony-workspace:0.1.0" } },
   },
@@ -271,6 +272,11 @@ describe("kubeconform fails where it should", () => {
       "a Stack that would destroy the live configurations when deleted",
       stringify(changed(stack, (s) => (s.spec.destroyOnFinalize = true))),
       /'\/spec\/destroyOnFinalize': value must be false/,
+    ],
+    [
+      "a Stack that lets PKO create its stack when the backend lacks it (a misspelt name: every configuration again)",
+      stringify(changed(stack, (s) => (s.spec.useLocalStackOnly = false))),
+      /'\/spec\/useLocalStackOnly': value must be true/,
     ],
     [
       "a Stack that gives the API token literally",
