@@ -49,7 +49,8 @@ export async function drift(argv: string[]): Promise<number> {
   // sees each run: the error's line is written here, and the error goes on to the entry point, which
   // says it on stderr and exits 1 as for any error.
   const options = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length);
-  if (!options.includes("--summary")) return compareAndReport(argv);
+  // `--summary=…` is refused by the parser, but it was asked for: the refusal gets its line too.
+  if (!options.some((o) => o === "--summary" || o.startsWith("--summary="))) return compareAndReport(argv);
   try {
     return await compareAndReport(argv);
   } catch (error) {
@@ -63,10 +64,15 @@ export async function drift(argv: string[]): Promise<number> {
   }
 }
 
-/** The --stack given, read before the options are parsed (they may be what failed). */
+/**
+ * The --stack given, read before the options are parsed (they may be what failed). The last one, as the
+ * parser takes the last: an error's line names the stack a report's line would have named.
+ */
 function stackIn(options: string[]): string | null {
-  const at = options.indexOf("--stack");
-  const value = at >= 0 ? options[at + 1] : options.find((o) => o.startsWith("--stack="))?.slice("--stack=".length);
+  let value: string | undefined;
+  for (const [i, o] of options.entries())
+    if (o === "--stack") value = options[i + 1];
+    else if (o.startsWith("--stack=")) value = o.slice("--stack=".length);
   return value === undefined || value.startsWith("-") ? null : value;
 }
 

@@ -112,9 +112,14 @@ export function errorLine(message: string, stack: string | null, time: Date): st
     exitCode: 1,
     error: message.split("\n\n")[0]!.trimEnd(),
   };
-  // Escapes can make a character cost up to six bytes: cut by the excess until it fits.
+  // The stack is whatever followed --stack, read before anything checked it: no real one is longer
+  // than a quarter of the line, and one that is gets cut first, so that the message has room (and the
+  // loop below an end). Escapes can make a character cost up to six bytes: cut by the excess until it fits.
+  const cut = (text: string, excess: number) => `${text.slice(0, Math.max(0, text.length - excess - 1))}…`;
+  for (let excess = bytes(stack) - MAX_LINE_BYTES / 4; excess > 0; excess = bytes(line.stack) - MAX_LINE_BYTES / 4)
+    line.stack = cut(line.stack!, excess);
   for (let excess = bytes(line) - MAX_LINE_BYTES; excess > 0; excess = bytes(line) - MAX_LINE_BYTES)
-    line.error = `${line.error.slice(0, Math.max(0, line.error.length - excess - 1))}…`;
+    line.error = cut(line.error, excess);
   return JSON.stringify(line);
 }
 

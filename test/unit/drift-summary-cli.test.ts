@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { MAX_LINE_BYTES } from "../../src/gitops/drift-summary.js";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
 
@@ -119,13 +120,28 @@ describe("telephony-config drift --summary", () => {
       error: /^--markdown and --summary exclude each other$/,
     },
     { args: ["--stack", "prod", "--summary", "--stak", "x"], stack: "prod", error: /^Unknown option '--stak'$/ },
+    // The parser takes the last --stack: so does the error's line.
+    {
+      args: ["--stack", "prod", "--summary", "--stack=staging", "--stak"],
+      stack: "staging",
+      error: /^Unknown option '--stak'$/,
+    },
+    // Refused by the parser, but asked for: the refusal has its line too.
+    { args: ["--summary=yes", declarations], stack: null, error: /^Option '--summary' does not take an argument$/ },
+    // A stack name longer than the line itself (nothing has checked it yet): cut, and the line still ends.
+    {
+      args: ["--stack", "s".repeat(9000), "--summary", "--stak"],
+      stack: /^s{2000,}…$/,
+      error: /^Unknown option '--stak'$/,
+    },
   ])("an error line for $args, and exit 1", async ({ args, stack, error }) => {
     const result = await runCli(["drift", ...args], { cwd: dir });
     expect(result.code).toBe(1);
+    expect(Buffer.byteLength(result.stdout)).toBeLessThanOrEqual(MAX_LINE_BYTES + 1);
     expect(oneLine(result.stdout)).toMatchObject({
       status: "error",
       exitCode: 1,
-      stack,
+      stack: stack instanceof RegExp ? expect.stringMatching(stack) : stack,
       error: expect.stringMatching(error),
     });
     expect(result.stderr).not.toBe("");
