@@ -1,8 +1,9 @@
 // `telephony-config init --kubernetes`: the thin runner over the planner (gitops/kubernetes.ts). Checks every
 // value and every file first, then writes; prints what it wrote and the Secrets to create.
-import { lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { printable } from "../declarations/declaration.js";
+import { existingOverlayFindings, type ExistingOverlay } from "../gitops/kubernetes-existing.js";
 import { KubernetesOptionsError, kubernetesPlan, packageBase, type KubernetesPlan } from "../gitops/kubernetes.js";
 import { UsageError } from "./usage-error.js";
 
@@ -77,10 +78,29 @@ function planFor(values: Values): KubernetesPlan {
   }
 }
 
+/** The overlays already in DIR/overlays/ that have a stacks.yaml (plain files only: a link is not followed). */
+function existingOverlays(dir: string): ExistingOverlay[] {
+  const root = join(dir, "overlays");
+  if (!lstatOrUndefined(root)?.isDirectory()) return [];
+  const plain = (path: string) => (lstatOrUndefined(path)?.isFile() ? readFileSync(path, "utf8") : undefined);
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => {
+      const stacksText = plain(join(root, entry.name, "stacks.yaml"));
+      if (stacksText === undefined) return [];
+      const namespace = /^namespace: *([a-z0-9-]+) *$/m.exec(plain(join(root, entry.name, "kustomization.yaml")) ?? "");
+      return [{ overlay: entry.name, namespace: namespace?.[1], stacksText }];
+    });
+}
+
 export function initKubernetes(values: Values, dirArgument: string | undefined): number {
   const plan = planFor(values);
   const dir = resolve(dirArgument ?? DEFAULT_DIR);
   const force = values.force === true;
+
+  // Overlays already there may be live: what PKO would do with a changed Stack is refused, --force or not.
+  const existing = existingOverlayFindings(plan, existingOverlays(dir));
+  if (existing.problems.length) throw new UsageError(new KubernetesOptionsError(existing.problems).message);
 
   // Every file is checked before one is written: a refusal leaves nothing half-made.
   const unchanged = new Set<string>();
@@ -137,6 +157,10 @@ export function initKubernetes(values: Values, dirArgument: string | undefined):
     console.log(`  kubectl create secret generic ${secret.name} --namespace ${namespace} ${files}`);
   }
   console.log(`  kubectl apply -k ${printable(overlayDir)}`);
+  if (existing.dropped.length)
+    console.log(
+      `\nNo longer in this overlay: ${existing.dropped.map((stack) => `${stack.name} (${printable(stack.stack)})`).join(", ")}. Applied with pruning (kubectl apply --prune, Argo CD, Flux), ${existing.dropped.length === 1 ? "its Stack and drift CronJob go" : "their Stacks and drift CronJobs go"} and PKO stops running ${existing.dropped.length === 1 ? "it" : "them"}; nothing is destroyed (destroyOnFinalize: false): the configurations, the state and the Secrets stay. Without pruning the objects stay and keep running: delete them yourself.`,
+    );
   const withoutOrg = plan.input.stacks.filter((stack) => stack.orgHandle === undefined).map((stack) => stack.stack);
   console.log(
     `\nCommit each stack's Pulumi.<stack>.yaml to the stack repository with its telephony:productId${withoutOrg.length ? ` (and telephony:orgHandle, for ${withoutOrg.map(printable).join(", ")})` : ""}: the Stacks and the drift jobs read it there. PKO never creates a stack (useLocalStackOnly): each must exist in the backend already (pulumi stack init, once).`,

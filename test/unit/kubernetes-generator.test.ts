@@ -15,6 +15,7 @@ import {
   type KubernetesOptions,
   type KubernetesPlan,
 } from "../../src/gitops/kubernetes.js";
+import { existingOverlayFindings, type ExistingOverlay } from "../../src/gitops/kubernetes-existing.js";
 import { runCli } from "../helpers/cli.js";
 import { REPO } from "../helpers/project.js";
 
@@ -450,6 +451,87 @@ describe("init --kubernetes: the planner", () => {
   });
 });
 
+// --- Overlays that already exist in DIR (they may be live) ---
+
+describe("init --kubernetes over overlays already in DIR", () => {
+  /** The overlays a first run made, as the runner reads them back. */
+  const existing = (overlay: string, options: Partial<KubernetesOptions>): ExistingOverlay => {
+    const p = plan({ ...options, overlay });
+    return { overlay, namespace: p.input.namespace, stacksText: fileOf(p, "/stacks.yaml") };
+  };
+  const before = existing("stacks", { stacks: ["acme-prod=acme", "globex-prod=globex"], apiUrl: "https://unpod.dev" });
+  const findings = (options: Partial<KubernetesOptions>, overlays = [before]) =>
+    existingOverlayFindings(plan({ overlay: "stacks", apiUrl: "https://unpod.dev", ...options }), overlays);
+  const rerun =
+    ". If the stack is to move, preview it with the new setting first (pulumi preview), then delete its Stack from overlays/stacks/stacks.yaml and run this again";
+
+  it.each<[string, Partial<KubernetesOptions>, ExistingOverlay[] | undefined, string[]]>([
+    ["the same stacks again", { stacks: ["acme-prod=acme", "globex-prod=globex"] }, undefined, []],
+    ["one more stack", { stacks: ["acme-prod=acme", "globex-prod=globex", "initech=initech"] }, undefined, []],
+    [
+      "a stack moved to another organization",
+      { stacks: ["acme-prod=acme-corp", "globex-prod=globex"] },
+      undefined,
+      [
+        `--stack acme-prod=acme-corp: overlays/stacks/stacks.yaml runs acme-prod in organization acme (telephony:orgHandle); with organization acme-corp, PKO's next resync would replace every configuration of the stack, without a preview: each created anew there, then deleted where it is${rerun}`,
+      ],
+    ],
+    [
+      "a stack's organization left to its own config",
+      { stacks: ["acme-prod", "globex-prod=globex"] },
+      undefined,
+      [
+        `--stack acme-prod: overlays/stacks/stacks.yaml runs acme-prod in organization acme (telephony:orgHandle); with the organization its Pulumi.acme-prod.yaml names, PKO's next resync would replace every configuration of the stack (unless the two are one), without a preview: each created anew there, then deleted where it is${rerun}`,
+      ],
+    ],
+    [
+      "another API",
+      { stacks: ["acme-prod=acme"], apiUrl: "https://other.example" },
+      undefined,
+      [
+        `--api-url https://other.example: overlays/stacks/stacks.yaml runs acme-prod at https://unpod.dev (telephony:apiUrl); its configurations are recorded at that API, and at another every update of the stack would be refused${rerun}`,
+      ],
+    ],
+    [
+      "another backend",
+      { stacks: ["acme-prod=acme"], backend: "s3://other-state" },
+      undefined,
+      [
+        `--backend s3://other-state: overlays/stacks/stacks.yaml runs acme-prod from the state in s3://acme-pulumi-state; with another backend the Stack acme-prod would run another state${rerun}`,
+      ],
+    ],
+    [
+      "a stack that another overlay runs (qualified here, not there)",
+      { overlay: "prod", namespace: "prod", stacks: ["organization/telephony/acme-prod=acme"] },
+      undefined,
+      [
+        "--stack organization/telephony/acme-prod: overlays/stacks/stacks.yaml runs it already (its Stack acme-prod, on s3://acme-pulumi-state); two Stacks of one Pulumi stack would take turns running up, each with its own settings and Secret (with another organization, each turn would replace every configuration): keep it in one overlay",
+      ],
+    ],
+    [
+      "another stack of the same name in another overlay of the same namespace",
+      { overlay: "prod", stacks: ["globex/telephony/acme-prod=globex"] },
+      [existing("stacks", { stacks: ["acme/telephony/acme-prod=acme"] })],
+      [
+        "--stack globex/telephony/acme-prod: overlays/stacks/stacks.yaml has a Stack acme-prod in the namespace telephony-config too: one overlay would overwrite the other's Stack and drift CronJob, and both would read the Secret acme-prod-secrets (one stack with the other's token): give this overlay another --namespace, or rename a stack",
+      ],
+    ],
+    [
+      "another stack of the same name in another namespace, or on another backend",
+      { overlay: "prod", namespace: "prod", stacks: ["globex/telephony/acme-prod=globex"] },
+      [existing("stacks", { stacks: ["acme/telephony/acme-prod=acme"] }), existing("other", { backend: "gs://x" })],
+      [],
+    ],
+  ])("%s", (_what, options, overlays, problems) => {
+    expect(findings(options, overlays).problems).toEqual(problems);
+  });
+
+  it("names the stacks a run leaves out of its overlay", () => {
+    expect(findings({ stacks: ["acme-prod=acme"] }).dropped.map((stack) => stack.stack)).toEqual(["globex-prod"]);
+    expect(findings({ overlay: "prod", namespace: "prod", stacks: ["initech=x"] }).dropped).toEqual([]);
+  });
+});
+
 // --- The CLI, through the built binary ---
 
 const ARGS = [
@@ -522,6 +604,26 @@ describe("telephony-config init --kubernetes", () => {
       "telephony:orgHandle": "acme",
       "telephony:maxRequestsPerSecond": "10",
     });
+  });
+
+  it("refuses, even with --force, to move a stack of an existing overlay to another organization; notes a stack left out", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "kube-init-"));
+    expect((await runCli(["init", "--kubernetes", ...ARGS], { cwd })).code).toBe(0);
+    const stacksYaml = join(cwd, "deploy/kubernetes/overlays/stacks/stacks.yaml");
+    const before = readFileSync(stacksYaml, "utf8");
+    const moved = ARGS.map((arg) => (arg === "acme-prod=acme" ? "acme-prod=acme-corp" : arg));
+    const refused = await runCli(["init", "--kubernetes", ...moved, "--force"], { cwd });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      "telephony-config: --stack acme-prod=acme-corp: overlays/stacks/stacks.yaml runs acme-prod in organization acme (telephony:orgHandle); with organization acme-corp, PKO's next resync would replace every configuration of the stack, without a preview: each created anew there, then deleted where it is. If the stack is to move, preview it with the new setting first (pulumi preview), then delete its Stack from overlays/stacks/stacks.yaml and run this again; nothing written\n",
+    );
+    expect(readFileSync(stacksYaml, "utf8")).toBe(before);
+
+    const fewer = await runCli(["init", "--kubernetes", ...ARGS.slice(0, -2), "--force"], { cwd });
+    expect(fewer.code).toBe(0);
+    expect(fewer.stdout).toContain(
+      "\nNo longer in this overlay: globex-prod (globex-prod). Applied with pruning (kubectl apply --prune, Argo CD, Flux), its Stack and drift CronJob go and PKO stops running it; nothing is destroyed (destroyOnFinalize: false): the configurations, the state and the Secrets stay. Without pruning the objects stay and keep running: delete them yourself.\n",
+    );
   });
 
   it("writes into DIR and the --overlay named; a file in the way of a directory is refused", async () => {

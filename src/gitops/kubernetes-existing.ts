@@ -1,0 +1,127 @@
+// What `init --kubernetes` must not change silently in overlays that already exist in DIR: Stacks are live
+// once applied, and PKO acts on a changed Stack at its next resync, with no preview and no one watching.
+// Pure: the plan and the existing overlays' files in, the problems (nothing is written then) and notes out.
+import { parseAllDocuments } from "yaml";
+import type { KubernetesPlan } from "./kubernetes.js";
+import { secretName } from "./kubernetes-secrets.js";
+
+/** An overlay found in DIR/overlays/: its directory's name, its namespace, its stacks.yaml as it is. */
+export interface ExistingOverlay {
+  overlay: string;
+  /** kustomization.yaml's `namespace:`; undefined when it has none or cannot be read. */
+  namespace: string | undefined;
+  stacksText: string;
+}
+
+/** A Stack of an existing stacks.yaml, as far as these checks read it. */
+interface ExistingStack {
+  name: string;
+  stack: string;
+  backend: string | undefined;
+  orgHandle: string | undefined;
+  apiUrl: string | undefined;
+}
+
+export interface ExistingFindings {
+  problems: string[];
+  /** Stacks of this overlay that the new plan leaves out, by Pulumi stack name. */
+  dropped: ExistingStack[];
+}
+
+/** The Stacks of a stacks.yaml; a file that is no YAML, or a document that is no Stack, gives none. */
+function stacksIn(text: string): ExistingStack[] {
+  let docs: unknown[];
+  try {
+    docs = parseAllDocuments(text).map((doc) => doc.toJS() as unknown);
+  } catch {
+    return [];
+  }
+  const found: ExistingStack[] = [];
+  for (const doc of docs) {
+    const object = doc as {
+      kind?: unknown;
+      metadata?: { name?: unknown };
+      spec?: { stack?: unknown; backend?: unknown; config?: Record<string, unknown> };
+    } | null;
+    if (object?.kind !== "Stack" || typeof object.metadata?.name !== "string") continue;
+    if (typeof object.spec?.stack !== "string") continue;
+    const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+    found.push({
+      name: object.metadata.name,
+      stack: object.spec.stack,
+      backend: text(object.spec.backend),
+      orgHandle: text(object.spec.config?.["telephony:orgHandle"]),
+      apiUrl: text(object.spec.config?.["telephony:apiUrl"]),
+    });
+  }
+  return found;
+}
+
+/** One Pulumi stack on one backend: `acme-prod` is the same stack as `org/project/acme-prod` there. */
+function sameStack(a: ExistingStack, backend: string, stack: string): boolean {
+  if (a.backend !== backend) return false;
+  if (a.stack === stack) return true;
+  const own = (name: string) => name.slice(name.lastIndexOf("/") + 1);
+  return own(a.stack) === own(stack) && (!a.stack.includes("/") || !stack.includes("/"));
+}
+
+const orgOf = (org: string | undefined, stack: string) =>
+  org === undefined ? `the organization its Pulumi.${stack}.yaml names` : `organization ${org}`;
+
+/**
+ * For an overlay that already exists: a Stack of the same name whose organization, API or backend would
+ * change is refused (PKO's next resync would replace every configuration in another organization, be
+ * refused by every configuration recorded at the other API, or run another state); the Stacks the plan
+ * leaves out are noted. For the other overlays: the same Pulumi stack run there too, or the same Stack
+ * name in the same namespace (one object, one Secret: another stack's token), is refused.
+ */
+export function existingOverlayFindings(plan: KubernetesPlan, overlays: ExistingOverlay[]): ExistingFindings {
+  const { input } = plan;
+  const problems: string[] = [];
+  let dropped: ExistingStack[] = [];
+  for (const existing of overlays) {
+    const file = `overlays/${existing.overlay}/stacks.yaml`;
+    const stacks = stacksIn(existing.stacksText);
+    if (existing.overlay === plan.overlay) {
+      const rerun = (what: string) =>
+        `${what}. If the stack is to move, preview it with the new setting first (pulumi preview), then delete its Stack from ${file} and run this again`;
+      for (const stack of input.stacks) {
+        const old = stacks.find((s) => s.name === stack.name);
+        if (!old) continue;
+        if (old.backend !== undefined && old.backend !== input.backend)
+          problems.push(
+            rerun(
+              `--backend ${input.backend}: ${file} runs ${old.stack} from the state in ${old.backend}; with another backend the Stack ${old.name} would run another state`,
+            ),
+          );
+        if (old.orgHandle !== stack.orgHandle)
+          problems.push(
+            rerun(
+              `--stack ${stack.stack}${stack.orgHandle === undefined ? "" : `=${stack.orgHandle}`}: ${file} runs ${old.stack} in ${orgOf(old.orgHandle, old.stack)} (telephony:orgHandle); with ${orgOf(stack.orgHandle, stack.stack)}, PKO's next resync would replace every configuration of the stack${old.orgHandle === undefined || stack.orgHandle === undefined ? " (unless the two are one)" : ""}, without a preview: each created anew there, then deleted where it is`,
+            ),
+          );
+        // Only a change from one URL to another: without one inline, the stack's own config names it, maybe the same.
+        if (old.apiUrl !== undefined && input.apiUrl !== undefined && old.apiUrl !== input.apiUrl)
+          problems.push(
+            rerun(
+              `--api-url ${input.apiUrl}: ${file} runs ${old.stack} at ${old.apiUrl} (telephony:apiUrl); its configurations are recorded at that API, and at another every update of the stack would be refused`,
+            ),
+          );
+      }
+      dropped = stacks.filter((old) => !input.stacks.some((stack) => stack.name === old.name));
+      continue;
+    }
+    for (const stack of input.stacks) {
+      const twin = stacks.find((s) => sameStack(s, input.backend, stack.stack));
+      if (twin)
+        problems.push(
+          `--stack ${stack.stack}: ${file} runs it already (its Stack ${twin.name}, on ${input.backend}); two Stacks of one Pulumi stack would take turns running up, each with its own settings and Secret (with another organization, each turn would replace every configuration): keep it in one overlay`,
+        );
+      else if (existing.namespace === input.namespace && stacks.some((s) => s.name === stack.name))
+        problems.push(
+          `--stack ${stack.stack}: ${file} has a Stack ${stack.name} in the namespace ${input.namespace} too: one overlay would overwrite the other's Stack and drift CronJob, and both would read the Secret ${secretName(stack.name)} (one stack with the other's token): give this overlay another --namespace, or rename a stack`,
+        );
+    }
+  }
+  return { problems, dropped };
+}
