@@ -158,11 +158,13 @@ describe("telephony-config drift --summary", () => {
 });
 
 describe("telephony-config drift-summary", () => {
-  const line = (stack: string, status: "in_sync" | "drift" | "error") =>
+  // An hour ago: lines dated ahead of the clock are refused.
+  const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  const line = (stack: string, status: "in_sync" | "drift" | "error", time = anHourAgo) =>
     JSON.stringify({
       kind: "telephony-config/drift",
       version: 1,
-      time: "2026-12-03T03:17:00.000Z",
+      time,
       stack,
       status,
       exitCode: { in_sync: 0, drift: 2, error: 1 }[status],
@@ -177,6 +179,7 @@ describe("telephony-config drift-summary", () => {
   const eu = file("drift-eu.json", line("eu", "in_sync"));
   const us = file("drift-us.json", line("us", "drift"));
   const bad = file("drift-bad.json", line("bad", "error"));
+  const yesterday = file("drift-log.txt", line("eu", "in_sync", new Date(Date.now() - 25 * 3_600_000).toISOString()));
 
   it.each([
     { args: ["--stacks", "eu", eu], code: 0, out: /^STACK.*\neu {2}.*in_sync.*\nIn sync\. 1 stack: 1 in sync/ },
@@ -186,6 +189,12 @@ describe("telephony-config drift-summary", () => {
       args: ["--stacks", "eu,us,staging", eu, us, join(dir, "drift-staging.json")],
       code: 1,
       out: /\nstaging +no report .*\nunreadable: .*drift-staging\.json: no such file\nFailed\. 3 stacks: 1 in sync, 1 drift, 1 failed/,
+    },
+    { args: ["--stacks", "eu", "--max-age", "26h", eu], code: 0, out: /\nIn sync\. 1 stack/ },
+    {
+      args: ["--stacks", "eu", "--max-age", "24h", yesterday],
+      code: 1,
+      out: /\neu +stale .*its newest line \(in_sync\) is from .*, older than --max-age/,
     },
     {
       args: ["--stacks", "eu", "--markdown", eu],
@@ -201,6 +210,7 @@ describe("telephony-config drift-summary", () => {
   it.each([
     [["drift-summary", "x.json"], /drift-summary needs --stacks, the stacks expected/],
     [["drift-summary", "--stacks", "eu"], /drift-summary needs the files to read/],
+    [["drift-summary", "--stacks", "eu", "--max-age", "1w", "x.json"], /--max-age must be a duration such as 26h/],
     [["drift-summary", "--stack", "eu", "x.json"], /unknown option --stack \(did you mean --stacks\?\)/],
     [["drift-sumary"], /unknown command "drift-sumary" \(did you mean drift-summary\?\)/],
   ])("%j: exit 1, said on stderr", async (args, message) => {

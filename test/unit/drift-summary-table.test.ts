@@ -138,8 +138,35 @@ describe("acrossStacks", () => {
       problems: [],
       exitCode: 0,
     },
-  ])("$case", ({ expected, files, statuses, problems, exitCode }) => {
-    const result = acrossStacks(expected, files);
+    {
+      case: "a log whose newest line is a day old, with a maximum age: stale, a failure",
+      expected: ["eu", "us"],
+      files: [file("log.txt", inSync("eu", -1440), inSync("us", 50))],
+      options: { maxAge: 25 * 3_600_000 - 1 },
+      statuses: ["eu stale", "us in_sync"],
+      problems: [],
+      exitCode: 1,
+    },
+    {
+      case: "the same log within the maximum age",
+      expected: ["eu", "us"],
+      files: [file("log.txt", inSync("eu", -1440), inSync("us", 50))],
+      options: { maxAge: 25 * 3_600_000 },
+      statuses: ["eu in_sync", "us in_sync"],
+      problems: [],
+      exitCode: 0,
+    },
+    {
+      case: "a line dated ahead of the clock (forged, or a wrong clock) cannot hide the newest run",
+      expected: ["eu"],
+      files: [file("eu.json", drifted("eu"), inSync("eu", 66))],
+      statuses: ["eu drift"],
+      problems: ["eu.json:2: dated 2026-12-03T04:06:00.000Z, ahead of this clock (2026-12-03T04:00:00.000Z)"],
+      exitCode: 1,
+    },
+  ])("$case", ({ expected, files, options, statuses, problems, exitCode }) => {
+    // The clock an hour after the runs, from 03:00: a day old is 25 hours.
+    const result = acrossStacks(expected, files, { now: at(60), ...options });
     expect(result.rows.map((r) => `${r.stack} ${r.status}`)).toEqual(statuses);
     expect(result.problems).toEqual(problems);
     expect(result.exitCode).toBe(exitCode);
