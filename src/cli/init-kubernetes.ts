@@ -3,7 +3,12 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { printable } from "../declarations/declaration.js";
-import { existingOverlayFindings, type ExistingOverlay } from "../gitops/kubernetes-existing.js";
+import {
+  committedConfigProblems,
+  existingOverlayFindings,
+  type CommittedConfig,
+  type ExistingOverlay,
+} from "../gitops/kubernetes-existing.js";
 import { KubernetesOptionsError, kubernetesPlan, packageBase, type KubernetesPlan } from "../gitops/kubernetes.js";
 import { UsageError } from "./usage-error.js";
 
@@ -93,6 +98,20 @@ function existingOverlays(dir: string): ExistingOverlay[] {
     });
 }
 
+/**
+ * Each stack's Pulumi.<stack>.yaml, when this runs in the stack repository (its project, at --repo-dir, has a
+ * Pulumi.yaml) and the file is there: the Stacks and the drift jobs read it from the clone.
+ */
+function committedConfigs(plan: KubernetesPlan): CommittedConfig[] {
+  const project = resolve(plan.input.repoDir);
+  if (!lstatOrUndefined(join(project, "Pulumi.yaml"))?.isFile()) return [];
+  return plan.input.stacks.flatMap((stack) => {
+    const path = join(project, `Pulumi.${stack.stack.slice(stack.stack.lastIndexOf("/") + 1)}.yaml`);
+    if (!lstatOrUndefined(path)?.isFile()) return [];
+    return [{ stack: stack.stack, file: relative(process.cwd(), path), text: readFileSync(path, "utf8") }];
+  });
+}
+
 export function initKubernetes(values: Values, dirArgument: string | undefined): number {
   const plan = planFor(values);
   const dir = resolve(dirArgument ?? DEFAULT_DIR);
@@ -100,7 +119,8 @@ export function initKubernetes(values: Values, dirArgument: string | undefined):
 
   // Overlays already there may be live: what PKO would do with a changed Stack is refused, --force or not.
   const existing = existingOverlayFindings(plan, existingOverlays(dir));
-  if (existing.problems.length) throw new UsageError(new KubernetesOptionsError(existing.problems).message);
+  const problems = [...existing.problems, ...committedConfigProblems(plan, committedConfigs(plan))];
+  if (problems.length) throw new UsageError(new KubernetesOptionsError(problems).message);
 
   // Every file is checked before one is written: a refusal leaves nothing half-made.
   const unchanged = new Set<string>();

@@ -125,3 +125,52 @@ export function existingOverlayFindings(plan: KubernetesPlan, overlays: Existing
   }
   return { problems, dropped };
 }
+
+/** A stack's Pulumi.<stack>.yaml as committed in the stack repository this runs in, when it is there. */
+export interface CommittedConfig {
+  /** The Pulumi stack as --stack gave it. */
+  stack: string;
+  /** Its path, as said to the user. */
+  file: string;
+  text: string;
+}
+
+/**
+ * PKO sets a Stack's inline config over the committed Pulumi.<stack>.yaml, while the drift job reads the
+ * file first and takes TELEPHONY_* only for what it lacks. A committed telephony:orgHandle or apiUrl other
+ * than the inline one would have the Stack run elsewhere than the stack has run (another organization:
+ * every configuration replaced) and the drift job check another place than the Stack runs; a committed
+ * maxRequestsPerSecond would have the drift job ignore its share of the budget.
+ */
+export function committedConfigProblems(plan: KubernetesPlan, committed: CommittedConfig[]): string[] {
+  const problems: string[] = [];
+  for (const { stack: name, file, text } of committed) {
+    const stack = plan.input.stacks.find((s) => s.stack === name);
+    if (!stack) continue;
+    let config: Record<string, unknown> | undefined;
+    try {
+      config = (parseAllDocuments(text)[0]?.toJS() as { config?: Record<string, unknown> } | null)?.config;
+    } catch {
+      continue;
+    }
+    const value = (key: string) => {
+      const v = config?.[key];
+      return typeof v === "string" || typeof v === "number" ? String(v) : undefined;
+    };
+    const org = value("telephony:orgHandle");
+    if (org !== undefined && stack.orgHandle !== undefined && org !== stack.orgHandle)
+      problems.push(
+        `--stack ${stack.stack}=${stack.orgHandle}: ${file} sets telephony:orgHandle ${org}. PKO sets the inline value over the file, so the Stack would run in ${stack.orgHandle} (a stack that has run in ${org} would have every configuration replaced: created anew in ${stack.orgHandle}, deleted in ${org}), while the drift job, which reads the file first, would check ${org}: give --stack ${stack.stack}=${org}, or --stack ${stack.stack} alone to use the file's`,
+      );
+    const api = value("telephony:apiUrl");
+    if (api !== undefined && plan.input.apiUrl !== undefined && api !== plan.input.apiUrl)
+      problems.push(
+        `--api-url ${plan.input.apiUrl}: ${file} sets telephony:apiUrl ${api}. PKO sets the inline value over the file, and the drift job reads the file first: the Stack would run at one API and its drift job check another. Give the file's URL, or no --api-url`,
+      );
+    if (value("telephony:maxRequestsPerSecond") !== undefined && plan.input.maxRequestsPerSecond !== undefined)
+      problems.push(
+        `--rate-budget: ${file} sets telephony:maxRequestsPerSecond, which the drift job reads first: it would not keep to its share (${plan.input.maxRequestsPerSecond}). Remove the key from the file, or give no --rate-budget`,
+      );
+  }
+  return problems;
+}

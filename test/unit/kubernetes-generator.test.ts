@@ -15,7 +15,11 @@ import {
   type KubernetesOptions,
   type KubernetesPlan,
 } from "../../src/gitops/kubernetes.js";
-import { existingOverlayFindings, type ExistingOverlay } from "../../src/gitops/kubernetes-existing.js";
+import {
+  committedConfigProblems,
+  existingOverlayFindings,
+  type ExistingOverlay,
+} from "../../src/gitops/kubernetes-existing.js";
 import { runCli } from "../helpers/cli.js";
 import { REPO } from "../helpers/project.js";
 
@@ -526,6 +530,38 @@ describe("init --kubernetes over overlays already in DIR", () => {
     expect(findings(options, overlays).problems).toEqual(problems);
   });
 
+  it.each<[string, Partial<KubernetesOptions>, string, string[]]>([
+    ["the file's organization given again", { stacks: ["acme-prod=acme"] }, "telephony:orgHandle: acme", []],
+    ["no organization given: the file's is used", { stacks: ["acme-prod"] }, "telephony:orgHandle: acme", []],
+    [
+      "another organization than the file's",
+      { stacks: ["acme-prod=acme-corp"] },
+      "telephony:orgHandle: acme",
+      [
+        "--stack acme-prod=acme-corp: Pulumi.acme-prod.yaml sets telephony:orgHandle acme. PKO sets the inline value over the file, so the Stack would run in acme-corp (a stack that has run in acme would have every configuration replaced: created anew in acme-corp, deleted in acme), while the drift job, which reads the file first, would check acme: give --stack acme-prod=acme, or --stack acme-prod alone to use the file's",
+      ],
+    ],
+    [
+      "another API than the file's",
+      { apiUrl: "https://other.example" },
+      "telephony:apiUrl: https://unpod.dev",
+      [
+        "--api-url https://other.example: Pulumi.acme-prod.yaml sets telephony:apiUrl https://unpod.dev. PKO sets the inline value over the file, and the drift job reads the file first: the Stack would run at one API and its drift job check another. Give the file's URL, or no --api-url",
+      ],
+    ],
+    [
+      "a budget while the file sets the stack's rate",
+      { rateBudget: "10" },
+      "telephony:maxRequestsPerSecond: 5",
+      [
+        "--rate-budget: Pulumi.acme-prod.yaml sets telephony:maxRequestsPerSecond, which the drift job reads first: it would not keep to its share (10). Remove the key from the file, or give no --rate-budget",
+      ],
+    ],
+  ])("a committed Pulumi.<stack>.yaml: %s", (_what, options, line, problems) => {
+    const committed = [{ stack: "acme-prod", file: "Pulumi.acme-prod.yaml", text: `config:\n  ${line}\n` }];
+    expect(committedConfigProblems(plan(options), committed)).toEqual(problems);
+  });
+
   it("names the stacks a run leaves out of its overlay", () => {
     expect(findings({ stacks: ["acme-prod=acme"] }).dropped.map((stack) => stack.stack)).toEqual(["globex-prod"]);
     expect(findings({ overlay: "prod", namespace: "prod", stacks: ["initech=x"] }).dropped).toEqual([]);
@@ -624,6 +660,18 @@ describe("telephony-config init --kubernetes", () => {
     expect(fewer.stdout).toContain(
       "\nNo longer in this overlay: globex-prod (globex-prod). Applied with pruning (kubectl apply --prune, Argo CD, Flux), its Stack and drift CronJob go and PKO stops running it; nothing is destroyed (destroyOnFinalize: false): the configurations, the state and the Secrets stay. Without pruning the objects stay and keep running: delete them yourself.\n",
     );
+  });
+
+  it("run in the stack repository, refuses an organization other than the one its Pulumi.<stack>.yaml sets", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "kube-init-"));
+    writeFileSync(join(cwd, "Pulumi.yaml"), "name: telephony\nruntime: nodejs\n");
+    writeFileSync(join(cwd, "Pulumi.acme-prod.yaml"), "config:\n  telephony:orgHandle: acme-old\n");
+    const refused = await runCli(["init", "--kubernetes", ...ARGS], { cwd });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^telephony-config: --stack acme-prod=acme: Pulumi\.acme-prod\.yaml sets telephony:orgHandle acme-old\. PKO sets the inline value over the file/,
+    );
+    expect(listFiles(cwd)).toEqual(["Pulumi.acme-prod.yaml", "Pulumi.yaml"]);
   });
 
   it("writes into DIR and the --overlay named; a file in the way of a directory is refused", async () => {
