@@ -6,6 +6,7 @@ import { printable } from "../declarations/declaration.js";
 import {
   committedConfigProblems,
   existingOverlayFindings,
+  kustomizationEditsProblem,
   type CommittedConfig,
   type ExistingOverlay,
 } from "../gitops/kubernetes-existing.js";
@@ -120,6 +121,11 @@ export function initKubernetes(values: Values, dirArgument: string | undefined):
   // Overlays already there may be live: what PKO would do with a changed Stack is refused, --force or not.
   const existing = existingOverlayFindings(plan, existingOverlays(dir));
   const problems = [...existing.problems, ...committedConfigProblems(plan, committedConfigs(plan))];
+  const kustomization = join(dir, "overlays", plan.overlay, "kustomization.yaml");
+  if (lstatOrUndefined(kustomization)?.isFile()) {
+    const edits = kustomizationEditsProblem(plan.overlay, readFileSync(kustomization, "utf8"));
+    if (edits) problems.push(edits);
+  }
   if (problems.length) throw new UsageError(new KubernetesOptionsError(problems).message);
 
   // Every file is checked before one is written: a refusal leaves nothing half-made.

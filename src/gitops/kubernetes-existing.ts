@@ -174,3 +174,33 @@ export function committedConfigProblems(plan: KubernetesPlan, committed: Committ
   }
   return problems;
 }
+
+/** What the generator writes in an overlay's kustomization.yaml; anything else there is the user's. */
+const GENERATED_KEYS = new Set(["apiVersion", "kind", "namespace", "resources", "replacements"]);
+const GENERATED_RESOURCES = new Set(["../../base", "stacks.yaml", "drift-cronjobs.yaml"]);
+
+/**
+ * An existing kustomization.yaml of the overlay that holds more than the generator writes (a gitAuth patch,
+ * an image, a component): --force would drop it without a word, and with it, say, the Stacks' git
+ * credentials. Refused, --force or not; the user's additions belong in an overlay of their own over this one.
+ */
+export function kustomizationEditsProblem(overlay: string, text: string): string | undefined {
+  let object: unknown;
+  try {
+    object = parseAllDocuments(text)[0]?.toJS();
+  } catch {
+    return undefined;
+  }
+  if (typeof object !== "object" || object === null) return undefined;
+  const own = [
+    ...Object.keys(object).filter((key) => !GENERATED_KEYS.has(key)),
+    ...(Array.isArray((object as { resources?: unknown }).resources)
+      ? ((object as { resources: unknown[] }).resources.filter(
+          (entry) => typeof entry !== "string" || !GENERATED_RESOURCES.has(entry),
+        ) as unknown[])
+      : []
+    ).map((entry) => `resources: ${String(entry)}`),
+  ];
+  if (!own.length) return undefined;
+  return `overlays/${overlay}/kustomization.yaml holds what the generator never writes (${own.join(", ")}), which writing it again would drop: move it to an overlay of your own whose resources: name ../${overlay}, then run this again`;
+}

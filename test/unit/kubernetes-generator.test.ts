@@ -18,6 +18,7 @@ import {
 import {
   committedConfigProblems,
   existingOverlayFindings,
+  kustomizationEditsProblem,
   type ExistingOverlay,
 } from "../../src/gitops/kubernetes-existing.js";
 import { runCli } from "../helpers/cli.js";
@@ -562,6 +563,25 @@ describe("init --kubernetes over overlays already in DIR", () => {
     expect(committedConfigProblems(plan(options), committed)).toEqual(problems);
   });
 
+  it("an overlay's kustomization.yaml with more than the generator writes is refused, not dropped by --force", () => {
+    const generated = (options: Partial<KubernetesOptions>) => fileOf(plan(options), "/kustomization.yaml");
+    expect(kustomizationEditsProblem("stacks", generated({}))).toBeUndefined();
+    expect(kustomizationEditsProblem("stacks", generated({ namespace: "other-ns" }))).toBeUndefined();
+    const gitAuth =
+      'patches:\n  - target: {kind: Stack}\n    patch: \'[{"op":"add","path":"/spec/gitAuth","value":{}}]\'\n';
+    expect(kustomizationEditsProblem("stacks", generated({}) + gitAuth)).toBe(
+      "overlays/stacks/kustomization.yaml holds what the generator never writes (patches), which writing it again would drop: move it to an overlay of your own whose resources: name ../stacks, then run this again",
+    );
+    expect(
+      kustomizationEditsProblem(
+        "stacks",
+        generated({}).replace("  - drift-cronjobs.yaml\n", "$&  - git-secret.yaml\n"),
+      ),
+    ).toBe(
+      "overlays/stacks/kustomization.yaml holds what the generator never writes (resources: git-secret.yaml), which writing it again would drop: move it to an overlay of your own whose resources: name ../stacks, then run this again",
+    );
+  });
+
   it("names the stacks a run leaves out of its overlay", () => {
     expect(findings({ stacks: ["acme-prod=acme"] }).dropped.map((stack) => stack.stack)).toEqual(["globex-prod"]);
     expect(findings({ overlay: "prod", namespace: "prod", stacks: ["initech=x"] }).dropped).toEqual([]);
@@ -642,7 +662,7 @@ describe("telephony-config init --kubernetes", () => {
     });
   });
 
-  it("refuses, even with --force, to move a stack of an existing overlay to another organization; notes a stack left out", async () => {
+  it("refuses, even with --force, to move a stack of an existing overlay to another organization or drop the user's patches; notes a stack left out", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "kube-init-"));
     expect((await runCli(["init", "--kubernetes", ...ARGS], { cwd })).code).toBe(0);
     const stacksYaml = join(cwd, "deploy/kubernetes/overlays/stacks/stacks.yaml");
@@ -654,6 +674,18 @@ describe("telephony-config init --kubernetes", () => {
       "telephony-config: --stack acme-prod=acme-corp: overlays/stacks/stacks.yaml runs acme-prod in organization acme (telephony:orgHandle); with organization acme-corp, PKO's next resync would replace every configuration of the stack, without a preview: each created anew there, then deleted where it is. If the stack is to move, preview it with the new setting first (pulumi preview), then delete its Stack from overlays/stacks/stacks.yaml and run this again; nothing written\n",
     );
     expect(readFileSync(stacksYaml, "utf8")).toBe(before);
+
+    // A patch of the user's in the overlay's kustomization.yaml (the README's gitAuth) is not dropped by --force.
+    const kustomization = join(cwd, "deploy/kubernetes/overlays/stacks/kustomization.yaml");
+    const generated = readFileSync(kustomization, "utf8");
+    writeFileSync(kustomization, `${generated}patches:\n  - path: git-auth.yaml\n`);
+    const kept = await runCli(["init", "--kubernetes", ...ARGS, "--stack", "initech=initech", "--force"], { cwd });
+    expect(kept.code).toBe(1);
+    expect(kept.stderr).toBe(
+      "telephony-config: overlays/stacks/kustomization.yaml holds what the generator never writes (patches), which writing it again would drop: move it to an overlay of your own whose resources: name ../stacks, then run this again; nothing written\n",
+    );
+    expect(readFileSync(stacksYaml, "utf8")).toBe(before);
+    writeFileSync(kustomization, generated);
 
     const fewer = await runCli(["init", "--kubernetes", ...ARGS.slice(0, -2), "--force"], { cwd });
     expect(fewer.code).toBe(0);
