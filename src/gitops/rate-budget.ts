@@ -15,6 +15,9 @@ export function rateShare(total: number, concurrent: number): number {
   if (!Number.isInteger(concurrent) || concurrent < 1)
     throw new Error(`the stacks that run at once must be a whole number, 1 or more, not ${String(concurrent)}`);
   const share = Math.floor((total / concurrent) * 100) / 100;
+  // Past about 1e306, the hundredths overflow to Infinity, which every client would take as "no limit".
+  if (!Number.isFinite(share))
+    throw new Error(`the rate budget must be a number of requests per second an API can have, not ${String(total)}`);
   if (share < MIN_SHARE)
     throw new Error(
       `a budget of ${total} requests per second across ${concurrent} stacks at once leaves each ${share}, ` +

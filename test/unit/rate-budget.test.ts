@@ -17,6 +17,8 @@ describe("rateShare: one API limit across the stacks that run at once", () => {
   it.each([
     [0, 1, "the rate budget must be a positive number of requests per second, not 0"],
     [Number.NaN, 1, "the rate budget must be a positive number of requests per second, not NaN"],
+    [Number.POSITIVE_INFINITY, 1, "the rate budget must be a positive number of requests per second, not Infinity"],
+    [1e307, 1, "the rate budget must be a number of requests per second an API can have, not 1e+307"],
     [10, 0, "the stacks that run at once must be a whole number, 1 or more, not 0"],
     [10, 1.5, "the stacks that run at once must be a whole number, 1 or more, not 1.5"],
     [
