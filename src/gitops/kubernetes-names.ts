@@ -92,14 +92,22 @@ export function duplicateProblems(stacks: StackArgument[]): string[] {
 }
 
 /** An http(s) URL may carry credentials as user info; git and backends would then put a secret in a manifest. */
-const credentialsProblem = (option: string, url: URL): string | undefined =>
-  url.password !== "" || (url.username !== "" && /^https?:$/.test(url.protocol))
-    ? `${option}: the URL holds credentials (user info before '@'); nothing generated may hold a secret: ${
-        option === "--repo"
-          ? "give git credentials to the Stacks with a gitAuth Secret (README) instead"
-          : "give them to the pods from a Secret instead"
-      }`
-    : undefined;
+/** A query parameter named like a credential (access_token, secret_access_key, sig, password, …). */
+const CREDENTIAL_PARAMETER = /token|secret|passw|pwd|key|sig|credential|auth/i;
+
+const credentialsProblem = (option: string, url: URL): string | undefined => {
+  const instead =
+    option === "--repo"
+      ? "give git credentials to the Stacks with a gitAuth Secret (README) instead"
+      : "give them to the pods from a Secret instead";
+  if (url.password !== "" || (url.username !== "" && /^https?:$/.test(url.protocol)))
+    return `${option}: the URL holds credentials (user info before '@'); nothing generated may hold a secret: ${instead}`;
+  // Named, never its value.
+  const parameter = [...url.searchParams.keys()].find((name) => CREDENTIAL_PARAMETER.test(name));
+  if (parameter !== undefined)
+    return `${option}: the URL's query has ${printable(parameter)}=…, which looks like a credential; nothing generated may hold a secret: ${instead}`;
+  return undefined;
+};
 
 const parsedUrl = (text: string): URL | undefined => {
   try {

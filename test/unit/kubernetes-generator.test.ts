@@ -406,6 +406,16 @@ describe("init --kubernetes: the planner", () => {
       "--repo-dir ../outside: give the directory of Pulumi.yaml relative to the repository's root, inside it (e.g. infra/telephony); nothing written",
     ],
     [
+      "a repository URL with a token in its query",
+      { repo: `https://github.com/acme/infra.git?access_token=${SECRET}` },
+      "--repo: the URL's query has access_token=…, which looks like a credential; nothing generated may hold a secret: give git credentials to the Stacks with a gitAuth Secret (README) instead; nothing written",
+    ],
+    [
+      "a backend URL with a key in its query",
+      { backend: `s3://state?region=eu-west-1&secret_access_key=${SECRET}` },
+      "--backend: the URL's query has secret_access_key=…, which looks like a credential; nothing generated may hold a secret: give them to the pods from a Secret instead; nothing written",
+    ],
+    [
       "a repository URL with a newline, which a URL parser drops (the rest would be YAML of kustomization.yaml)",
       { repo: "https://github.com/acme/infra.git\npatches:\n  - target: {kind: Stack}\n#" },
       "--repo: the value holds a control character (a newline, a tab, an escape), which no URL, name, number or schedule has (not repeated: it may be a secret pasted in the wrong place); nothing written",
