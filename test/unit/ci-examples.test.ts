@@ -177,7 +177,8 @@ describe("examples/ci run a matrix of stacks", () => {
     );
     expect(drift.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"))).toMatchObject({
       if: "always()",
-      with: { name: "drift-${{ matrix.stack }}", path: "drift-${{ matrix.stack }}.json" },
+      // A re-run's line replaces the earlier attempt's, which the summary would otherwise read.
+      with: { name: "drift-${{ matrix.stack }}", path: "drift-${{ matrix.stack }}.json", overwrite: true },
     });
     const summary = jobs["drift-summary"]!;
     expect(summary.needs).toBe("nightly-drift");
