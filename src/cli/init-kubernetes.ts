@@ -183,6 +183,10 @@ export function initKubernetes(values: Values, dirArgument: string | undefined):
     console.log(`  kubectl create secret generic ${secret.name} --namespace ${namespace} ${files}`);
   }
   console.log(`  kubectl apply -k ${printable(overlayDir)}`);
+  if (existing.sourceChanges.length)
+    console.log(
+      `\nChanged for the Stacks already in this overlay: ${existing.sourceChanges.map(printable).join(", ")}. Once applied, PKO runs the program from there at its next resync, without a preview: a configuration not declared there is deleted. Preview each stack from there first (pulumi preview).`,
+    );
   if (existing.dropped.length)
     console.log(
       `\nNo longer in this overlay: ${existing.dropped.map((stack) => `${stack.name} (${printable(stack.stack)})`).join(", ")}. Applied with pruning (kubectl apply --prune, Argo CD, Flux), ${existing.dropped.length === 1 ? "its Stack and drift CronJob go" : "their Stacks and drift CronJobs go"} and PKO stops running ${existing.dropped.length === 1 ? "it" : "them"}; nothing is destroyed (destroyOnFinalize: false): the configurations, the state and the Secrets stay. Without pruning the objects stay and keep running: delete them yourself.`,

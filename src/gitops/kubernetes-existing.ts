@@ -20,12 +20,16 @@ interface ExistingStack {
   backend: string | undefined;
   orgHandle: string | undefined;
   apiUrl: string | undefined;
+  /** Where the program comes from: projectRepo, branch, repoDir ("" for the root). */
+  source: { repo: string | undefined; branch: string | undefined; repoDir: string };
 }
 
 export interface ExistingFindings {
   problems: string[];
   /** Stacks of this overlay that the new plan leaves out, by Pulumi stack name. */
   dropped: ExistingStack[];
+  /** How the program's source of the Stacks this run keeps would change (`--branch main → release`). */
+  sourceChanges: string[];
 }
 
 /** The Stacks of a stacks.yaml; a file that is no YAML, or a document that is no Stack, gives none. */
@@ -41,7 +45,14 @@ function stacksIn(text: string): ExistingStack[] {
     const object = doc as {
       kind?: unknown;
       metadata?: { name?: unknown };
-      spec?: { stack?: unknown; backend?: unknown; config?: Record<string, unknown> };
+      spec?: {
+        stack?: unknown;
+        backend?: unknown;
+        config?: Record<string, unknown>;
+        projectRepo?: unknown;
+        branch?: unknown;
+        repoDir?: unknown;
+      };
     } | null;
     if (object?.kind !== "Stack" || typeof object.metadata?.name !== "string") continue;
     if (typeof object.spec?.stack !== "string") continue;
@@ -52,6 +63,11 @@ function stacksIn(text: string): ExistingStack[] {
       backend: text(object.spec.backend),
       orgHandle: text(object.spec.config?.["telephony:orgHandle"]),
       apiUrl: text(object.spec.config?.["telephony:apiUrl"]),
+      source: {
+        repo: text(object.spec.projectRepo),
+        branch: text(object.spec.branch),
+        repoDir: text(object.spec.repoDir) ?? "",
+      },
     });
   }
   return found;
@@ -79,6 +95,7 @@ export function existingOverlayFindings(plan: KubernetesPlan, overlays: Existing
   const { input } = plan;
   const problems: string[] = [];
   let dropped: ExistingStack[] = [];
+  const sourceChanges = new Set<string>();
   for (const existing of overlays) {
     const file = `overlays/${existing.overlay}/stacks.yaml`;
     const stacks = stacksIn(existing.stacksText);
@@ -88,6 +105,13 @@ export function existingOverlayFindings(plan: KubernetesPlan, overlays: Existing
       for (const stack of input.stacks) {
         const old = stacks.find((s) => s.name === stack.name);
         if (!old) continue;
+        const change = (option: string, from: string | undefined, to: string) => {
+          if (from !== undefined && from !== to)
+            sourceChanges.add(`${option} ${from || "(the root)"} → ${to || "(the root)"}`);
+        };
+        change("--repo", old.source.repo, input.repo);
+        change("--branch", old.source.branch, input.branch);
+        change("--repo-dir", old.source.repoDir, input.repoDir);
         if (old.backend !== undefined && old.backend !== input.backend)
           problems.push(
             rerun(
@@ -123,7 +147,7 @@ export function existingOverlayFindings(plan: KubernetesPlan, overlays: Existing
         );
     }
   }
-  return { problems, dropped };
+  return { problems, dropped, sourceChanges: [...sourceChanges] };
 }
 
 /** A stack's Pulumi.<stack>.yaml as committed in the stack repository this runs in, when it is there. */

@@ -592,6 +592,14 @@ describe("init --kubernetes over overlays already in DIR", () => {
     );
   });
 
+  it("names how the program's source of the Stacks kept would change", () => {
+    expect(findings({ branch: "release", repoDir: "infra" }).sourceChanges).toEqual([
+      "--branch main → release",
+      "--repo-dir (the root) → infra",
+    ]);
+    expect(findings({ stacks: ["acme-prod=acme"] }).sourceChanges).toEqual([]);
+  });
+
   it("names the stacks a run leaves out of its overlay", () => {
     expect(findings({ stacks: ["acme-prod=acme"] }).dropped.map((stack) => stack.stack)).toEqual(["globex-prod"]);
     expect(findings({ overlay: "prod", namespace: "prod", stacks: ["initech=x"] }).dropped).toEqual([]);
@@ -697,8 +705,13 @@ describe("telephony-config init --kubernetes", () => {
     expect(readFileSync(stacksYaml, "utf8")).toBe(before);
     writeFileSync(kustomization, generated);
 
-    const fewer = await runCli(["init", "--kubernetes", ...ARGS.slice(0, -2), "--force"], { cwd });
+    const fewer = await runCli(["init", "--kubernetes", ...ARGS.slice(0, -2), "--branch", "release", "--force"], {
+      cwd,
+    });
     expect(fewer.code).toBe(0);
+    expect(fewer.stdout).toContain(
+      "\nChanged for the Stacks already in this overlay: --branch main → release. Once applied, PKO runs the program from there at its next resync, without a preview: a configuration not declared there is deleted. Preview each stack from there first (pulumi preview).\n",
+    );
     expect(fewer.stdout).toContain(
       "\nNo longer in this overlay: globex-prod (globex-prod). Applied with pruning (kubectl apply --prune, Argo CD, Flux), its Stack and drift CronJob go and PKO stops running it; nothing is destroyed (destroyOnFinalize: false): the configurations, the state and the Secrets stay. Without pruning the objects stay and keep running: delete them yourself.\n",
     );
