@@ -51,6 +51,15 @@ export async function drift(argv: string[]): Promise<number> {
   const options = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length);
   // `--summary=…` is refused by the parser, but it was asked for: the refusal gets its line too.
   if (!options.some((o) => o === "--summary" || o.startsWith("--summary="))) return compareAndReport(argv);
+  // A CronJob's deadline (activeDeadlineSeconds) or a deleted pod ends the run with SIGTERM: it still
+  // ends with its line. The comparison only reads, so stopping it half way leaves nothing to undo.
+  const stopped = () => {
+    const message = "stopped by SIGTERM before the comparison ended (a deadline, or the job deleted)";
+    process.stdout.write(`${errorLine(message, stackIn(options), new Date())}\n`);
+    process.stderr.write(`telephony-config: ${message}\n`);
+    process.exit(1);
+  };
+  process.once("SIGTERM", stopped);
   try {
     return await compareAndReport(argv);
   } catch (error) {
@@ -61,6 +70,8 @@ export async function drift(argv: string[]): Promise<number> {
       : message;
     process.stdout.write(`${errorLine(said, stackIn(options), new Date())}\n`);
     throw error;
+  } finally {
+    process.off("SIGTERM", stopped);
   }
 }
 

@@ -1,12 +1,16 @@
 // drift --summary and drift-summary as a CronJob or a CI job runs them: the built CLI, the local API
 // server over loopback, files on disk.
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_LINE_BYTES } from "../../src/gitops/drift-summary.js";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
+import { CLI } from "../helpers/serve.js";
 
 const dir = mkdtempSync(join(tmpdir(), "drift-summary-cli-"));
 const file = (name: string, text: string) => {
@@ -145,6 +149,40 @@ describe("telephony-config drift --summary", () => {
       error: expect.stringMatching(error),
     });
     expect(result.stderr).not.toBe("");
+  });
+
+  it("stopped by SIGTERM (a CronJob's deadline) while the API has not answered: the error line, exit 1", async () => {
+    // An API that accepts the connection and never answers.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    const child = spawn(process.execPath, [CLI, "drift", declarations, "--summary"], {
+      env: {
+        ...process.env,
+        TELEPHONY_API_URL: `http://127.0.0.1:${port}`,
+        TELEPHONY_API_TOKEN: TOKEN,
+        TELEPHONY_ORG_HANDLE: "dev-org",
+        TELEPHONY_PRODUCT_ID: "1",
+      },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise((resolve) => silent.once("connection", resolve));
+    child.kill("SIGTERM");
+    const code = await new Promise((resolve) => child.once("close", resolve));
+    silent.closeAllConnections();
+    silent.close();
+    expect(code).toBe(1);
+    expect(oneLine(stdout)).toMatchObject({
+      status: "error",
+      exitCode: 1,
+      stack: null,
+      error: "stopped by SIGTERM before the comparison ended (a deadline, or the job deleted)",
+    });
+    expect(stderr).toContain("telephony-config: stopped by SIGTERM");
+    expect(stdout + stderr).not.toContain(TOKEN);
   });
 
   it("without --summary, an error prints nothing on stdout, as before", async () => {
