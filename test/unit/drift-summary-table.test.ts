@@ -216,4 +216,20 @@ describe("rendering", () => {
     expect(renderStacksMarkdown(hostile)).toContain('unmanaged: #9 "a\\|b&lt;script&gt;\\u001b[31m" |');
     expect(renderStacksText(hostile)).not.toContain("\u001b");
   });
+
+  it("nor can keys, stacks and error messages, which the table shows as they are", () => {
+    const hostile = acrossStacks(
+      ["eu\u001b[2J", "us"],
+      [
+        file("eu.json", reportLine(report(["key\u001b]0;title\u0007"]), "eu\u001b[2J", at(0))),
+        file("us.json", errorLine("401 \u001b[31mUnauthorized\u009b", "us", at(0))),
+      ],
+    );
+    for (const text of [renderStacksText(hostile), renderStacksMarkdown(hostile)]) {
+      // eslint-disable-next-line no-control-regex -- control characters (but newlines) are what must not be there
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(text).toContain("key?]0;title?");
+      expect(text).toContain("401 ?[31mUnauthorized?");
+    }
+  });
 });
