@@ -11,6 +11,7 @@ import {
   type MergedPackageJson,
 } from "../gitops/init.js";
 import { DEFAULTS as KUBERNETES_DEFAULTS } from "../gitops/kubernetes.js";
+import { DEFAULT_IMAGE } from "../gitops/kubernetes-stack.js";
 import { specOfThisCopy } from "../gitops/install-spec.js";
 import { initKubernetes, KUBERNETES_OPTIONS } from "./init-kubernetes.js";
 import { packageVersion } from "../gitops/plugin.js";
@@ -72,6 +73,7 @@ Options with --kubernetes:
                               share (telephony:maxRequestsPerSecond, TELEPHONY_MAX_RPS), as they run at once
   --namespace NS              the namespace of everything (default ${KUBERNETES_DEFAULTS.namespace})
   --image IMAGE               the workspace image (deploy/workspace-image) for the Stacks and drift jobs
+                              (default ${DEFAULT_IMAGE}, Pulumi's Node.js image; never PKO's moving default)
   --resync DURATION           how often PKO runs up --refresh and polls the branch (default ${KUBERNETES_DEFAULTS.resync}, at least 60s)
   --drift-schedule CRON       when each drift job runs, in UTC (default "${KUBERNETES_DEFAULTS.driftSchedule}")
   --overlay NAME              the overlay's directory under overlays/ (default ${KUBERNETES_DEFAULTS.overlay})

@@ -2,15 +2,7 @@
 // reports drift itself (its issue #1037; `refresh: true` corrects drift rather than reporting it).
 import { DRIFT_SUFFIX, type StackArgument } from "./kubernetes-names.js";
 import { isServiceBackend, labelLines, scalar, SECRET_KEYS, secretName } from "./kubernetes-secrets.js";
-import { inlineSettings, type KubernetesInput } from "./kubernetes-stack.js";
-
-/**
- * The image without --image: Pulumi's Node.js image on Node 22 (the package needs 22.12 or later; the -22
- * images follow node:22's releases) with the Pulumi CLI of the package's own @pulumi/pulumi (PKO v2 needs
- * 3.202 or later), the base of deploy/workspace-image/Dockerfile. Chosen from pulumi/pulumi-docker-containers'
- * build matrix and tags; never pulled here (no image can be). It has git, node, npm and pulumi, all a run needs.
- */
-export const DEFAULT_DRIFT_IMAGE = "pulumi/pulumi-nodejs-22:3.260.0";
+import { DEFAULT_IMAGE, inlineSettings, type KubernetesInput } from "./kubernetes-stack.js";
 
 /** Daily at 04:23 UTC: a fixed time, off the full hour when every other job in the cluster starts. */
 export const DEFAULT_DRIFT_SCHEDULE = "23 4 * * *";
@@ -139,10 +131,10 @@ ${envLines(input, stack)}${mount}${SECURITY}              resources:
 
 /** drift-cronjobs.yaml: every drift CronJob of the overlay. */
 export function driftCronJobsFile(input: KubernetesInput): string {
-  const image = input.image ?? DEFAULT_DRIFT_IMAGE;
+  const image = input.image ?? DEFAULT_IMAGE;
   const imageNote =
     input.image === undefined
-      ? `# The image: ${DEFAULT_DRIFT_IMAGE}, Pulumi's Node.js 22 image (give --image for the workspace image of
+      ? `# The image: ${DEFAULT_IMAGE}, Pulumi's Node.js 22 image (give --image for the workspace image of
 # deploy/workspace-image, whose warm npm cache spares a registry fetch per run); never pulled where this was written.
 `
       : "";

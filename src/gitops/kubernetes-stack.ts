@@ -3,6 +3,16 @@
 import type { StackArgument } from "./kubernetes-names.js";
 import { isServiceBackend, labelLines, scalar, SECRET_KEYS, secretName } from "./kubernetes-secrets.js";
 
+/**
+ * The image without --image, for the Stacks' workspaces and the drift CronJobs alike: Pulumi's Node.js image on
+ * Node 22 (the package needs 22.12 or later; the -22 images follow node:22's releases) with the Pulumi CLI of
+ * the package's own @pulumi/pulumi (PKO v2 needs 3.202 or later), the base of deploy/workspace-image/Dockerfile.
+ * Pinned, where PKO's own default is pulumi/pulumi:latest-nonroot, a tag that moves to whatever Node.js and
+ * Pulumi come next. Chosen from pulumi/pulumi-docker-containers' build matrix and tags; never pulled here (no
+ * image can be). It has git, node, npm and pulumi, all a run needs.
+ */
+export const DEFAULT_IMAGE = "pulumi/pulumi-nodejs-22:3.260.0";
+
 /** What every Stack and drift CronJob of one overlay is made from, checked. */
 export interface KubernetesInput {
   stacks: StackArgument[];
@@ -15,7 +25,7 @@ export interface KubernetesInput {
   /** Each stack's share of the rate budget (telephony:maxRequestsPerSecond); none without a budget. */
   maxRequestsPerSecond?: number | undefined;
   namespace: string;
-  /** The workspace image (deploy/workspace-image); PKO's default image without it. */
+  /** The workspace image (deploy/workspace-image); DEFAULT_IMAGE without it. */
   image?: string | undefined;
   resyncSeconds: number;
   driftSchedule: string;
@@ -104,7 +114,7 @@ ${secretRef("      ", stack.name, SECRET_KEYS.passphrase)}`;
   continueResyncOnCommitMatch: true
   resyncFrequencySeconds: ${input.resyncSeconds}
 `;
-  if (input.image !== undefined) text += `  workspaceTemplate:\n    spec:\n      image: ${scalar(input.image)}\n`;
+  text += `  workspaceTemplate:\n    spec:\n      image: ${scalar(input.image ?? DEFAULT_IMAGE)}\n`;
   return text;
 }
 

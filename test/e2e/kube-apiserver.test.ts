@@ -155,7 +155,7 @@ describe.skipIf(!bin)("a real kube-apiserver", () => {
       const generated = await runCli([
         ...["init", "--kubernetes", dir, "--overlay", "prod", "--namespace", "other-ns"],
         ...["--repo", "https://github.com/acme/telephony-infra.git", "--backend", "s3://acme-pulumi-state"],
-        ...["--stack", "globex-prod=globex", "--stack", "initech-dev=initech", "--rate-budget", "4"],
+        ...["--stack", "hooli-prod=hooli", "--stack", "initech-dev=initech", "--rate-budget", "4"],
       ]);
       expect(generated.code, generated.stderr).toBe(0);
       const prod = await run(`${bin}/kubectl`, ["kustomize", join(dir, "overlays", "prod")]);

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { DEFAULT_DRIFT_IMAGE, driftCommand } from "../../src/gitops/kubernetes-drift.js";
+import { driftCommand } from "../../src/gitops/kubernetes-drift.js";
+import { DEFAULT_IMAGE } from "../../src/gitops/kubernetes-stack.js";
 import {
   kubernetesPlan,
   KubernetesOptionsError,
@@ -131,9 +132,12 @@ describe("init --kubernetes: the planner", () => {
         workspaceTemplate: { spec: { image: "registry.example.com/telephony-workspace:1" } },
       },
     });
-    // Without =ORG the stack's own Pulumi.<stack>.yaml gives the handle; without --image, PKO's image.
+    // Without =ORG the stack's own Pulumi.<stack>.yaml gives the handle; without --image, the pinned default,
+    // never PKO's own (pulumi/pulumi:latest-nonroot, a tag that moves).
     expect(globex!.spec.config).toEqual({ "telephony:apiUrl": "https://api.example.com" });
-    expect(plan({}).files.some((f) => f.text.includes("workspaceTemplate"))).toBe(false);
+    const pinned = stacksOf(plan({}));
+    expect(pinned.length).toBeGreaterThan(0);
+    for (const stack of pinned) expect(stack.spec.workspaceTemplate).toEqual({ spec: { image: DEFAULT_IMAGE } });
     // The comments say why for the fields that delete or change live configurations.
     const text = fileOf(p, "/stacks.yaml");
     expect(text).toMatch(
@@ -212,7 +216,7 @@ describe("init --kubernetes: the planner", () => {
     // The form a test (or a person) takes to run it: command, then args, in the checkout's project directory.
     expect({ command: drift.command, args: drift.args }).toEqual(driftCommand("acme-prod"));
     expect(drift.workingDir).toBe("/workspace/repo/infra");
-    expect(drift.image).toBe(DEFAULT_DRIFT_IMAGE);
+    expect(drift.image).toBe(DEFAULT_IMAGE);
     expect(envOf(drift)).toEqual({
       HOME: "/workspace/home",
       PULUMI_BACKEND_URL: "s3://acme-pulumi-state",
@@ -222,7 +226,7 @@ describe("init --kubernetes: the planner", () => {
       TELEPHONY_ORG_HANDLE: "acme",
       TELEPHONY_MAX_RPS: "4",
     });
-    expect(fileOf(p, "/drift-cronjobs.yaml")).toContain(`# The image: ${DEFAULT_DRIFT_IMAGE}`);
+    expect(fileOf(p, "/drift-cronjobs.yaml")).toContain(`# The image: ${DEFAULT_IMAGE}`);
     // The workspace image holds npm's cache: with it, the same image everywhere.
     const withImage = cronJobsOf(plan({ image: "registry.example.com/ws:2" }))[0]!.spec.jobTemplate.spec.template.spec;
     for (const container of [...withImage.initContainers, ...withImage.containers])
@@ -234,7 +238,7 @@ describe("init --kubernetes: the planner", () => {
     const arg = (name: string) => new RegExp(`^ARG ${name}=(\\S+)$`, "m").exec(dockerfile)?.[1];
     const from = /^FROM (\S+)$/m.exec(dockerfile)![1]!;
     expect(from.replace("${NODE_MAJOR}", arg("NODE_MAJOR")!).replace("${PULUMI_VERSION}", arg("PULUMI_VERSION")!)).toBe(
-      DEFAULT_DRIFT_IMAGE,
+      DEFAULT_IMAGE,
     );
   });
 
