@@ -6,31 +6,17 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApi, TOKEN, type Api } from "../helpers/api.js";
 import { runCli } from "../helpers/cli.js";
+import { apiEnv, scratch, TWO_DECLARATIONS } from "../helpers/cli-api.js";
 import { CLI } from "../helpers/serve.js";
 import { markEntry } from "../../src/model/ownership.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gitops-cli-"));
-const file = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
-const declarations = file(
-  "telephony.yaml",
-  "configurations:\n  twilio:\n    name: Twilio\n    provider: 3\n    sipUrl: sip:a.example.com\n    apiKey: ${env:TWILIO_KEY}\n  jio:\n    name: Jio\n    provider: 2\n",
-);
+const { dir, file } = scratch("gitops-cli-");
+const declarations = file("telephony.yaml", TWO_DECLARATIONS);
 
 let api: Api | undefined;
 afterEach(async () => {
   await api?.close();
   api = undefined;
-});
-const apiEnv = (a: Api, extra: Record<string, string> = {}) => ({
-  TELEPHONY_API_URL: a.server.url,
-  TELEPHONY_API_TOKEN: TOKEN,
-  TELEPHONY_ORG_HANDLE: "dev-org",
-  TELEPHONY_PRODUCT_ID: "1",
-  ...extra,
 });
 
 describe("telephony-config validate", () => {
