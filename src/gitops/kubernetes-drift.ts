@@ -11,10 +11,14 @@ export const DEFAULT_DRIFT_SCHEDULE = "23 4 * * *";
 const WORKSPACE = "/workspace";
 const CHECKOUT = `${WORKSPACE}/repo`;
 
-/** How the drift container starts the CLI (`command`) and what it runs (`args`): a test takes these to run them. */
+/**
+ * How the drift container starts the CLI (`command`) and what it runs (`args`): a test takes these to run them.
+ * node itself is the container's process, so a SIGTERM (the Job's deadline, a deleted Job) reaches the CLI,
+ * which then prints its error line; `npx` (npm exec) as the container's process exits at once and passes
+ * nothing on. The script is the checkout's own telephony-config, installed by npm ci before.
+ */
 export const driftCommand = (stack: string) => ({
-  // --no: never install from the registry; the checkout's node_modules (npm ci, before) holds the CLI.
-  command: ["npx", "--no", "telephony-config"],
+  command: ["node", "node_modules/telephony-config/bin/telephony-config.js"],
   args: ["drift", "--stack", stack, "--summary"],
 });
 
@@ -85,7 +89,10 @@ ${labelLines(stack.name, "drift", "    ")}spec:
           labels:
 ${labelLines(stack.name, "drift", "            ")}        spec:
           restartPolicy: Never
-          # The job reads the telephony API and the Pulumi backend, never the Kubernetes API.
+          # The workspace pods' account: the backend's credentials given to it by workload identity (EKS IRSA,
+          # GKE or Azure Workload Identity) reach the drift jobs too. No token of it is mounted: the job reads
+          # the telephony API and the Pulumi backend, never the Kubernetes API.
+          serviceAccountName: ${input.serviceAccount}
           automountServiceAccountToken: false
           securityContext:
             runAsNonRoot: true

@@ -191,6 +191,10 @@ export function committedConfigProblems(plan: KubernetesPlan, committed: Committ
       problems.push(
         `--api-url ${plan.input.apiUrl}: ${file} sets telephony:apiUrl ${api}. PKO sets the inline value over the file, and the drift job reads the file first: the Stack would run at one API and its drift job check another. Give the file's URL, or no --api-url`,
       );
+    if (config?.["telephony:apiToken"] !== undefined)
+      problems.push(
+        `--stack ${stack.stack}: ${file} sets telephony:apiToken, which the drift job reads first: it would use that token, not the Secret's apiToken that PKO gives the Stack, so a token rotated or revoked in the Secret would never reach the drift job. Once the Secret holds the token, remove it from the file (pulumi config rm telephony:apiToken --stack ${stack.stack}) and commit that`,
+      );
     if (value("telephony:maxRequestsPerSecond") !== undefined && plan.input.maxRequestsPerSecond !== undefined)
       problems.push(
         `--rate-budget: ${file} sets telephony:maxRequestsPerSecond, which the drift job reads first: it would not keep to its share (${plan.input.maxRequestsPerSecond}). Remove the key from the file, or give no --rate-budget`,

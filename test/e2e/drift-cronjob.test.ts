@@ -43,15 +43,18 @@ const mainContainer = (job: CronJob) => {
   expect(containers, job.metadata.name).toHaveLength(1);
   return containers[0]!;
 };
+/** Where npm ci in the checkout puts the CLI the container runs. */
+const INSTALLED_CLI = "node_modules/telephony-config/bin/telephony-config.js";
 const stackOf = (container: Container) => container.args![container.args!.indexOf("--stack") + 1]!;
 
 describe("the overlay's drift CronJobs", () => {
-  it("run `telephony-config drift --stack <its stack> --summary` through npx, secrets from Secrets only", () => {
+  it("run `telephony-config drift --stack <its stack> --summary` with node as the container's process, secrets from Secrets only", () => {
     expect(cronJobs.length).toBeGreaterThan(1);
     for (const job of cronJobs) {
       const container = mainContainer(job);
-      // npx in the image runs the project's own telephony-config (--no: never one fetched from a registry).
-      expect(container.command, job.metadata.name).toEqual(["npx", "--no", "telephony-config"]);
+      // node itself, so that a SIGTERM reaches the CLI (npx as the container's process would swallow it),
+      // running the checkout's own telephony-config.
+      expect(container.command, job.metadata.name).toEqual(["node", INSTALLED_CLI]);
       expect(container.args, job.metadata.name).toEqual(["drift", "--stack", stackOf(container), "--summary"]);
       expect(job.metadata.name).toBe(`${stackOf(container)}-drift`);
       const env = new Map((container.env ?? []).map((v) => [v.name, v]));
@@ -108,9 +111,9 @@ describe("the first drift CronJob's command, run against the local API server", 
     return env;
   }
 
-  /** The container's command, the built CLI in place of `npx --no telephony-config`. */
+  /** The container's command, this repository's CLI in place of the checkout's installed copy. */
   function run(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-    const argv = [CLI, ...container.command!.slice(3), ...container.args!];
+    const argv = [...container.command!.slice(1).map((arg) => (arg === INSTALLED_CLI ? CLI : arg)), ...container.args!];
     return new Promise((resolve) => {
       execFile(process.execPath, argv, { cwd: s.project.dir, env }, (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),

@@ -217,6 +217,11 @@ describe("init --kubernetes: the planner", () => {
     expect({ command: drift.command, args: drift.args }).toEqual(driftCommand("acme-prod"));
     expect(drift.workingDir).toBe("/workspace/repo/infra");
     expect(drift.image).toBe(DEFAULT_IMAGE);
+    // The workspace pods' account (its workload identity reaches the backend), with no token mounted.
+    expect(cronJob!.spec.jobTemplate.spec.template.spec).toMatchObject({
+      serviceAccountName: "telephony-config-workspace",
+      automountServiceAccountToken: false,
+    });
     expect(envOf(drift)).toEqual({
       HOME: "/workspace/home",
       PULUMI_BACKEND_URL: "s3://acme-pulumi-state",
@@ -570,6 +575,14 @@ describe("init --kubernetes over overlays already in DIR", () => {
       "telephony:maxRequestsPerSecond: 5",
       [
         "--rate-budget: Pulumi.acme-prod.yaml sets telephony:maxRequestsPerSecond, which the drift job reads first: it would not keep to its share (10). Remove the key from the file, or give no --rate-budget",
+      ],
+    ],
+    [
+      "the API token committed, encrypted",
+      {},
+      "telephony:apiToken:\n    secure: v1:AAAA",
+      [
+        "--stack acme-prod: Pulumi.acme-prod.yaml sets telephony:apiToken, which the drift job reads first: it would use that token, not the Secret's apiToken that PKO gives the Stack, so a token rotated or revoked in the Secret would never reach the drift job. Once the Secret holds the token, remove it from the file (pulumi config rm telephony:apiToken --stack acme-prod) and commit that",
       ],
     ],
   ])("a committed Pulumi.<stack>.yaml: %s", (_what, options, line, problems) => {
