@@ -107,7 +107,8 @@ outputs:
   twilioSupportId: \${twilio-support.id}
 `;
 
-const GITIGNORE = "node_modules/\n*.log\n# Never commit a token: keep it outside the repository.\ntoken.txt\n*.token\n";
+const GITIGNORE =
+  "node_modules/\n*.log\n# Never commit a token: keep it outside the repository.\ntoken.txt\n*.token\n# The files init --kubernetes makes its Secrets from.\n*.apiToken\n*.passphrase\n*.pulumiAccessToken\n";
 
 /** The files of a new stack repository and the commands to run next. */
 export function initPlan(options: InitOptions): InitPlan {

@@ -1,4 +1,5 @@
 // telephony-config init, as a user runs it: the files it writes, what it refuses, what it prints.
+import { execFileSync } from "node:child_process";
 import {
   accessSync,
   constants,
@@ -23,6 +24,23 @@ const { version } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"))
 const FILES = ["package.json", "Pulumi.yaml", "index.js", "telephony/main.yaml", ".gitignore"];
 
 describe("telephony-config init", () => {
+  it("ignores the files a token is kept in, the ones init --kubernetes makes its Secrets from included", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "init-")), "infra");
+    expect((await runCli(["init", dir, "--org", "acme"])).code).toBe(0);
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    const secrets = [
+      "token.txt",
+      "prod.token",
+      "acme-prod.apiToken",
+      "acme-prod.passphrase",
+      "acme-prod.pulumiAccessToken",
+    ];
+    for (const file of secrets) writeFileSync(join(dir, file), "x");
+    // check-ignore prints the paths git ignores (and fails when none is).
+    const ignored = execFileSync("git", ["check-ignore", ...secrets], { cwd: dir, encoding: "utf8" });
+    expect(ignored.trim().split("\n")).toEqual(secrets);
+  });
+
   it("writes a stack repository, names every file and the next commands", async () => {
     const dir = join(mkdtempSync(join(tmpdir(), "init-")), "Acme Telephony");
     const result = await runCli(["init", dir, "--org", "acme"]);
