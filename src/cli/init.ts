@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import {
   INIT_LANGUAGES,
   initPlan,
+  mergeGitignore,
   mergePackageJson,
   YAML_PLUGIN_PATH,
   type InitLanguage,
@@ -166,6 +167,7 @@ export function init(argv: string[]): number {
   // Everything is checked before anything is written: a refusal leaves no half-made project.
   const kept: string[] = [];
   let merged: MergedPackageJson | undefined;
+  let ignores: { text: string; added: string[] } | undefined;
   const conflicts: string[] = [];
   for (const [path] of plan.files) {
     const target = join(dir, path);
@@ -179,6 +181,9 @@ export function init(argv: string[]): number {
     // Declarations are the user's: --force never replaces them.
     else if (plan.userFiles.includes(path)) kept.push(path);
     else if (path === "package.json") merged = mergedWith(target, plan);
+    // What a .gitignore of the user's ignores may be a secret: --force only adds to it.
+    else if (path === ".gitignore")
+      ignores = mergeGitignore(readFileSync(target, "utf8"), plan.files.find(([p]) => p === path)![1]);
   }
   if (conflicts.length) {
     throw new UsageError(
@@ -189,7 +194,8 @@ export function init(argv: string[]): number {
     if (kept.includes(path)) continue;
     const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });
-    const written = path === "package.json" && merged ? merged.text : content;
+    const written =
+      path === "package.json" && merged ? merged.text : path === ".gitignore" && ignores ? ignores.text : content;
     // Exclusive unless --force: a file made since the check above is kept too.
     writeFileSync(target, written, { flag: values.force ? "w" : "wx" });
   }
@@ -198,6 +204,8 @@ export function init(argv: string[]): number {
     let note = "";
     if (kept.includes(path)) note = " (kept as it was: your declarations)";
     else if (path === "package.json") note = ` (${dependenciesNote(plan.dependencies, merged)})`;
+    else if (path === ".gitignore" && ignores)
+      note = ignores.added.length ? ` (merged into yours: added ${ignores.added.join(", ")})` : " (yours, unchanged)";
     console.log(`  ${path}${note}`);
   }
   console.log("\nNext, in that directory:");

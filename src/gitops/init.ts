@@ -187,6 +187,18 @@ export function initPlan(options: InitOptions): InitPlan {
   };
 }
 
+/**
+ * An existing .gitignore keeps every line it has (what it ignores may be a secret: `.env`, `secrets/`) and
+ * gains the lines of ours it lacks, at its end.
+ */
+export function mergeGitignore(existing: string, ours: string): { text: string; added: string[] } {
+  const present = new Set(existing.split(/\r?\n/).map((line) => line.trim()));
+  const added = ours.split("\n").filter((line) => line.trim() && !line.startsWith("#") && !present.has(line.trim()));
+  if (!added.length) return { text: existing, added };
+  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
+  return { text: `${existing}${separator}# telephony-config\n${added.join("\n")}\n`, added };
+}
+
 export interface MergedPackageJson {
   text: string;
   /** The dependencies it gained, as `name spec`. */

@@ -118,8 +118,16 @@ describe("telephony-config init", () => {
         dependencies: { left: "1", "telephony-config": "file:telephony-config-0.1.0.tgz" },
       }),
     );
+    // What the user's .gitignore ignores may be a secret: --force only adds to it.
+    writeFileSync(join(dir, ".gitignore"), "secrets/\n.env\n*.token");
     const forced = await runCli(["init", dir, "--force", "--org", "acme; echo pwned"]);
     expect(forced.code).toBe(0);
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe(
+      "secrets/\n.env\n*.token\n# telephony-config\nnode_modules/\n*.log\ntoken.txt\n*.apiToken\n*.passphrase\n*.pulumiAccessToken\n",
+    );
+    expect(forced.stdout).toContain(
+      "  .gitignore (merged into yours: added node_modules/, *.log, token.txt, *.apiToken, *.passphrase, *.pulumiAccessToken)\n",
+    );
     expect(forced.stdout).toMatch(
       /^ {2}package\.json \(merged into yours: added @pulumi\/pulumi \d+\.\d+\.\d+; kept your telephony-config file:telephony-config-0\.1\.0\.tgz\)$/m,
     );
