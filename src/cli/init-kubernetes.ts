@@ -2,6 +2,7 @@
 // value and every file first, then writes; prints what it wrote and the Secrets to create.
 import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { parse } from "yaml";
 import { printable } from "../declarations/declaration.js";
 import {
   committedConfigProblems,
@@ -100,16 +101,29 @@ function existingOverlays(dir: string): ExistingOverlay[] {
 }
 
 /**
- * Each stack's Pulumi.<stack>.yaml, when this runs in the stack repository (its project, at --repo-dir, has a
- * Pulumi.yaml) and the file is there: the Stacks and the drift jobs read it from the clone.
+ * The config each stack is given from the clone, when this runs in the stack repository (its project, at
+ * --repo-dir, has a Pulumi.yaml): the project's own `config:` in Pulumi.yaml, which every stack inherits, and
+ * the stack's Pulumi.<stack>.yaml, in the project's stackConfigDir if it names one. The Stacks and the drift
+ * jobs read both from the clone.
  */
 function committedConfigs(plan: KubernetesPlan): CommittedConfig[] {
   const project = resolve(plan.input.repoDir);
-  if (!lstatOrUndefined(join(project, "Pulumi.yaml"))?.isFile()) return [];
+  const projectFile = join(project, "Pulumi.yaml");
+  if (!lstatOrUndefined(projectFile)?.isFile()) return [];
+  const projectText = readFileSync(projectFile, "utf8");
+  let configDir = project;
+  try {
+    const named = (parse(projectText) as { stackConfigDir?: unknown } | null)?.stackConfigDir;
+    if (typeof named === "string") configDir = resolve(project, named);
+  } catch {
+    // Pulumi itself says what is wrong with its Pulumi.yaml; the stack files are looked for beside it.
+  }
   return plan.input.stacks.flatMap((stack) => {
-    const path = join(project, `Pulumi.${stack.stack.slice(stack.stack.lastIndexOf("/") + 1)}.yaml`);
-    if (!lstatOrUndefined(path)?.isFile()) return [];
-    return [{ stack: stack.stack, file: relative(process.cwd(), path), text: readFileSync(path, "utf8") }];
+    const path = join(configDir, `Pulumi.${stack.stack.slice(stack.stack.lastIndexOf("/") + 1)}.yaml`);
+    const own = lstatOrUndefined(path)?.isFile()
+      ? [{ stack: stack.stack, file: relative(process.cwd(), path), text: readFileSync(path, "utf8") }]
+      : [];
+    return [{ stack: stack.stack, file: relative(process.cwd(), projectFile), text: projectText }, ...own];
   });
 }
 

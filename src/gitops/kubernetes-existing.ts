@@ -193,7 +193,7 @@ export function committedConfigProblems(plan: KubernetesPlan, committed: Committ
       );
     if (config?.["telephony:apiToken"] !== undefined)
       problems.push(
-        `--stack ${stack.stack}: ${file} sets telephony:apiToken, which the drift job reads first: it would use that token, not the Secret's apiToken that PKO gives the Stack, so a token rotated or revoked in the Secret would never reach the drift job. Once the Secret holds the token, remove it from the file (pulumi config rm telephony:apiToken --stack ${stack.stack}) and commit that`,
+        `--stack ${stack.stack}: ${file} sets telephony:apiToken, which the drift job reads first: it would use that token, not the Secret's apiToken that PKO gives the Stack, so a token rotated or revoked in the Secret would never reach the drift job. Once the Secret holds the token, remove it from the file (${/(^|\/)Pulumi\.ya?ml$/.test(file) ? "from its config: block" : `pulumi config rm telephony:apiToken --stack ${stack.stack}`}) and commit that; a CI job that runs the stack then needs TELEPHONY_API_TOKEN from its own secrets`,
       );
     if (value("telephony:maxRequestsPerSecond") !== undefined && plan.input.maxRequestsPerSecond !== undefined)
       problems.push(

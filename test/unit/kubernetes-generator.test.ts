@@ -582,7 +582,7 @@ describe("init --kubernetes over overlays already in DIR", () => {
       {},
       "telephony:apiToken:\n    secure: v1:AAAA",
       [
-        "--stack acme-prod: Pulumi.acme-prod.yaml sets telephony:apiToken, which the drift job reads first: it would use that token, not the Secret's apiToken that PKO gives the Stack, so a token rotated or revoked in the Secret would never reach the drift job. Once the Secret holds the token, remove it from the file (pulumi config rm telephony:apiToken --stack acme-prod) and commit that",
+        "--stack acme-prod: Pulumi.acme-prod.yaml sets telephony:apiToken, which the drift job reads first: it would use that token, not the Secret's apiToken that PKO gives the Stack, so a token rotated or revoked in the Secret would never reach the drift job. Once the Secret holds the token, remove it from the file (pulumi config rm telephony:apiToken --stack acme-prod) and commit that; a CI job that runs the stack then needs TELEPHONY_API_TOKEN from its own secrets",
       ],
     ],
   ])("a committed Pulumi.<stack>.yaml: %s", (_what, options, line, problems) => {
@@ -744,6 +744,30 @@ describe("telephony-config init --kubernetes", () => {
       /^telephony-config: --stack acme-prod=acme: Pulumi\.acme-prod\.yaml sets telephony:orgHandle acme-old\. PKO sets the inline value over the file/,
     );
     expect(listFiles(cwd)).toEqual(["Pulumi.acme-prod.yaml", "Pulumi.yaml"]);
+  });
+
+  it("run in the stack repository, finds a committed token in the project's config and in its stackConfigDir", async () => {
+    for (const [projectYaml, stackFile] of [
+      ["name: telephony\nruntime: nodejs\nconfig:\n  telephony:apiToken: plain-token-value\n", undefined],
+      ["name: telephony\nruntime: nodejs\nstackConfigDir: cfg\n", "cfg/Pulumi.acme-prod.yaml"],
+    ] as const) {
+      const cwd = mkdtempSync(join(tmpdir(), "kube-init-"));
+      writeFileSync(join(cwd, "Pulumi.yaml"), projectYaml);
+      if (stackFile) {
+        mkdirSync(join(cwd, "cfg"));
+        writeFileSync(join(cwd, stackFile), "config:\n  telephony:apiToken:\n    secure: v1:AAAA\n");
+      }
+      const refused = await runCli(["init", "--kubernetes", ...ARGS], { cwd });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        `--stack acme-prod: ${stackFile ?? "Pulumi.yaml"} sets telephony:apiToken, which the drift job reads first`,
+      );
+      expect(refused.stderr).toContain(
+        stackFile ? "(pulumi config rm telephony:apiToken --stack acme-prod)" : "(from its config: block)",
+      );
+      expect(refused.stderr).not.toContain("plain-token-value");
+      expect(existsSync(join(cwd, "deploy"))).toBe(false);
+    }
   });
 
   it("writes into DIR and the --overlay named; a file in the way of a directory is refused", async () => {
