@@ -1,6 +1,6 @@
 // `telephony-config init --kubernetes`: the thin runner over the planner (gitops/kubernetes.ts). Checks every
 // value and every file first, then writes; prints what it wrote and the Secrets to create.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parse } from "yaml";
 import { printable } from "../declarations/declaration.js";
@@ -12,6 +12,7 @@ import {
   type ExistingOverlay,
 } from "../gitops/kubernetes-existing.js";
 import { KubernetesOptionsError, kubernetesPlan, packageBase, type KubernetesPlan } from "../gitops/kubernetes.js";
+import { lstatOrUndefined, parentInTheWay } from "./file-checks.js";
 import { UsageError } from "./usage-error.js";
 
 /** init's parseArgs options that only --kubernetes takes. */
@@ -42,14 +43,6 @@ type Values = {
 };
 
 const DEFAULT_DIR = "deploy/kubernetes";
-
-const lstatOrUndefined = (path: string) => {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
-  }
-};
 
 function planFor(values: Values): KubernetesPlan {
   if (values.org !== undefined)
@@ -148,11 +141,9 @@ export function initKubernetes(values: Values, dirArgument: string | undefined):
   const notFiles: string[] = [];
   for (const { path, text } of plan.files) {
     const target = join(dir, path);
-    for (let parent = dirname(target); parent.startsWith(dir) && parent !== dir; parent = dirname(parent)) {
-      const stat = lstatOrUndefined(parent);
-      if (stat && !stat.isDirectory())
-        throw new UsageError(`${printable(parent)} is in the way: a directory is needed there; nothing written`);
-    }
+    const blocking = parentInTheWay(dir, target);
+    if (blocking)
+      throw new UsageError(`${printable(blocking)} is in the way: a directory is needed there; nothing written`);
     const stat = lstatOrUndefined(target);
     if (!stat) continue;
     if (!stat.isFile()) notFiles.push(target);

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -16,6 +16,7 @@ import { DEFAULT_IMAGE } from "../gitops/kubernetes-stack.js";
 import { specOfThisCopy } from "../gitops/install-spec.js";
 import { initKubernetes, KUBERNETES_OPTIONS } from "./init-kubernetes.js";
 import { packageVersion } from "../gitops/plugin.js";
+import { lstatOrUndefined, parentInTheWay } from "./file-checks.js";
 import { UsageError } from "./usage-error.js";
 
 export const INIT_HELP = `Usage: telephony-config init [DIR] [--language javascript|yaml] [--ci github|gitlab] [--org HANDLE] [--api-url URL] [--force]
@@ -85,14 +86,6 @@ Example:
   npx --package ./telephony-config-${packageVersion}.tgz telephony-config init telephony-infra --org acme   # from a release tarball
   npx telephony-config init --kubernetes --repo https://github.com/acme/telephony-infra.git --backend s3://acme-state \\
     --stack acme-prod=acme --stack globex-prod=globex --rate-budget 10`;
-
-const lstatOrUndefined = (path: string) => {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
-  }
-};
 
 /** The existing package.json at `path` with what the project needs added; a usage error if it is not JSON. */
 function mergedWith(path: string, plan: InitPlan): MergedPackageJson {
@@ -171,10 +164,8 @@ export function init(argv: string[]): number {
   const conflicts: string[] = [];
   for (const [path] of plan.files) {
     const target = join(dir, path);
-    for (let parent = dirname(target); parent.startsWith(dir) && parent !== dir; parent = dirname(parent)) {
-      const stat = lstatOrUndefined(parent);
-      if (stat && !stat.isDirectory()) throw new UsageError(`${parent} is in the way: a directory is needed there`);
-    }
+    const blocking = parentInTheWay(dir, target);
+    if (blocking) throw new UsageError(`${blocking} is in the way: a directory is needed there`);
     const stat = lstatOrUndefined(target);
     if (!stat) continue;
     if (!stat.isFile() || !values.force) conflicts.push(target);

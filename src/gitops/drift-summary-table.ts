@@ -2,6 +2,8 @@
 // per CI matrix job or CronJob run). A stack expected and without a line failed somewhere before it
 // could say so: it is an error, never in sync. Pure.
 import { parseSummaryLine, type ReportLine, type SummaryLine } from "./drift-summary.js";
+// Names come from the API and from files anyone could write: no control character reaches a terminal.
+import { cell, printable } from "./render.js";
 
 /** A file given: its text, or why it could not be read. */
 export type SummaryFile = { file: string; text: string } | { file: string; unreadable: string };
@@ -77,10 +79,6 @@ export function acrossStacks(
   return { rows, problems, exitCode: failed ? 1 : rows.some((r) => r.status === "drift") ? 2 : 0 };
 }
 
-// Names come from the API and from files anyone could write: no control character reaches a terminal.
-// eslint-disable-next-line no-control-regex -- control characters are what it replaces
-const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-
 function details(row: StackRow): string {
   if (row.status === "no report")
     return "no drift --summary line among the files: the job failed before writing it, or its file is missing";
@@ -133,8 +131,6 @@ export function renderStacksText(result: AcrossStacks): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Text in a table cell: no pipe ends the cell, no HTML is made of it. */
-const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 const MARK: Record<StackStatus, string> = {
   in_sync: "✅ in sync",
   drift: "⚠️ drift",

@@ -24,7 +24,7 @@ export interface RenderOptions {
 const show = (value: unknown) => JSON.stringify(value);
 // Marks and hints carry text anyone with the API could write: no control character reaches a terminal.
 // eslint-disable-next-line no-control-regex -- control characters are what it replaces
-const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+export const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 const changeText = (c: FieldChange) => `${c.field}: ${show(c.live)} (live) → ${show(c.declared)} (declared)`;
 const secretChanges = (c: ConfigurationDrift) =>
   SECRET_INPUTS.filter((s) => c.secrets[s] === "changed").map((s) => `${s}: changed (secret)`);
@@ -116,7 +116,7 @@ export function renderText(
 }
 
 /** Text in a table cell: no pipe ends the cell, no newline the row, no HTML is made of it. */
-const cell = (text: string) =>
+export const cell = (text: string) =>
   text.replaceAll("|", "\\|").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("\n", " ");
 /** Text in a paragraph or list item: no HTML either, and no line break that would end the block. */
 const inline = (text: string) => text.replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("\n", " ");
