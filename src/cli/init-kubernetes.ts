@@ -11,7 +11,14 @@ import {
   type CommittedConfig,
   type ExistingOverlay,
 } from "../gitops/kubernetes-existing.js";
-import { KubernetesOptionsError, kubernetesPlan, packageBase, type KubernetesPlan } from "../gitops/kubernetes.js";
+import {
+  DRIFT_FILE,
+  KubernetesOptionsError,
+  kubernetesPlan,
+  packageBase,
+  STACKS_FILE,
+  type KubernetesPlan,
+} from "../gitops/kubernetes.js";
 import { lstatOrUndefined, parentInTheWay } from "./file-checks.js";
 import { UsageError } from "./usage-error.js";
 
@@ -86,7 +93,7 @@ function existingOverlays(dir: string): ExistingOverlay[] {
   return readdirSync(root, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .flatMap((entry) => {
-      const stacksText = plain(join(root, entry.name, "stacks.yaml"));
+      const stacksText = plain(join(root, entry.name, STACKS_FILE));
       if (stacksText === undefined) return [];
       const namespace = /^namespace: *([a-z0-9-]+) *$/m.exec(plain(join(root, entry.name, "kustomization.yaml")) ?? "");
       return [{ overlay: entry.name, namespace: namespace?.[1], stacksText }];
@@ -173,8 +180,8 @@ export function initKubernetes(values: Values, dirArgument: string | undefined):
   for (const { path } of plan.files) {
     let note = "";
     if (unchanged.has(path)) note = " (unchanged)";
-    else if (path.endsWith("/stacks.yaml")) note = ` (${count} Stack${count === 1 ? "" : "s"})`;
-    else if (path.endsWith("/drift-cronjobs.yaml")) note = ` (${count} drift CronJob${count === 1 ? "" : "s"})`;
+    else if (path.endsWith(`/${STACKS_FILE}`)) note = ` (${count} Stack${count === 1 ? "" : "s"})`;
+    else if (path.endsWith(`/${DRIFT_FILE}`)) note = ` (${count} drift CronJob${count === 1 ? "" : "s"})`;
     console.log(`  ${path}${note}`);
   }
   const overlayDir = relative(process.cwd(), join(dir, "overlays", plan.overlay)) || ".";

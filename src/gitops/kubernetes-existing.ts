@@ -3,6 +3,7 @@
 // Pure: the plan and the existing overlays' files in, the problems (nothing is written then) and notes out.
 import { parseAllDocuments } from "yaml";
 import type { KubernetesPlan } from "./kubernetes.js";
+import { DRIFT_FILE, STACKS_FILE } from "./kubernetes-kustomization.js";
 import { secretName } from "./kubernetes-secrets.js";
 
 /** An overlay found in DIR/overlays/: its directory's name, its namespace, its stacks.yaml as it is. */
@@ -205,7 +206,7 @@ export function committedConfigProblems(plan: KubernetesPlan, committed: Committ
 
 /** What the generator writes in an overlay's kustomization.yaml; anything else there is the user's. */
 const GENERATED_KEYS = new Set(["apiVersion", "kind", "namespace", "resources", "replacements"]);
-const GENERATED_RESOURCES = new Set(["../../base", "stacks.yaml", "drift-cronjobs.yaml"]);
+const GENERATED_RESOURCES = new Set(["../../base", STACKS_FILE, DRIFT_FILE]);
 
 /**
  * An existing kustomization.yaml of the overlay that holds more than the generator writes (a gitAuth patch,

@@ -31,8 +31,6 @@ const PULUMI_STACK_PART = /^[A-Za-z0-9_.-]{1,100}$/;
 /** DNS-1123 label: lowercase letters, digits and `-`, a letter or digit at each end. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-const shown = (value: string) => printable(value);
-
 /**
  * The Kubernetes name of a Pulumi stack: its own name (after the last `/`), lowercased, every run of other
  * characters than letters and digits made one `-`. Distinct stacks may meet in one name; the caller checks.
@@ -51,22 +49,22 @@ export function parseStackArgument(text: string): StackArgument | string {
   const orgHandle = at < 0 ? undefined : text.slice(at + 1);
   const parts = stack.split("/");
   if (parts.length > 3 || !parts.every((part) => PULUMI_STACK_PART.test(part)))
-    return `--stack ${shown(text)}: ${shown(stack) || "(empty)"} is not a Pulumi stack name (1 to 100 letters, digits, '-', '_' or '.', optionally qualified as org/stack or org/project/stack)`;
+    return `--stack ${printable(text)}: ${printable(stack) || "(empty)"} is not a Pulumi stack name (1 to 100 letters, digits, '-', '_' or '.', optionally qualified as org/stack or org/project/stack)`;
   if (orgHandle !== undefined) {
     if (orgHandle === "")
-      return `--stack ${shown(text)}: the org handle after '=' is empty (give NAME=ORG, or NAME alone when the stack's own config sets telephony:orgHandle)`;
+      return `--stack ${printable(text)}: the org handle after '=' is empty (give NAME=ORG, or NAME alone when the stack's own config sets telephony:orgHandle)`;
     // An HTTP header's value (Org-Handle), as the API and the settings take it: no spaces, nothing unprintable.
     if (!/^[\x21-\x7e]+$/.test(orgHandle))
-      return `--stack ${shown(text)}: the org handle ${shown(JSON.stringify(orgHandle))} must be printable ASCII without spaces (it is sent as the Org-Handle header)`;
+      return `--stack ${printable(text)}: the org handle ${printable(JSON.stringify(orgHandle))} must be printable ASCII without spaces (it is sent as the Org-Handle header)`;
   }
   const name = kubernetesName(stack);
   const own = parts[parts.length - 1]!;
   if (!/^[a-z]/.test(name))
-    return `--stack ${shown(text)}: the Kubernetes name made from ${shown(own)} must start with a letter (PKO names the workspace's Service after the Stack, and a Service's name starts with a letter)`;
+    return `--stack ${printable(text)}: the Kubernetes name made from ${printable(own)} must start with a letter (PKO names the workspace's Service after the Stack, and a Service's name starts with a letter)`;
   if (name.length > STACK_NAME_MAX)
-    return `--stack ${shown(text)}: its Kubernetes name ${name} has ${name.length} characters; PKO allows a Stack at most ${STACK_NAME_MAX} (a rule of its CRD): use a shorter stack name`;
+    return `--stack ${printable(text)}: its Kubernetes name ${name} has ${name.length} characters; PKO allows a Stack at most ${STACK_NAME_MAX} (a rule of its CRD): use a shorter stack name`;
   if (name.length + DRIFT_SUFFIX.length > CRONJOB_NAME_MAX)
-    return `--stack ${shown(text)}: its drift CronJob's name ${name}${DRIFT_SUFFIX} would have more than ${CRONJOB_NAME_MAX} characters: use a shorter stack name`;
+    return `--stack ${printable(text)}: its drift CronJob's name ${name}${DRIFT_SUFFIX} would have more than ${CRONJOB_NAME_MAX} characters: use a shorter stack name`;
   return { stack, orgHandle, name };
 }
 
@@ -77,14 +75,14 @@ export function duplicateProblems(stacks: StackArgument[]): string[] {
   const byName = new Map<string, StackArgument>();
   for (const stack of stacks) {
     if (byStack.has(stack.stack)) {
-      problems.push(`--stack ${shown(stack.stack)} is given twice: one Stack per Pulumi stack`);
+      problems.push(`--stack ${printable(stack.stack)} is given twice: one Stack per Pulumi stack`);
       continue;
     }
     byStack.set(stack.stack, stack);
     const other = byName.get(stack.name);
     if (other)
       problems.push(
-        `--stack ${shown(other.stack)} and --stack ${shown(stack.stack)} both make the Kubernetes name ${stack.name}: each stack needs its own Stack, CronJob and Secret; rename one of the stacks`,
+        `--stack ${printable(other.stack)} and --stack ${printable(stack.stack)} both make the Kubernetes name ${stack.name}: each stack needs its own Stack, CronJob and Secret; rename one of the stacks`,
       );
     else byName.set(stack.name, stack);
   }
@@ -139,13 +137,13 @@ export function repoProblem(text: string): string | undefined {
   const clonable = "give a URL a pod can clone (https://…, ssh://…, git@host:path)";
   if (/^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+:[^\s]+$/.test(text) && !text.includes("://")) return undefined;
   if (/^(\/|\.{1,2}(\/|$)|~)/.test(text) || text.startsWith("file:"))
-    return `--repo ${shown(text)}: a path on this machine is not there in the cluster: ${clonable}`;
+    return `--repo ${printable(text)}: a path on this machine is not there in the cluster: ${clonable}`;
   const url = parsedUrl(text);
   if (!url) return `--repo: not a URL ${NOT_REPEATED}: ${clonable}`;
   const credentials = credentialsProblem("--repo", url);
   if (credentials) return credentials;
   if (!/^(https?|ssh|git):$/.test(url.protocol) || !url.host)
-    return `--repo ${shown(text)}: not a git URL: ${clonable}`;
+    return `--repo ${printable(text)}: not a git URL: ${clonable}`;
   return undefined;
 }
 
@@ -157,7 +155,7 @@ export function backendProblem(text: string): string | undefined {
   const credentials = credentialsProblem("--backend", url);
   if (credentials) return credentials;
   if (url.protocol === "file:")
-    return `--backend ${shown(text)}: a file:// backend is one machine's disk, and each workspace pod and drift job has its own: use a backend they share (s3://, gs://, azblob://, https://)`;
+    return `--backend ${printable(text)}: a file:// backend is one machine's disk, and each workspace pod and drift job has its own: use a backend they share (s3://, gs://, azblob://, https://)`;
   return undefined;
 }
 
@@ -168,7 +166,7 @@ export function apiUrlProblem(text: string): string | undefined {
   const credentials = credentialsProblem("--api-url", url);
   if (credentials) return credentials;
   if (!/^https?:$/.test(url.protocol))
-    return `--api-url ${shown(text)}: not an http:// or https:// URL (e.g. https://unpod.dev)`;
+    return `--api-url ${printable(text)}: not an http:// or https:// URL (e.g. https://unpod.dev)`;
   return undefined;
 }
 
@@ -179,14 +177,14 @@ export function branchProblem(text: string): string | undefined {
     /^[A-Za-z0-9._/-]+$/.test(short) &&
     !/^[-/.]|\/$|\.\.|\/\/|\.lock$|\.$/.test(short) &&
     !short.split("/").some((part) => part.startsWith("."));
-  return valid ? undefined : `--branch ${shown(text)}: not a branch name (e.g. main)`;
+  return valid ? undefined : `--branch ${printable(text)}: not a branch name (e.g. main)`;
 }
 
 /** The project's directory in the repository: relative, inside it. */
 export function repoDirProblem(text: string): string | undefined {
   const parts = text.split("/").filter((part) => part !== "" && part !== ".");
   if (text.startsWith("/") || parts.includes("..") || !parts.every((part) => /^[A-Za-z0-9._-]+$/.test(part)))
-    return `--repo-dir ${shown(text)}: give the directory of Pulumi.yaml relative to the repository's root, inside it (e.g. infra/telephony)`;
+    return `--repo-dir ${printable(text)}: give the directory of Pulumi.yaml relative to the repository's root, inside it (e.g. infra/telephony)`;
   return undefined;
 }
 
@@ -200,29 +198,29 @@ export const normalRepoDir = (text: string): string =>
 export function namespaceProblem(text: string): string | undefined {
   return DNS_LABEL.test(text) && text.length <= 63
     ? undefined
-    : `--namespace ${shown(text)}: not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)`;
+    : `--namespace ${printable(text)}: not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)`;
 }
 
 export function overlayProblem(text: string): string | undefined {
   return DNS_LABEL.test(text) && text.length <= 63
     ? undefined
-    : `--overlay ${shown(text)}: name the overlay's directory with lowercase letters, digits and '-' (e.g. production)`;
+    : `--overlay ${printable(text)}: name the overlay's directory with lowercase letters, digits and '-' (e.g. production)`;
 }
 
 /** A container image reference: [registry[:port]/]repository[:tag][@sha256:digest]. */
 export function imageProblem(text: string): string | undefined {
   return /^[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(text)
     ? undefined
-    : `--image ${shown(text)}: not a container image reference (e.g. registry.example.com/telephony-workspace:1)`;
+    : `--image ${printable(text)}: not a container image reference (e.g. registry.example.com/telephony-workspace:1)`;
 }
 
 /** `--resync` in whole seconds, at least PKO's minute; or the problem. */
 export function resyncSeconds(text: string): number | string {
   const ms = parseDuration(text);
-  if (ms === undefined) return `--resync ${shown(text)}: not a duration (e.g. 10m, 1h, 90s)`;
-  if (ms % 1000 !== 0) return `--resync ${shown(text)}: PKO takes whole seconds`;
+  if (ms === undefined) return `--resync ${printable(text)}: not a duration (e.g. 10m, 1h, 90s)`;
+  if (ms % 1000 !== 0) return `--resync ${printable(text)}: PKO takes whole seconds`;
   if (ms < MIN_RESYNC_SECONDS * 1000)
-    return `--resync ${shown(text)}: PKO resyncs a Stack at most once a minute (it takes less as 60s): give 60s or more`;
+    return `--resync ${printable(text)}: PKO resyncs a Stack at most once a minute (it takes less as 60s): give 60s or more`;
   return ms / 1000;
 }
 
@@ -233,7 +231,7 @@ export function scheduleProblem(text: string): string | undefined {
   if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(text)) return undefined;
   const fields = text.trim().split(/\s+/);
   if (fields.length === 5 && fields.every((field) => CRON_FIELD.test(field))) return undefined;
-  return `--drift-schedule ${shown(JSON.stringify(text))}: not a cron schedule of five fields (minute hour day-of-month month day-of-week, in UTC; e.g. "23 4 * * *")${
+  return `--drift-schedule ${printable(JSON.stringify(text))}: not a cron schedule of five fields (minute hour day-of-month month day-of-week, in UTC; e.g. "23 4 * * *")${
     /TZ=/.test(text) ? "; the CronJob's time zone is UTC, without a TZ= prefix" : ""
   }`;
 }

@@ -29,6 +29,7 @@ import { type KubernetesInput, stacksFile } from "./kubernetes-stack.js";
 import { rateShare } from "./rate-budget.js";
 
 export type { PlannedFile } from "./kubernetes-kustomization.js";
+export { DRIFT_FILE, STACKS_FILE } from "./kubernetes-kustomization.js";
 
 /** The options as typed (strings), before any check. */
 export interface KubernetesOptions {
