@@ -98,7 +98,7 @@ export function existingOverlayFindings(plan: KubernetesPlan, overlays: Existing
   let dropped: ExistingStack[] = [];
   const sourceChanges = new Set<string>();
   for (const existing of overlays) {
-    const file = `overlays/${existing.overlay}/stacks.yaml`;
+    const file = `overlays/${existing.overlay}/${STACKS_FILE}`;
     const stacks = stacksIn(existing.stacksText);
     if (existing.overlay === plan.overlay) {
       const rerun = (what: string) =>
