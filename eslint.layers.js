@@ -13,7 +13,7 @@ export const LAYERS = {
   pulumi: { uses: ["client/", "model/", "settings/", "runtime/"] },
   declarations: { uses: ["model/"] },
   gitops: { uses: ["declarations/", "model/", "runtime/index.js", "settings/", "client/"] },
-  stack: { uses: ["declarations/", "model/", "pulumi/"] },
+  stack: { uses: ["declarations/", "model/", "pulumi/", "settings/large-stack.js"] },
   server: { uses: ["model/provider-catalogue.js"], types: ["client/contract.js"] },
   cli: { uses: ["gitops/", "server/", "settings/", "declarations/"] },
 };

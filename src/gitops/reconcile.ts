@@ -1,6 +1,7 @@
 import type { EngineEvent, OpMap, OpType, StepEventMetadata } from "@pulumi/pulumi/automation/index.js";
 import { isConfigurationType } from "../model/resource-type.js";
 import { driftReport } from "./drift.js";
+import { largeStackEnv } from "./large-stack.js";
 import type { Applied } from "./render.js";
 import { upWouldChange, type DriftReport } from "./report.js";
 import { keyOf, readStack } from "./stack.js";
@@ -45,9 +46,10 @@ export async function reconcilePass(options: PassOptions): Promise<PassResult> {
   const info = await readStack(options.stack, options.cwd);
   const report = await driftReport([], { ...options, stack: info });
   if (!options.apply || !upWouldChange(report)) return { report };
+  const envVars = largeStackEnv(info);
   // Loaded only here: the Automation API takes a while to load, and a pass that writes nothing needs none of it.
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation/index.js");
-  const stack = await LocalWorkspace.selectStack({ stackName: options.stack, workDir: info.dir });
+  const stack = await LocalWorkspace.selectStack({ stackName: options.stack, workDir: info.dir }, { envVars });
 
   const planned: PlannedStep[] = [];
   await stack.preview({

@@ -4,7 +4,7 @@ import { relative, resolve } from "node:path";
 import { projectStackValues, type StackValues } from "../declarations/interpolate.js";
 import { configuredPaths, DECLARATIONS_NOT_SECRET } from "../declarations/load.js";
 import { DECLARED_FIELDS, type DeclaredValues } from "../model/index.js";
-import { isConfigurationType, NATIVE_RESOURCE_TYPE } from "../model/resource-type.js";
+import { isConfigurationType, isLargeStackType, NATIVE_RESOURCE_TYPE } from "../model/resource-type.js";
 import { projectDir, pulumi, readStackConfig, type StackConfig } from "../settings/stack-config.js";
 
 export interface StackInfo extends StackConfig {
@@ -12,6 +12,8 @@ export interface StackInfo extends StackConfig {
   stateIds: Map<string, number>;
   /** The resources the stack's program declares in code, not through its YAML, by key: see declaredInCode. */
   declaredInCode?: Map<string, DeclaredValues<StateSecret>>;
+  /** The types of the state's resources that the large-stack mode does not admit (another provider's). */
+  otherTypes: string[];
 }
 
 export async function readStack(stack: string, cwd: string): Promise<StackInfo> {
@@ -29,7 +31,12 @@ export async function readStack(stack: string, cwd: string): Promise<StackInfo> 
   const settled =
     !state.deployment?.pending_operations?.length &&
     mapIsCurrent(JSON.parse(historyJson) as unknown, state.deployment?.manifest?.time);
-  return { ...config, stateIds, declaredInCode: settled ? declaredInCode(resources, stateIds) : new Map() };
+  return {
+    ...config,
+    stateIds,
+    declaredInCode: settled ? declaredInCode(resources, stateIds) : new Map(),
+    otherTypes: [...new Set(resources.filter((r) => !isLargeStackType(r.type, r.custom ?? true)).map((r) => r.type))],
+  };
 }
 
 interface HistoryEntry {
@@ -68,6 +75,7 @@ export function mapIsCurrent(history: unknown, stateWritten: string | undefined)
 export interface StateResource {
   urn: string;
   type: string;
+  custom?: boolean;
   id?: string;
   parent?: string;
   delete?: boolean;

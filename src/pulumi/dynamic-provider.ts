@@ -5,6 +5,7 @@ import { fstatSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConfigurationInputs, ConfigurationOutputs } from "../model/index.js";
 import { configure as configureRuntime, isBug, type ProviderRuntime } from "../runtime/index.js";
+import { LARGE_STACK_KEY, refuseUnoptedSkip } from "../settings/large-stack.js";
 import { resolveSettings } from "../settings/settings.js";
 
 // Pulumi's marker for a secret value in a property map (sdk/go/common/resource/sig).
@@ -36,7 +37,10 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
   if (configuredByHost) return;
   configuredByHost = inHost();
   runtime = configureRuntime({
-    settings: () => resolveSettings((key) => req.config.get(key), process.env, "the stack's config"),
+    settings: () => {
+      refuseUnoptedSkip(req.config.get(LARGE_STACK_KEY), process.env);
+      return resolveSettings((key) => req.config.get(key), process.env, "the stack's config");
+    },
     notice,
   });
 }

@@ -7,6 +7,7 @@ import { referenceState } from "../declarations/parse.js";
 import { withSecrets } from "../model/index.js";
 import { NativeProviderConfiguration } from "../pulumi/native-resource.js";
 import { ProviderConfiguration } from "../pulumi/resource.js";
+import { guardLargeStack } from "./large-stack.js";
 
 /** The resource a stack's declarations become: stack config `telephony:plugin` (`dynamic`, the default, or `native`). */
 function resourceClass(): typeof ProviderConfiguration | typeof NativeProviderConfiguration {
@@ -32,6 +33,7 @@ export interface ExportedConfiguration {
 export function declareConfigurations(
   sources: string | string[],
 ): pulumi.Output<Record<string, ExportedConfiguration>> {
+  guardLargeStack();
   const paths = (Array.isArray(sources) ? sources : [sources]).map((source) =>
     resolve(pulumi.runtime.getRootDirectory(), source),
   );

@@ -71,6 +71,7 @@ describe("what a stack holds, for adopt --stack", () => {
       config: { "telephony:declarations": "main.yaml" },
       secretKeys: new Set<string>(),
       stateIds: new Map([["twilio-support", 1]]),
+      otherTypes: [],
     };
   };
 

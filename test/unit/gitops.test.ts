@@ -846,6 +846,7 @@ describe("validateDeclarations", () => {
       secretKeys: new Set(),
       project: "voice",
       stateIds: new Map(state),
+      otherTypes: [],
     };
     const result = validateDeclarations([dir], {}, stack);
     expect(result.problems.filter((p) => p.severity === "error").map((p) => p.message)).toEqual(errors);
@@ -861,6 +862,7 @@ describe("what a stack read by the CLI resolves to", () => {
     secretKeys: new Set(secretKeys),
     project: "voice",
     stateIds: new Map(),
+    otherTypes: [],
   });
 
   it("reads telephony:declarations, one path or a list, relative to the project", () => {

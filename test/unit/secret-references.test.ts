@@ -63,6 +63,7 @@ describe("validate --stack", () => {
     secretKeys: new Set(secretKeys),
     project: "voice",
     stateIds: new Map(),
+    otherTypes: [],
   };
 
   it("refuses a ${secret:…} that is plain in the stack's config and a blank secret, at file:line:col, never showing a value", () => {

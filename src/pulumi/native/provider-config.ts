@@ -1,12 +1,13 @@
 // The provider's settings as the engine hands them over (stack config `telephony:*`, or an explicit
 // provider's inputs), resolved as the dynamic provider resolves them, TELEPHONY_* as the fallback.
 import { UNKNOWN } from "../../runtime/index.js";
+import { LARGE_STACK_KEY, refuseUnoptedSkip } from "../../settings/large-stack.js";
 import { resolveSettings, type ApiSettings } from "../../settings/settings.js";
 
 /** The settings' keys, as the package schema's config variables name them. */
 const KEYS = ["apiUrl", "apiToken", "orgHandle", "productId", "maxRequestsPerSecond", "formerApiUrls"];
 /** What else a provider's inputs hold: the engine's own keys, and the declarations program's settings (same namespace). */
-const OTHER_KEYS = ["version", "pluginDownloadURL", "declarations", "plugin"];
+const OTHER_KEYS = ["version", "pluginDownloadURL", "declarations", "plugin", "largeStack"];
 
 /** Each setting as text, keyed `telephony:<key>`: a list or number the engine sends typed becomes JSON. */
 export function configTexts(values: Record<string, unknown>): Record<string, string> {
@@ -20,8 +21,10 @@ export function configTexts(values: Record<string, unknown>): Record<string, str
 }
 
 /** The settings: a default provider's are the stack's config, and an explicit one's inputs are named alike. */
-export const settingsFrom = (texts: Record<string, string>, env: NodeJS.ProcessEnv): ApiSettings =>
-  resolveSettings((key) => texts[key], env, "the stack's config");
+export function settingsFrom(texts: Record<string, string>, env: NodeJS.ProcessEnv): ApiSettings {
+  refuseUnoptedSkip(texts[LARGE_STACK_KEY], env);
+  return resolveSettings((key) => texts[key], env, "the stack's config");
+}
 
 /** Why the settings cannot be used, by key: what CheckConfig answers at preview. */
 export function configFailures(
