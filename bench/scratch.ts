@@ -10,14 +10,17 @@ export const root = fileURLToPath(new URL("../..", import.meta.url));
 
 export class Scratch {
   readonly dir = mkdtempSync(join(tmpdir(), "telephony-bench-"));
-  readonly env: Record<string, string | undefined> = {
-    ...process.env,
-    PULUMI_BACKEND_URL: `file://${join(this.dir, "backend")}`,
-    PULUMI_CONFIG_PASSPHRASE: "bench",
-  };
+  readonly env: Record<string, string | undefined>;
 
-  constructor() {
+  /** `env`: added to (or, undefined, removed from) the environment of every command run here. */
+  constructor(env: Record<string, string | undefined> = {}) {
     mkdirSync(join(this.dir, "backend"));
+    this.env = {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${join(this.dir, "backend")}`,
+      PULUMI_CONFIG_PASSPHRASE: "bench",
+      ...env,
+    };
   }
 
   /** A Pulumi project that uses the repo's package, node_modules and schemas. */
@@ -40,13 +43,8 @@ export class Scratch {
       name,
       `name: bench-${name}\nruntime: { name: nodejs, options: { typescript: false } }\nmain: dist/src/stack/index.js\n${plugins}`,
     );
-    const declarations = ["configurations:"];
-    for (let i = 0; i < count; i++)
-      declarations.push(
-        `  cfg-${i}:\n    name: Config ${i}\n    provider: ${(i % 6) + 1}\n    sipUrl: sip:cfg-${i}.example.com`,
-      );
     mkdirSync(join(dir, "telephony"));
-    writeFileSync(join(dir, "telephony", "configurations.yaml"), `${declarations.join("\n")}\n`);
+    this.declare(dir, count);
     this.pulumi(dir, ["stack", "init"]);
     this.pulumi(dir, ["config", "set", "telephony:apiUrl", apiUrl]);
     this.pulumi(dir, ["config", "set", "--secret", "telephony:apiToken", token]);
@@ -54,6 +52,18 @@ export class Scratch {
     this.pulumi(dir, ["config", "set", "telephony:productId", "1"]);
     if (native) this.pulumi(dir, ["config", "set", "telephony:plugin", "native"]);
     return dir;
+  }
+
+  /**
+   * (Re)writes a telephony project's declarations: `count` configurations, `cfg-0`…; each `revision`
+   * gives every configuration a sipUrl of its own, so that an `up` after a new one updates them all.
+   */
+  declare(dir: string, count: number, revision = 0): void {
+    const host = (i: number) => (revision ? `cfg-${i}.r${revision}.example.com` : `cfg-${i}.example.com`);
+    const declarations = ["configurations:"];
+    for (let i = 0; i < count; i++)
+      declarations.push(`  cfg-${i}:\n    name: Config ${i}\n    provider: ${(i % 6) + 1}\n    sipUrl: sip:${host(i)}`);
+    writeFileSync(join(dir, "telephony", "configurations.yaml"), `${declarations.join("\n")}\n`);
   }
 
   /** Runs a command to completion; resolves to its wall time in seconds. */

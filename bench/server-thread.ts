@@ -7,9 +7,15 @@ export interface ServerThread {
   close(): Promise<void>;
 }
 
-/** The local API server on a thread of its own; `rateLimit` as `serve --rate-limit`. */
-export async function startServerThread(rateLimit?: { rate: number; burst: number }): Promise<ServerThread> {
-  const worker = new Worker(new URL("./server-worker.js", import.meta.url), { workerData: { rateLimit } });
+/**
+ * The local API server on a thread of its own; `rateLimit` as `serve --rate-limit`; `orgs`, the
+ * organizations the token "bench-token" may access.
+ */
+export async function startServerThread(
+  rateLimit?: { rate: number; burst: number },
+  orgs = ["bench-org"],
+): Promise<ServerThread> {
+  const worker = new Worker(new URL("./server-worker.js", import.meta.url), { workerData: { rateLimit, orgs } });
   const [{ url }] = (await once(worker, "message")) as [{ url: string }];
   return {
     url,

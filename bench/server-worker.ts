@@ -3,8 +3,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { startApiServer } from "../src/server/server.js";
 
-const { rateLimit } = workerData as { rateLimit?: { rate: number; burst: number } };
-const server = await startApiServer({ tokens: { "bench-token": ["bench-org"] }, ...(rateLimit ? { rateLimit } : {}) });
+const { rateLimit, orgs } = workerData as { rateLimit?: { rate: number; burst: number }; orgs: string[] };
+const server = await startApiServer({ tokens: { "bench-token": orgs }, ...(rateLimit ? { rateLimit } : {}) });
 parentPort!.on("message", (message: string) => {
   if (message === "connections") parentPort!.postMessage({ connections: server.connections() });
   if (message === "requests") parentPort!.postMessage({ requests: server.requests.length });
