@@ -66,12 +66,6 @@ export const markOf = (meta: MetaEntry[] | undefined): Mark | undefined => parse
 export const withoutMark = (meta: MetaEntry[] | undefined): MetaEntry[] =>
   (meta ?? []).filter((e) => e.meta_key !== OWNER_META_KEY);
 
-/** Whether a configuration carries a mark of this owner's creates (any of them). */
-export const isMarkedBy = (c: { meta_json: MetaEntry[] }, owner: Owner): boolean => {
-  const mark = markOf(c.meta_json);
-  return mark?.stack === owner.stack && [owner.resource, ...(owner.formerly ?? [])].includes(mark.resource);
-};
-
 /** `project/stack`, as a mark names a stack. */
 export const stackId = (project: string, stack: string): string => `${project}/${stack}`;
 

@@ -5,16 +5,17 @@
 import type { TelephonyClient } from "../client/client.js";
 import type { CreateConfigurationInput, Configuration } from "../client/contract.js";
 import { isOutcomeUnknown } from "../client/errors.js";
-import { isCreatedFrom, markOf, markValue, markValueOf, type Mark } from "../model/index.js";
+import { isCreatedFrom, markValue, markValueOf, type Mark } from "../model/index.js";
+import type { Listing, Marked } from "./listing.js";
 
 export interface CreateOnceContext {
   /** Acting in the organization to create in: its list holds that organization's configurations only. */
   client: TelephonyClient;
   /**
-   * The organization's configurations, listed once in the operation and shared by its creates and
-   * writes: what this run created since is held (isKnown), so never taken for an earlier run's.
+   * The organization's configurations, listed and indexed once in the operation and shared by its
+   * creates and writes: what this run created since is held (isKnown), so never taken for an earlier run's.
    */
-  before(): Promise<Configuration[]>;
+  before(): Promise<Listing>;
   /** Whether a resource of this stack is known to hold the id: never taken over by another one. */
   isKnown(id: number): boolean;
   /** Records that this resource holds the id, before any other create of the run can look. */
@@ -29,9 +30,12 @@ export async function createOnce(
   mark: Mark,
   ctx: CreateOnceContext,
 ): Promise<Configuration> {
-  const listed = await listedBefore(body, ctx);
-  refuseOtherKinds(listed, mark, ctx);
-  const earlier = listed.filter((c) => isLeftBehind(c, body, mark, ctx) && markOf(c.meta_json)?.host === mark.host);
+  // This resource's creates (of any run, by either kind of resource) that no resource of the stack holds.
+  const unheld = (await listedBefore(body, ctx))
+    .markedBy(mark.stack, [mark.resource])
+    .filter(({ configuration }) => !ctx.isKnown(configuration.id));
+  refuseOtherKinds(unheld, mark);
+  const earlier = unheld.filter((found) => isLeftBehind(found, body, mark)).map(({ configuration }) => configuration);
   if (earlier.length)
     return takeOver(earlier, body, ctx, "this resource created in an earlier run whose answer was lost");
   let created: Configuration;
@@ -50,7 +54,7 @@ export async function createOnce(
   return created;
 }
 
-async function listedBefore(body: CreateConfigurationInput, ctx: CreateOnceContext): Promise<Configuration[]> {
+async function listedBefore(body: CreateConfigurationInput, ctx: CreateOnceContext): Promise<Listing> {
   try {
     return await ctx.before();
   } catch (error) {
@@ -64,14 +68,11 @@ async function listedBefore(body: CreateConfigurationInput, ctx: CreateOnceConte
 
 /**
  * An earlier run's create of this very resource whose answer was lost: marked by this stack and
- * resource (with that run's nonce), held by no resource, and exactly what this declaration creates.
+ * resource (with that run's nonce) as this kind of resource, held by no resource, and exactly what
+ * this declaration creates.
  */
-function isLeftBehind(c: Configuration, body: CreateConfigurationInput, mark: Mark, ctx: CreateOnceContext) {
-  const found = markOf(c.meta_json);
-  return (
-    !ctx.isKnown(c.id) && found?.stack === mark.stack && found.resource === mark.resource && isCreatedFrom(body, c)
-  );
-}
+const isLeftBehind = (found: Marked, body: CreateConfigurationInput, mark: Mark) =>
+  found.mark.host === mark.host && isCreatedFrom(body, found.configuration);
 
 /**
  * What this resource's key created as the other kind of resource (dynamic or native), held by no
@@ -79,17 +80,12 @@ function isLeftBehind(c: Configuration, body: CreateConfigurationInput, mark: Ma
  * state may still hold it as that resource, whose delete would then remove it while this one holds a
  * copy (telephony:plugin switched without migrate). Nor is anything created beside it.
  */
-function refuseOtherKinds(listed: Configuration[], mark: Mark, ctx: CreateOnceContext) {
-  const other = listed.filter((c) => {
-    const found = markOf(c.meta_json);
-    return (
-      !ctx.isKnown(c.id) && found?.stack === mark.stack && found.resource === mark.resource && found.host !== mark.host
-    );
-  });
+function refuseOtherKinds(unheld: Marked[], mark: Mark) {
+  const other = unheld.filter((found) => found.mark.host !== mark.host);
   if (!other.length) return;
   const kind = mark.host ? "dynamic" : "native";
   throw new Error(
-    `configuration ${other.map((c) => c.id).join(", ")} carries the mark of "${mark.resource}" of this stack written by its ${kind} resource, ` +
+    `configuration ${other.map(({ configuration }) => configuration.id).join(", ")} carries the mark of "${mark.resource}" of this stack written by its ${kind} resource, ` +
       "which the stack's state may still hold: nothing was created or taken over. If the state holds it (pulumi stack export), it is that resource's: " +
       "a stack moves between the dynamic and the native resource with telephony-config migrate --stack <stack>, never by switching telephony:plugin alone, " +
       "and a resource migrate moved is replaced by a change its diff shows, not by pulumi up --replace. If no resource holds it, a create whose answer " +

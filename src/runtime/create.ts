@@ -3,7 +3,6 @@
 import { randomUUID } from "node:crypto";
 import {
   isCreatedFrom,
-  isMarkedBy,
   SECRET_INPUTS,
   toCreateBody,
   toOutputs,
@@ -79,9 +78,10 @@ async function createMarked(
  * not be carried over: refused.
  */
 async function refuseUnseenReplacement(op: Operation, inputs: ConfigurationInputs, owner: Owner): Promise<void> {
-  const marked = (await op.listed(op.configured().orgHandle)).filter(
-    (c) => isMarkedBy(c, owner) && !op.ledger.isKnown(c.id),
-  );
+  const marked = (await op.listed(op.configured().orgHandle))
+    .markedBy(owner.stack, [owner.resource, ...(owner.formerly ?? [])])
+    .map(({ configuration }) => configuration)
+    .filter((c) => !op.ledger.isKnown(c.id));
   const undeclared = undeclaredSecrets(inputs);
   const declared = toCreateBody(inputs);
   const strangers = marked.filter((c) => c.id !== inputs.importId && !isCreatedFrom(declared, c));

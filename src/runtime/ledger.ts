@@ -2,6 +2,7 @@
 // engine serves every resource of an operation from one provider, configured once before it starts.
 import type { Configuration } from "../client/contract.js";
 import type { ConfigurationOutputs, Owner } from "../model/index.js";
+import { Listing } from "./listing.js";
 
 /** The configuration a resource with state holds, as its diff showed it. */
 export interface Held {
@@ -12,8 +13,8 @@ export interface Held {
 const ownerKey = (owner: Owner) => JSON.stringify([owner.stack, owner.resource]);
 
 export class Ledger {
-  /** Each organization's configurations, listed once in the operation (again after a failure). */
-  private readonly lists = new Map<string, Promise<Configuration[]>>();
+  /** Each organization's configurations, listed and indexed once in the operation (again after a failure). */
+  private readonly lists = new Map<string, Promise<Listing>>();
   /**
    * Which resources of this stack hold each configuration id, as this operation has shown them: every
    * diff, read and update names the id and the resource's `instance` (set when a resource creates,
@@ -35,13 +36,15 @@ export class Ledger {
   /** Ids this operation has proved gone: the API's own 404, confirmed by the organization's list. */
   private readonly gone = new Set<number>();
 
-  list(orgHandle: string, fetch: () => Promise<Configuration[]>): Promise<Configuration[]> {
+  list(orgHandle: string, fetch: () => Promise<Configuration[]>): Promise<Listing> {
     let list = this.lists.get(orgHandle);
     if (!list) {
-      list = fetch().catch((error: unknown) => {
-        this.lists.delete(orgHandle);
-        throw error;
-      });
+      list = fetch()
+        .then((configurations) => new Listing(configurations))
+        .catch((error: unknown) => {
+          this.lists.delete(orgHandle);
+          throw error;
+        });
       this.lists.set(orgHandle, list);
     }
     return list;

@@ -84,7 +84,7 @@ export async function ownedLive(
   state: Partial<ConfigurationOutputs>,
   { strict = false, fresh = false } = {},
 ): Promise<Configuration | undefined> {
-  const listed = fresh ? undefined : (await op.listed(op.orgOf(state))).find((c) => c.id === Number(id));
+  const listed = fresh ? undefined : (await op.listed(op.orgOf(state))).byId(Number(id));
   const live = listed ?? (await fetched(op, client, id));
   if (live) refuseStranger(op, id, state, live, strict);
   return live;

@@ -1,13 +1,13 @@
 // One engine operation: its settings, its client and what it learns (the ledger). Made anew by each
 // configure, so nothing one operation learns reaches another.
 import type { TelephonyClient } from "../client/client.js";
-import type { Configuration } from "../client/contract.js";
 import { redact } from "../client/redact.js";
 import type { ConfigurationOutputs } from "../model/index.js";
 import { clientFor, normaliseApiUrl, type ApiSettings } from "../settings/settings.js";
 import { isBug } from "./bug.js";
 import { apiRelation, otherApiMessage } from "./identity.js";
 import { Ledger } from "./ledger.js";
+import type { Listing } from "./listing.js";
 
 export class Operation {
   readonly ledger = new Ledger();
@@ -56,8 +56,8 @@ export class Operation {
     return this.api().inOrganization(this.orgOf(state));
   }
 
-  /** An organization's configurations, listed once per operation. */
-  listed(orgHandle: string): Promise<Configuration[]> {
+  /** An organization's configurations, listed and indexed once per operation. */
+  listed(orgHandle: string): Promise<Listing> {
     return this.ledger.list(orgHandle, () => this.api().inOrganization(orgHandle).list());
   }
 

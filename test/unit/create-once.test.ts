@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { CreateConfigurationInput } from "../../src/client/index.js";
 import { createOnce, type CreateOnceContext } from "../../src/runtime/create-once.js";
+import { Listing } from "../../src/runtime/listing.js";
 import { markEntry, type Mark } from "../../src/model/index.js";
 import { startApi, type Api } from "../helpers/api.js";
 import { caught } from "../helpers/caught.js";
@@ -30,7 +31,7 @@ function context(a: Api, known: number[] = []) {
   const notices: string[] = [];
   const ctx: CreateOnceContext = {
     client: a.client,
-    before: () => a.client.list(),
+    before: async () => new Listing(await a.client.list()),
     isKnown: (id) => held.has(id),
     hold: (id) => void held.add(id),
     notice: (message) => void notices.push(message),
@@ -85,7 +86,7 @@ describe("createOnce over real HTTP", () => {
     const earlierNonce = await api.client.create(marked({ ...mark, create: "earlier" }));
     api.server.faults.inject("lost", 1, "POST");
     const { ctx } = context(api, [earlierNonce.id]);
-    const created = await createOnce(body, mark, { ...ctx, before: async () => [] });
+    const created = await createOnce(body, mark, { ...ctx, before: async () => new Listing([]) });
     expect(created.id).not.toBe(earlierNonce.id);
     expect(created.meta_json).toEqual(body.meta_json);
   });
@@ -117,7 +118,7 @@ describe("createOnce over real HTTP", () => {
       api = await startApi();
       const { ctx, notices } = context(api);
       api.server.faults.inject(fault, 1, "POST");
-      const created = await createOnce(body, mark, { ...ctx, before: async () => [] });
+      const created = await createOnce(body, mark, { ...ctx, before: async () => new Listing([]) });
       expect(api.server.store.all().map((c) => c.id)).toEqual([created.id]);
       expect(posts(api)).toBe(1);
       expect(notices).toEqual([expect.stringContaining("which this create made although its answer was lost")]);
@@ -128,7 +129,7 @@ describe("createOnce over real HTTP", () => {
     api = await startApi();
     api.server.faults.inject("lost", 1, "POST");
     api.server.faults.inject("500", 1, "GET");
-    const error = await caught(createOnce(body, mark, { ...context(api).ctx, before: async () => [] }));
+    const error = await caught(createOnce(body, mark, { ...context(api).ctx, before: async () => new Listing([]) }));
     expect(error.message).toMatch(
       /Listing the configurations to find out failed too .*500.*the next `pulumi up` looks for it before creating anything/,
     );
@@ -142,7 +143,7 @@ describe("createOnce over real HTTP", () => {
   it("a create dropped before the work: the list proves it was not made; an error, no blind repeat", async () => {
     api = await startApi();
     api.server.faults.inject("drop", 1, "POST");
-    const error = await caught(createOnce(body, mark, { ...context(api).ctx, before: async () => [] }));
+    const error = await caught(createOnce(body, mark, { ...context(api).ctx, before: async () => new Listing([]) }));
     expect(error.message).toContain(
       "It is not among the organization's configurations yet, so it was probably not created",
     );
