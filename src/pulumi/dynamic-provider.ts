@@ -24,6 +24,7 @@ let runtime: ProviderRuntime = configureRuntime({
     throw new Error("the dynamic provider was not configured");
   },
   notice,
+  mayWrite: () => undefined,
 });
 
 /** Stack config reaches a dynamic provider only here (@pulumi/pulumi >= 3.139). */
@@ -37,11 +38,9 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
   if (configuredByHost) return;
   configuredByHost = inHost();
   runtime = configureRuntime({
-    settings: () => {
-      refuseUnoptedSkip(req.config.get(LARGE_STACK_KEY), process.env);
-      return resolveSettings((key) => req.config.get(key), process.env, "the stack's config");
-    },
+    settings: () => resolveSettings((key) => req.config.get(key), process.env, "the stack's config"),
     notice,
+    mayWrite: () => refuseUnoptedSkip(req.config.get(LARGE_STACK_KEY), process.env),
   });
 }
 

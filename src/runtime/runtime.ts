@@ -33,19 +33,30 @@ export interface RuntimeOptions {
   settings(): ApiSettings;
   /** Says something in the output of the operation. */
   notice(message: string): void;
+  /**
+   * Throws when the operation may write nothing (the large-stack mode's guard, src/settings/large-stack.ts):
+   * asked before each create, update and delete. Reads write nothing, so refresh and import are not asked.
+   */
+  mayWrite(): void;
 }
 
 /** The runtime for one engine operation: what it learns about the stack's configurations starts here. */
-export function configure({ settings, notice }: RuntimeOptions): ProviderRuntime {
+export function configure({ settings, notice, mayWrite }: RuntimeOptions): ProviderRuntime {
   const op = new Operation(resolve(settings), notice);
+  const writing =
+    <A extends unknown[], T>(call: (...args: A) => Promise<T>) =>
+    async (...args: A): Promise<T> => {
+      mayWrite();
+      return call(...args);
+    };
   return {
     check: (olds, news) => check(op.ledger, olds, news, op.notice),
     diff: (id, olds, news) => diff(op, id, olds, news),
-    create: (inputs) => create(op, inputs),
+    create: writing((inputs: ConfigurationInputs) => create(op, inputs)),
     read: (id, state) => read(op, id, state),
     import: (id, owner) => importConfiguration(op, id, owner),
-    update: (id, olds, news) => update(op, id, olds, news),
-    delete: (id, state, owner) => remove(op, id, state, owner),
+    update: writing((id: string, olds: ConfigurationOutputs, news: ConfigurationInputs) => update(op, id, olds, news)),
+    delete: writing((id: string, state: ConfigurationOutputs, owner?: Owner) => remove(op, id, state, owner)),
   };
 }
 

@@ -6,7 +6,9 @@ import { checkpointsSkipped, LARGE_STACK_KEY, refuseUnoptedSkip } from "../setti
 
 /**
  * Called before the program registers anything. The transform sees every resource the program registers
- * after it, components' children included; one registered earlier in a program of one's own is not seen.
+ * after it, components' children included (one registered earlier in a program of one's own is not
+ * seen), and refuses it at the engine: the update fails, and the state written at its end holds what
+ * it did (a failed update is not an interrupted one).
  */
 let transformed = false;
 export function guardLargeStack(): void {
@@ -21,7 +23,7 @@ export function guardLargeStack(): void {
     if (isLargeStackType(type, custom)) return undefined;
     throw new pulumi.RunError(
       `${name} (${type}) is not a telephony configuration, and this stack runs in the large-stack mode ` +
-        `(${LARGE_STACK_KEY}, checkpoints skipped), which only telephony configurations recover from: nothing was registered. ` +
+        `(${LARGE_STACK_KEY}, checkpoints skipped), which only telephony configurations recover from: it was not created, and the update fails. ` +
         "Declare it in another stack, or run this one with checkpoints (unset PULUMI_SKIP_CHECKPOINTS).",
     );
   });

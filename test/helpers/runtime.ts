@@ -25,6 +25,7 @@ export function runtimeAt(apiUrl: string, config: Record<string, string> = {}): 
   const runtime = configure({
     settings: () => resolveSettings((key) => values[key], {}),
     notice: (message) => void notices.push(message),
+    mayWrite: () => undefined,
   });
   return { runtime, notices };
 }

@@ -303,6 +303,7 @@ describe("a provider id the catalogue does not know, past validate", () => {
         throw new Error("not needed by check");
       },
       notice: (message) => notices.push(message),
+      mayWrite: () => undefined,
     });
     const news = { name: "a", provider: 7, apiKey: SECRETS.TWILIO_API_KEY, owner: { stack: "p/dev", resource: "a" } };
     expect(runtime.check({}, news)).toEqual([]);

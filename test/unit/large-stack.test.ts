@@ -1,7 +1,8 @@
 // The large-stack mode's pure rules: when checkpoints count as skipped, what opts a stack in, what it admits.
 import { describe, expect, it } from "vitest";
 import { largeStackEnv } from "../../src/gitops/large-stack.js";
-import { isLargeStackType } from "../../src/model/index.js";
+import { isLargeStackType, type ConfigurationInputs, type ConfigurationOutputs } from "../../src/model/index.js";
+import { configure, type ProviderRuntime } from "../../src/runtime/index.js";
 import { checkpointsSkipped, largeStackOptIn, refuseUnoptedSkip } from "../../src/settings/large-stack.js";
 
 describe("checkpointsSkipped reads PULUMI_SKIP_CHECKPOINTS as the Pulumi CLI reads a boolean", () => {
@@ -97,5 +98,30 @@ describe("largeStackEnv: where reconcile --apply skips checkpoints", () => {
 
   it("a malformed opt-in is an error, not off", () => {
     expect(() => largeStackEnv(stack("yes"))).toThrow(/^telephony:largeStack must be true or false$/);
+  });
+});
+
+describe("the runtime asks mayWrite before each write, never before a read", () => {
+  const refusing = () =>
+    configure({
+      settings: () => {
+        throw new Error("settings are not reached: the guard comes first");
+      },
+      notice: () => undefined,
+      mayWrite: () => refuseUnoptedSkip(undefined, { PULUMI_SKIP_CHECKPOINTS: "true" }),
+    });
+  const inputs = { name: "Twilio", provider: 3 } as ConfigurationInputs;
+  const state = { name: "Twilio", provider: 3 } as ConfigurationOutputs;
+
+  it.each([
+    ["create", (r: ProviderRuntime) => r.create(inputs)],
+    ["update", (r: ProviderRuntime) => r.update("7", state, inputs)],
+    ["delete", (r: ProviderRuntime) => r.delete("7", state)],
+  ])("%s is refused by the guard", async (_name, call) => {
+    await expect(call(refusing())).rejects.toThrow(/has not opted into the large-stack mode, so nothing was written/);
+  });
+
+  it("read reaches the settings, not the guard", async () => {
+    await expect(refusing().read("7", state)).rejects.toThrow(/settings are not reached/);
   });
 });

@@ -21,10 +21,12 @@ export function configTexts(values: Record<string, unknown>): Record<string, str
 }
 
 /** The settings: a default provider's are the stack's config, and an explicit one's inputs are named alike. */
-export function settingsFrom(texts: Record<string, string>, env: NodeJS.ProcessEnv): ApiSettings {
+export const settingsFrom = (texts: Record<string, string>, env: NodeJS.ProcessEnv): ApiSettings =>
+  resolveSettings((key) => texts[key], env, "the stack's config");
+
+/** Whether the operation may write: refused when checkpoints are skipped on a stack that has not opted in. */
+export const mayWriteWith = (texts: Record<string, string>, env: NodeJS.ProcessEnv) => (): void =>
   refuseUnoptedSkip(texts[LARGE_STACK_KEY], env);
-  return resolveSettings((key) => texts[key], env, "the stack's config");
-}
 
 /** Why the settings cannot be used, by key: what CheckConfig answers at preview. */
 export function configFailures(

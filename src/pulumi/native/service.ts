@@ -12,7 +12,7 @@ import {
   type ProviderRuntime,
 } from "../../runtime/index.js";
 import { ownerOf } from "./owner.js";
-import { configFailures, configTexts, settingsFrom } from "./provider-config.js";
+import { configFailures, configTexts, mayWriteWith, settingsFrom } from "./provider-config.js";
 import { plain, secretKeysOf, toStruct, withSecret } from "./properties.js";
 import { Empty, pb, pluginPb } from "./protocol.js";
 
@@ -75,6 +75,7 @@ export function resourceProvider(options: {
       throw new Error("the telephony provider was not configured");
     },
     notice: options.notice,
+    mayWrite: () => undefined,
   });
   const checkType = (type: string) => {
     if (type && type !== NATIVE_RESOURCE_TYPE) throw new Error(`unknown resource type ${type}`);
@@ -118,6 +119,7 @@ export function resourceProvider(options: {
           return settingsFrom(texts, process.env);
         },
         notice: options.notice,
+        mayWrite: mayWriteWith(texts, process.env),
       });
       return new pb.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(false);
     }),
