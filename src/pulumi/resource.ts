@@ -127,23 +127,7 @@ function registered(name: string, args: ProviderConfigurationArgs, opts: pulumi.
 export class ProviderConfiguration extends ConfigurationResource {
   constructor(name: string, args: ProviderConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
     refuseDeleteBeforeReplace(name, opts);
-    // Pulumi formats a stack trace for every promise it makes for a property (kept for its report of
-    // leaked promises), through the program's source maps: for this resource's fifteen properties that
-    // cost more than its create. None is kept here; the resource's source position has its own trace.
-    // An error thrown in that window gets its trace again, from this constructor's caller. One the
-    // engine reports later ("failed to register new resource <name>") comes without a trace: its
-    // message names the resource.
     const props = registered(name, args, opts);
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      super(RESOURCE_TYPE, name, props, { ...opts, additionalSecretOutputs: ["apiKey", "apiSecret"] });
-    } catch (error) {
-      Error.stackTraceLimit = stackTraceLimit;
-      if (error instanceof Error) Error.captureStackTrace(error, ProviderConfiguration);
-      throw error;
-    } finally {
-      Error.stackTraceLimit = stackTraceLimit;
-    }
+    super(RESOURCE_TYPE, name, props, { ...opts, additionalSecretOutputs: ["apiKey", "apiSecret"] });
   }
 }

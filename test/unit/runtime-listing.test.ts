@@ -3,8 +3,8 @@
 // list and parsed its marks again would cost n × m parses for n resources in an organization of m;
 // the counts below catch that without timing anything.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Configuration } from "../../src/client/contract.js";
-import { markEntry, markValue, type MetaEntry } from "../../src/model/index.js";
+import type { Configuration, MetaEntry } from "../../src/client/contract.js";
+import { markEntry, markValue } from "../../src/model/index.js";
 import { Listing } from "../../src/runtime/listing.js";
 import { startApi, type Api } from "../helpers/api.js";
 import { declared, OWNER, runtimeAt } from "../helpers/runtime.js";

@@ -141,23 +141,3 @@ describe("ProviderConfiguration refuses deleteBeforeReplace", () => {
     );
   });
 });
-
-describe("ProviderConfiguration's errors", () => {
-  it("keep a stack trace from the program's line that made the resource (Pulumi's own option checks included)", async () => {
-    await pulumi.runtime.setMocks(
-      { newResource: () => ({ id: "1", state: {} }), call: () => ({}) },
-      "telephony-config",
-      "test",
-    );
-    let error: Error | undefined;
-    try {
-      new ProviderConfiguration("prod", { name: "Prod", provider: 3 }, {
-        providers: 5,
-      } as unknown as pulumi.CustomResourceOptions);
-    } catch (e) {
-      error = e as Error;
-    }
-    expect(error?.message).toMatch(/providers/);
-    expect(error?.stack).toContain("runtime-replace.test.ts");
-  });
-});
