@@ -84,10 +84,12 @@ export function declareConfigurations(
     return [d.key, resource] as const;
   });
 
+  // One map for all the keys: one per key made the program's work grow with the square of the stack.
+  const byKey = new Map(resources);
   return pulumi.output(
     Object.fromEntries(
       declarations
-        .map(({ key }) => [key, new Map(resources).get(key)!] as const)
+        .map(({ key }) => [key, byKey.get(key)!] as const)
         .map(([key, r]) => [
           key,
           pulumi
