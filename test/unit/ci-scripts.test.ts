@@ -19,7 +19,11 @@ for (const [name, body] of Object.entries({
   // The report goes to stdout; drift's exit code is the test's choice.
   "telephony-config":
     'echo "REPORT $*"; if [ "$1" = drift ] || [ "$1" = drift-summary ]; then exit "${TC_EXIT:-0}"; fi',
-  pulumi: "exit 0",
+  // `config get telephony:largeStack` answers TC_LARGE_STACK, failing as the CLI does when it is unset; `up` says
+  // whether it would skip its checkpoints.
+  pulumi:
+    'if [ "$1 $2" = "config get" ]; then [ -n "${TC_LARGE_STACK:-}" ] || exit 255; echo "$TC_LARGE_STACK"; fi\n' +
+    'if [ "$1" = up ]; then echo "UP skip-checkpoints=${PULUMI_SKIP_CHECKPOINTS:-}"; fi',
   npm: "exit 0",
   curl: "exit 0",
   sh: "cat > /dev/null; exit 0",
@@ -51,7 +55,11 @@ function gitlabSteps(): Step[] {
     }));
 }
 
-function run(step: Step, code: number): Promise<{ exit: number; summary: string; driftFile: string }> {
+function run(
+  step: Step,
+  code: number,
+  env: Record<string, string> = {},
+): Promise<{ exit: number; stdout: string; summary: string; driftFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), "ci-step-"));
   const summary = join(dir, "summary.md");
   writeFileSync(summary, "");
@@ -72,12 +80,14 @@ function run(step: Step, code: number): Promise<{ exit: number; summary: string;
           GITHUB_STEP_SUMMARY: summary,
           GITHUB_ENV: join(dir, "github-env"),
           TC_EXIT: String(code),
+          ...env,
         },
       },
-      (error) => {
+      (error, stdout) => {
         const driftFile = join(dir, "drift.md");
         resolve({
           exit: error ? ((error as { code?: number }).code ?? 1) : 0,
+          stdout,
           summary: readFileSync(summary, "utf8"),
           driftFile: existsSync(driftFile) ? readFileSync(driftFile, "utf8") : "",
         });
@@ -119,5 +129,19 @@ describe.each([
 
   it.each(drifts.map((s) => [s.job, s] as const))("%s: an error (exit 1) always fails the job", async (_job, step) => {
     expect((await run(step, 1)).exit).not.toBe(0);
+  });
+
+  const ups = steps.filter((s) => s.script.includes("pulumi up"));
+  it.each([
+    ["true", "true"],
+    ["false", ""],
+    ["", ""],
+  ])("pulumi up skips its checkpoints only where telephony:largeStack is %j", async (optIn, skipped) => {
+    expect(ups.length).toBeGreaterThan(0);
+    for (const step of ups) {
+      const result = await run(step, 0, { TC_LARGE_STACK: optIn });
+      expect(result.exit).toBe(0);
+      expect(result.stdout).toContain(`UP skip-checkpoints=${skipped}\n`);
+    }
   });
 });
