@@ -51,7 +51,7 @@ async function toAdopt(op: Operation, id: number): Promise<Configuration | undef
     return await op.api().get(id);
   } catch (error) {
     if (op.ledger.isGone(id) && isNotFound(error)) return undefined;
-    if (await confirmedGone(op, op.api(), id, error)) {
+    if (await confirmedGone(op, op.api(), id, error, op.configured().orgHandle)) {
       throw new Error(
         `cannot adopt configuration ${id}: it does not exist in organization ${op.configured().orgHandle}. ` +
           "If it was deleted and is to be created again, remove `import` from the declaration (or run `pulumi up --refresh`).",

@@ -15,7 +15,7 @@ export async function importConfiguration(op: Operation, id: string, owner: Owne
     if (!/^[1-9]\d*$/.test(id))
       throw new Error(`cannot import configuration ${JSON.stringify(id)}: an id is a positive integer`);
     const orgHandle = op.configured().orgHandle;
-    const live = await fetched(op, op.api(), id);
+    const live = await fetched(op, op.api(), orgHandle, id);
     if (!live)
       throw new Error(
         `cannot import configuration ${id}: it does not exist in organization ${orgHandle} at ${op.here()}`,

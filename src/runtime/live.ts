@@ -11,26 +11,33 @@ import type { Operation } from "./operation.js";
 /**
  * Whether `error` proves the configuration gone: the API's own 404 (its envelope), and the
  * organization's list, at the same base URL, answering without it. A wrong base path that the API's
- * framework answers with its own 404, or an item URL routed elsewhere, fails here instead.
+ * framework answers with its own 404, or an item URL routed elsewhere, fails here instead. For an id
+ * not seen live in this operation, the operation's list of organization `listedIn`, taken before that
+ * 404, proves it when it lacks the id already; only an id it holds is listed again (deleted since?).
+ * An operation over many configurations deleted out of band then lists each organization once, not
+ * once per configuration.
  */
 export async function confirmedGone(
   op: Operation,
   client: TelephonyClient,
   id: number,
   error: unknown,
+  listedIn?: string,
 ): Promise<boolean> {
   if (!isNotFound(error)) return false;
   const said = (error as Error).message;
-  let listed: Configuration[];
+  let listed: boolean;
   try {
-    listed = await client.list();
+    // Absent from the operation's list already: gone before that 404. Otherwise a list now decides.
+    const before = listedIn === undefined ? undefined : await op.listed(listedIn);
+    listed = before && !before.byId(id) ? false : await isListed(client, id);
   } catch (listError) {
     throw new Error(
       `${said}; the list that would confirm it is gone failed too, so it is not taken as deleted: ${(listError as Error).message}`,
       { cause: listError },
     );
   }
-  if (listed.some((c) => c.id === id)) {
+  if (listed) {
     throw new Error(
       `${said}, yet configuration ${id} is in the organization's list: the item URL reaches something other than the API (a proxy or a wrong base path)`,
     );
@@ -39,12 +46,19 @@ export async function confirmedGone(
   return true;
 }
 
+const isListed = async (client: TelephonyClient, id: number) => (await client.list()).some((c) => c.id === id);
+
 /** The configuration at `id`; undefined when the API proves it gone (its own 404, confirmed by its list). */
-export async function fetched(op: Operation, client: TelephonyClient, id: string): Promise<Configuration | undefined> {
+export async function fetched(
+  op: Operation,
+  client: TelephonyClient,
+  orgHandle: string,
+  id: string,
+): Promise<Configuration | undefined> {
   try {
     return await client.get(Number(id));
   } catch (error) {
-    if (await confirmedGone(op, client, Number(id), error)) return undefined;
+    if (await confirmedGone(op, client, Number(id), error, orgHandle)) return undefined;
     throw error;
   }
 }
@@ -85,7 +99,7 @@ export async function ownedLive(
   { strict = false, fresh = false } = {},
 ): Promise<Configuration | undefined> {
   const listed = fresh ? undefined : (await op.listed(op.orgOf(state))).byId(Number(id));
-  const live = listed ?? (await fetched(op, client, id));
+  const live = listed ?? (await fetched(op, client, op.orgOf(state), id));
   if (live) refuseStranger(op, id, state, live, strict);
   return live;
 }

@@ -15,7 +15,7 @@ export async function read(op: Operation, id: string, state: ConfigurationOutput
     op.ledger.hold(Number(id), state.instance);
     // Deleted out of band, as the API itself says and its list confirms. Any other answer (a proxy's
     // page, a wrong base path) is an error, and the state stays.
-    const live = await fetched(op, op.apiFor(id, state), id);
+    const live = await fetched(op, op.apiFor(id, state), op.orgOf(state), id);
     if (!live) return undefined;
     // Another configuration at this id is not this resource's: its fields never enter the state.
     refuseStranger(op, id, state, live);

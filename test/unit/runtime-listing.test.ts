@@ -3,7 +3,7 @@
 // list and parsed its marks again would cost n × m parses for n resources in an organization of m;
 // the counts below catch that without timing anything.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Configuration, MetaEntry } from "../../src/client/contract.js";
+import { COLLECTION_PATH, type Configuration, type MetaEntry } from "../../src/client/contract.js";
 import { markEntry, markValue } from "../../src/model/index.js";
 import { Listing } from "../../src/runtime/listing.js";
 import { startApi, type Api } from "../helpers/api.js";
@@ -132,5 +132,43 @@ describe("an operation over many configurations parses each listed mark once", (
     const deletes = await markParses(() => Promise.all(made.map(({ id, outputs }) => deleting.delete(id, outputs))));
     expect(deletes).toBe(others + count);
     expect((await api.client.list()).length).toBe(others);
+  });
+});
+
+describe("configurations deleted out of band, in one operation", () => {
+  let api: Api | undefined;
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+  const lists = (a: Api) => a.server.requests.filter((r) => r.method === "GET" && r.path === COLLECTION_PATH).length;
+  const owned = (i: number) => declared({ name: `Ours ${i}`, owner: { ...OWNER, resource: `ours-${i}` } });
+
+  it.each([1, 4, 16])(
+    "%i refreshed: each proved gone by its 404 and the one list of the organization",
+    async (count) => {
+      api = await startApi();
+      const made = await Promise.all(
+        Array.from({ length: count + 1 }, (_, i) => runtimeAt(api!.server.url).runtime.create(owned(i))),
+      );
+      for (const { id } of made.slice(1)) await api.client.delete(Number(id));
+      const listsBefore = lists(api);
+      const refreshing = runtimeAt(api.server.url).runtime;
+      const read = await Promise.all(made.map(({ id, outputs }) => refreshing.read(id, outputs)));
+      expect(read.map((r) => r?.outputs.name)).toEqual(["Ours 0", ...Array<undefined>(count).fill(undefined)]);
+      expect(lists(api) - listsBefore).toBe(1);
+    },
+  );
+
+  it("one deleted after the operation listed it is listed again: the later list proves it gone", async () => {
+    api = await startApi();
+    const [a, b] = await Promise.all([0, 1].map((i) => runtimeAt(api!.server.url).runtime.create(owned(i))));
+    const operation = runtimeAt(api.server.url).runtime;
+    await api.client.delete(Number(a!.id));
+    expect(await operation.read(a!.id, a!.outputs)).toBeUndefined(); // lists: a is not there
+    await api.client.delete(Number(b!.id)); // b is in the operation's list, gone since
+    const listsBefore = lists(api);
+    expect(await operation.read(b!.id, b!.outputs)).toBeUndefined();
+    expect(lists(api) - listsBefore).toBe(1);
   });
 });
