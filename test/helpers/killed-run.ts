@@ -1,6 +1,6 @@
 // A Pulumi command cut off with `kill -9` at a chosen point of its work, as a cancelled CI job or an
 // out-of-memory kill would: the point is read from the local API server's request log, not from a clock.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RequestLogEntry } from "../../src/server/request-log.js";
 
@@ -16,6 +16,7 @@ export interface KilledRun {
  * `counts` after the ones it held at the start. Resolves once no request has arrived for `quietMs`: what
  * was in flight has landed, and nothing more is sent (the provider exits when the engine is gone).
  * Fails if the command exits by itself before the point is reached: the kill would prove nothing.
+ * Then ends what the killed CLI left running: its language host outlives it, idle, one per kill.
  */
 export async function killedRun(options: {
   args: string[];
@@ -33,6 +34,9 @@ export async function killedRun(options: {
     cwd: options.cwd,
     env: options.env,
     stdio: ["ignore", "ignore", "pipe"],
+    // Its own session: what it starts (each plugin in a process group of its own) can be found and
+    // ended once the kill has been observed.
+    detached: true,
   });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
@@ -49,5 +53,25 @@ export async function killedRun(options: {
     if (requests.length === seen) break;
     seen = requests.length;
   }
+  for (const pid of session(child.pid!)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // It exited in the meantime.
+    }
+  }
   return { atKill, settled: matching() };
+}
+
+/** The processes still running in session `sid`. */
+function session(sid: number): number[] {
+  try {
+    return execFileSync("ps", ["-o", "pid=", "-s", String(sid)], { encoding: "utf8" })
+      .split("\n")
+      .map(Number)
+      .filter((pid) => pid > 0);
+  } catch {
+    // ps exits with 1 when the session is empty.
+    return [];
+  }
 }
