@@ -145,6 +145,8 @@ async function interrupted(stack: TelephonyStack, kind: Kind, fraction: number, 
   server.faults.latencyMs = 0;
   const atKill = server.requests.slice(from);
   const liveAtKill = live(stack).map((c) => c.id);
+  // What an update had changed: the new secret, of which the state, as before the run, knows nothing.
+  const updatedAtKill = live(stack).filter((c) => c.api_key === API_KEYS[2]).length;
   const stateAtKill = state(stack);
   // Checkpoints skipped: the killed run wrote nothing of its progress; its lock stays behind.
   expect(stateAtKill).toEqual(before);
@@ -163,7 +165,8 @@ async function interrupted(stack: TelephonyStack, kind: Kind, fraction: number, 
   const after = state(stack);
   console.log(
     `${kind === "up" ? "create" : kind} killed after ${fraction * 100}% of its ${WRITE[kind]} requests${faulty ? ", with lost answers" : ""}: ` +
-      `at the kill ${liveAtKill.length} live, ${stateAtKill.configurations.length} in state, sent ` +
+      `at the kill ${liveAtKill.length} live${kind === "update" ? ` (${updatedAtKill} updated)` : ""}, ` +
+      `${stateAtKill.configurations.length} in state, sent ` +
       `${sent(atKill, "POST")} POST, ${sent(atKill, "PATCH")} PATCH, ${sent(atKill, "DELETE")} DELETE ` +
       `(${kill.atKill} ${WRITE[kind]} when killed); after recovery ${live(stack).length} live, ` +
       `${after.configurations.length} in state, ${recovery.runs} run${recovery.runs > 1 ? "s" : ""}, ` +
