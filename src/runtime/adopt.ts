@@ -48,7 +48,9 @@ export async function adopt(
 /** The configuration at `id`; undefined when this operation proved it gone before. */
 async function toAdopt(op: Operation, id: number): Promise<Configuration | undefined> {
   try {
-    return await op.api().get(id);
+    const live = await op.api().get(id);
+    op.ledger.sawLive(id);
+    return live;
   } catch (error) {
     if (op.ledger.isGone(id) && isNotFound(error)) return undefined;
     if (await confirmedGone(op, op.api(), id, error, op.configured().orgHandle)) {

@@ -63,7 +63,10 @@ async function createMarked(
     client: op.api(),
     before: () => op.listed(orgHandle),
     isKnown: (id) => op.ledger.isKnown(id),
-    hold: (id) => op.ledger.hold(id, instance),
+    hold: (id) => {
+      op.ledger.hold(id, instance);
+      op.ledger.sawLive(id);
+    },
     notice: op.notice,
   });
   // Carried secrets are not declared, so not the resource's: they stay out of its outputs.

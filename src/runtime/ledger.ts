@@ -33,6 +33,11 @@ export class Ledger {
   /** Resources (by owner) the engine checked in this operation, still declared, and those it created since. */
   private readonly checkedOwners = new Set<string>();
   private readonly createdOwners = new Set<string>();
+  /**
+   * Ids this operation saw live elsewhere than in its lists (a create's answer, a GET): one may be younger
+   * than the operation's list, so a 404 for it is checked against a fresh list, never that one.
+   */
+  private readonly seenLive = new Set<number>();
   /** Ids this operation has proved gone: the API's own 404, confirmed by the organization's list. */
   private readonly gone = new Set<number>();
 
@@ -93,6 +98,14 @@ export class Ledger {
   /** Still declared and not created again in this operation: a delete of what it holds would come first. */
   isDeclaredUncreated(owner: Owner): boolean {
     return this.checkedOwners.has(ownerKey(owner)) && !this.createdOwners.has(ownerKey(owner));
+  }
+
+  sawLive(id: number): void {
+    this.seenLive.add(id);
+  }
+
+  wasSeenLive(id: number): boolean {
+    return this.seenLive.has(id);
   }
 
   markGone(id: number): void {

@@ -13,9 +13,10 @@ import type { Operation } from "./operation.js";
  * organization's list, at the same base URL, answering without it. A wrong base path that the API's
  * framework answers with its own 404, or an item URL routed elsewhere, fails here instead. For an id
  * not seen live in this operation, the operation's list of organization `listedIn`, taken before that
- * 404, proves it when it lacks the id already; only an id it holds is listed again (deleted since?).
- * An operation over many configurations deleted out of band then lists each organization once, not
- * once per configuration.
+ * 404, proves it when it lacks the id already: a stack's state holds ids from its earlier operations,
+ * older than that list. An id the list holds (deleted since?), or one seen live since (created after
+ * the list), is listed again. An operation over many configurations deleted out of band then lists
+ * each organization once, not once per configuration.
  */
 export async function confirmedGone(
   op: Operation,
@@ -30,7 +31,7 @@ export async function confirmedGone(
   try {
     // Absent from the operation's list already: gone before that 404. Otherwise a list now decides.
     const before = listedIn === undefined ? undefined : await op.listed(listedIn);
-    listed = before && !before.byId(id) ? false : await isListed(client, id);
+    listed = before && !before.byId(id) && !op.ledger.wasSeenLive(id) ? false : await isListed(client, id);
   } catch (listError) {
     throw new Error(
       `${said}; the list that would confirm it is gone failed too, so it is not taken as deleted: ${(listError as Error).message}`,
@@ -56,7 +57,9 @@ export async function fetched(
   id: string,
 ): Promise<Configuration | undefined> {
   try {
-    return await client.get(Number(id));
+    const live = await client.get(Number(id));
+    op.ledger.sawLive(live.id);
+    return live;
   } catch (error) {
     if (await confirmedGone(op, client, Number(id), error, orgHandle)) return undefined;
     throw error;

@@ -7,6 +7,7 @@ import { COLLECTION_PATH, type Configuration, type MetaEntry } from "../../src/c
 import { markEntry, markValue } from "../../src/model/index.js";
 import { Listing } from "../../src/runtime/listing.js";
 import { startApi, type Api } from "../helpers/api.js";
+import { startProxy, type Proxy } from "../helpers/proxy.js";
 import { declared, OWNER, runtimeAt } from "../helpers/runtime.js";
 
 const STACK = "telephony-config/test";
@@ -170,5 +171,27 @@ describe("configurations deleted out of band, in one operation", () => {
     const listsBefore = lists(api);
     expect(await operation.read(b!.id, b!.outputs)).toBeUndefined();
     expect(lists(api) - listsBefore).toBe(1);
+  });
+
+  it("one this operation created after its list, answered 404 by an item URL routed elsewhere, is listed again: not gone", async () => {
+    api = await startApi();
+    const misrouted = new Set<string>();
+    const proxy: Proxy = await startProxy(api.server.url, (req) =>
+      req.method === "GET" && misrouted.has(req.url ?? "")
+        ? { status: 404, contentType: "application/json", body: '{"status_code":404,"message":"Not found.","data":{}}' }
+        : undefined,
+    );
+    try {
+      const operation = runtimeAt(proxy.url).runtime;
+      await operation.create(owned(0)); // the operation lists its organization here
+      const younger = await operation.create(owned(1));
+      misrouted.add(`${COLLECTION_PATH}${younger.id}/`);
+      await expect(operation.read(younger.id, younger.outputs)).rejects.toThrow(
+        `yet configuration ${younger.id} is in the organization's list: the item URL reaches something other than the API`,
+      );
+      expect((await api.client.list()).map((c) => c.id)).toContain(Number(younger.id));
+    } finally {
+      await proxy.close();
+    }
   });
 });
