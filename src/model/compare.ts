@@ -63,11 +63,16 @@ export function replacementsFor(live: Partial<ConfigurationOutputs>, desired: Co
 
 /**
  * Whether `live` holds exactly what POSTing `body` would have made, the ownership mark apart (whose it
- * is, is the mark's question). Every other field counts, secrets included (compared here, in memory,
- * never reported); a field the body leaves out must hold the API's default.
+ * is, is the mark's question). Every other field counts, declared secrets included (compared here, in
+ * memory, never reported); a field the body leaves out must hold the API's default, but for a secret:
+ * one the declaration leaves out is not its to compare (a replacement carries the live one over).
  */
 export function isCreatedFrom(body: CreateConfigurationInput, live: Configuration): boolean {
-  return differences(toOutputs(live), fromCreateBody(body)).length === 0;
+  const made: Record<string, unknown> = fromCreateBody(body);
+  for (const field of DECLARED_FIELDS)
+    if ("secret" in field && (body as unknown as Record<string, unknown>)[field.api] === undefined)
+      made[field.name] = undefined;
+  return differences(toOutputs(live), made as ConfigurationInputs).length === 0;
 }
 
 /**

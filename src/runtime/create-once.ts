@@ -5,7 +5,17 @@
 import type { TelephonyClient } from "../client/client.js";
 import type { CreateConfigurationInput, Configuration } from "../client/contract.js";
 import { isOutcomeUnknown } from "../client/errors.js";
-import { isCreatedFrom, markValue, markValueOf, type Mark } from "../model/index.js";
+import {
+  isCreatedFrom,
+  markValue,
+  markValueOf,
+  patchFor,
+  replacementsFor,
+  toCreateBody,
+  toOutputs,
+  type ConfigurationInputs,
+  type Mark,
+} from "../model/index.js";
 import type { Listing, Marked } from "./listing.js";
 
 export interface CreateOnceContext {
@@ -24,20 +34,22 @@ export interface CreateOnceContext {
   notice(message: string): void;
 }
 
-/** Creates `body`, which carries `mark`. */
+/** Creates what `inputs` declare (with the secrets a replacement carries over), marked with `mark`. */
 export async function createOnce(
-  body: CreateConfigurationInput,
+  inputs: ConfigurationInputs,
   mark: Mark,
   ctx: CreateOnceContext,
 ): Promise<Configuration> {
+  const body = toCreateBody(inputs, mark);
   // This resource's creates (of any run, by either kind of resource) that no resource of the stack holds.
   const unheld = (await listedBefore(body, ctx))
     .markedBy(mark.stack, [mark.resource])
     .filter(({ configuration }) => !ctx.isKnown(configuration.id));
   refuseOtherKinds(unheld, mark);
-  const earlier = unheld.filter((found) => isLeftBehind(found, body, mark)).map(({ configuration }) => configuration);
-  if (earlier.length)
-    return takeOver(earlier, body, ctx, "this resource created in an earlier run whose answer was lost");
+  const earlier = unheld.filter((found) => found.mark.host === mark.host).map(({ configuration }) => configuration);
+  const exact = earlier.filter((c) => isCreatedFrom(body, c));
+  if (exact.length) return takeOver(exact, body, ctx, "this resource created in an earlier run whose answer was lost");
+  if (earlier.length) return takeOverChanged(earlier, inputs, ctx);
   let created: Configuration;
   try {
     created = await ctx.client.create(body);
@@ -65,14 +77,6 @@ async function listedBefore(body: CreateConfigurationInput, ctx: CreateOnceConte
     );
   }
 }
-
-/**
- * An earlier run's create of this very resource whose answer was lost: marked by this stack and
- * resource (with that run's nonce) as this kind of resource, held by no resource, and exactly what
- * this declaration creates.
- */
-const isLeftBehind = (found: Marked, body: CreateConfigurationInput, mark: Mark) =>
-  found.mark.host === mark.host && isCreatedFrom(body, found.configuration);
 
 /**
  * What this resource's key created as the other kind of resource (dynamic or native), held by no
@@ -136,4 +140,47 @@ function takeOver(
   ctx.hold(match.id);
   ctx.notice(`took over configuration ${match.id} ("${match.name}"), which ${what}; nothing was created twice`);
   return match;
+}
+
+/**
+ * A create of this resource by an earlier run that its state never recorded (the run was cut off, or
+ * its answer lost), made from an earlier declaration: marked by this stack and resource, as this kind
+ * of resource, held by no resource. Taken over and PATCHed to what is declared now (a secret the
+ * declaration leaves out is neither compared nor sent); creating another would leave it behind, a
+ * duplicate. What only a new configuration can change (provider, meta) is refused, and so are several.
+ * `pulumi up --replace` of this resource, which the engine does not diff, lands here too: the
+ * configuration it replaces is brought to the declaration in place, and its secrets stay.
+ */
+async function takeOverChanged(
+  found: Configuration[],
+  inputs: ConfigurationInputs,
+  ctx: CreateOnceContext,
+): Promise<Configuration> {
+  if (found.length > 1) {
+    throw new Error(
+      `${found.length} live configurations (ids ${found.map((c) => c.id).join(", ")}) carry the mark of "${inputs.name}", ` +
+        "created by earlier runs whose state never recorded them, and none is what it declares now: nothing was created and none was taken over. " +
+        "Adopt the right one with `import: <id>` (importId in code) and delete the others.",
+    );
+  }
+  const [live] = found as [Configuration];
+  const replaces = replacementsFor(toOutputs(live), inputs);
+  if (replaces.length) {
+    const fields = replaces.join(" and ");
+    throw new Error(
+      `configuration ${live.id} ("${live.name}") carries the mark of "${inputs.name}", held by no resource: a create of an earlier run whose state ` +
+        `never recorded it (cut off, or its answer lost), or the configuration pulumi up --replace replaces. Its ${fields} differ from the declaration, ` +
+        `and only a new configuration could change them: nothing was created, which would leave it behind. Declare its ${fields} as it has ` +
+        "them to take it over; or, if nothing in it is needed (it may hold the only live copy of a secret the declaration leaves out), delete it. " +
+        "Then run pulumi up again.",
+    );
+  }
+  ctx.hold(live.id);
+  const patch = patchFor(toOutputs(live), inputs);
+  const updated = Object.keys(patch).length ? await ctx.client.update(live.id, patch) : live;
+  ctx.notice(
+    `took over configuration ${live.id} ("${live.name}"), which this resource created in an earlier run whose state never recorded it, ` +
+      `${Object.keys(patch).length ? "and updated it to the declaration" : "as declared"}; nothing was created twice`,
+  );
+  return updated;
 }

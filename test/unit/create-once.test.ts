@@ -1,24 +1,17 @@
 // createOnce against the local API server over real HTTP, with its faults that lose an answer after
 // the work is done: every path of a create whose outcome is unknown.
 import { afterEach, describe, expect, it } from "vitest";
-import type { CreateConfigurationInput } from "../../src/client/index.js";
 import { createOnce, type CreateOnceContext } from "../../src/runtime/create-once.js";
 import { Listing } from "../../src/runtime/listing.js";
-import { markEntry, type Mark } from "../../src/model/index.js";
+import { toCreateBody, type ConfigurationInputs, type Mark } from "../../src/model/index.js";
 import { startApi, type Api } from "../helpers/api.js";
 import { caught } from "../helpers/caught.js";
 
 const mark: Mark = { stack: "telephony/a", resource: "twilio", create: "nonce-1" };
-const marked = (m: Mark): CreateConfigurationInput => ({
-  name: "Twilio Support",
-  provider: 3,
-  active: true,
-  api_key: "key-1a2b",
-  base_url: null,
-  sip_url: "",
-  meta_json: [markEntry(m)],
-});
-const body = marked(mark);
+/** What the resource declares: createOnce's input. */
+const body: ConfigurationInputs = { name: "Twilio Support", provider: 3, active: true, apiKey: "key-1a2b", meta: {} };
+/** The POST body of `inputs` (the declaration unless given), carrying mark `m`. */
+const marked = (m: Mark, inputs: ConfigurationInputs = body) => toCreateBody(inputs, m);
 
 let api: Api | undefined;
 afterEach(async () => {
@@ -43,12 +36,83 @@ const posts = (a: Api) => a.server.requests.filter((r) => r.method === "POST").l
 describe("createOnce over real HTTP", () => {
   it("creates when nothing matches, and holds the id", async () => {
     api = await startApi();
-    await api.client.create({ ...body, api_key: "another-key" }); // same but for the secret
+    await api.client.create(toCreateBody(body)); // the same, without a mark
     const { ctx, held, notices } = context(api);
     const created = await createOnce(body, mark, ctx);
     expect(held.has(created.id)).toBe(true);
+    expect(created.meta_json).toEqual(marked(mark).meta_json);
     expect(notices).toEqual([]);
     expect(posts(api)).toBe(2);
+  });
+
+  // An earlier run cut off before its state recorded its creates, and the declarations changed before
+  // the next run: creating again would leave the earlier one behind, a duplicate.
+  it.each<[string, ConfigurationInputs]>([
+    ["another secret", { ...body, apiKey: "key-old" }],
+    ["another SIP URL and name", { ...body, name: "Twilio (old)", sipUrl: "sip:old@example.com" }],
+    ["inactive", { ...body, active: false }],
+  ])(
+    "takes over an earlier run's create of this resource made from an earlier declaration (%s) and PATCHes it: no POST",
+    async (_, earlierDeclaration) => {
+      api = await startApi();
+      const earlier = await api.client.create(marked({ ...mark, create: "earlier-run" }, earlierDeclaration));
+      const { ctx, held, notices } = context(api);
+      const taken = await createOnce(body, mark, ctx);
+      expect(taken.id).toBe(earlier.id);
+      expect(held.has(earlier.id)).toBe(true);
+      expect(posts(api)).toBe(1);
+      expect(api.server.store.all()).toMatchObject([
+        { id: earlier.id, name: "Twilio Support", api_key: "key-1a2b", active: true, sip_url: "" },
+      ]);
+      expect(notices).toEqual([
+        `took over configuration ${earlier.id} ("${earlierDeclaration.name}"), which this resource created in an earlier run whose state never recorded it, and updated it to the declaration; nothing was created twice`,
+      ]);
+    },
+  );
+
+  it("an undeclared secret an earlier run's create holds (carried over by a replacement) is neither compared nor sent: taken over as it is", async () => {
+    api = await startApi();
+    const undeclared = { ...body, apiKey: undefined };
+    const earlier = await api.client.create(
+      marked({ ...mark, create: "earlier-run" }, { ...undeclared, apiKey: "carried" }),
+    );
+    const { ctx, notices } = context(api);
+    expect((await createOnce(undeclared, mark, ctx)).id).toBe(earlier.id);
+    expect(api.server.requests.filter((r) => r.method !== "GET").map((r) => r.method)).toEqual(["POST"]);
+    expect(api.server.store.all()).toMatchObject([{ id: earlier.id, api_key: "carried" }]);
+    expect(notices).toEqual([
+      expect.stringContaining("which this resource created in an earlier run whose answer was lost"),
+    ]);
+  });
+
+  it.each<[string, ConfigurationInputs, string]>([
+    ["another meta", { ...body, meta: { region: "eu" } }, "meta"],
+    ["another provider", { ...body, provider: 4 }, "provider"],
+  ])(
+    "refuses an earlier run's create of this resource with %s, which only a new configuration could change: nothing created",
+    async (_, earlierDeclaration, field) => {
+      api = await startApi();
+      const earlier = await api.client.create(marked({ ...mark, create: "earlier-run" }, earlierDeclaration));
+      const error = await caught(createOnce(body, mark, context(api).ctx));
+      expect(error.message).toContain(
+        `configuration ${earlier.id} ("Twilio Support") carries the mark of "Twilio Support", held by no resource: a create of an earlier run whose state never recorded it`,
+      );
+      expect(error.message).toContain(`Its ${field} differ from the declaration`);
+      expect(error.message).not.toContain("key-1a2b");
+      expect(posts(api)).toBe(1);
+    },
+  );
+
+  it("refuses several earlier creates of this resource that differ from the declaration, naming them: nothing created or taken", async () => {
+    api = await startApi();
+    const old = { ...body, sipUrl: "sip:old@example.com" };
+    const [a, b] = [
+      await api.client.create(marked({ ...mark, create: "x" }, old)),
+      await api.client.create(marked({ ...mark, create: "y" }, old)),
+    ];
+    const error = await caught(createOnce(body, mark, context(api).ctx));
+    expect(error.message).toContain(`2 live configurations (ids ${a.id}, ${b.id}) carry the mark of "Twilio Support"`);
+    expect(api.server.requests.filter((r) => r.method !== "GET").length).toBe(2);
   });
 
   it("takes over what an earlier run created without hearing back: no POST", async () => {
@@ -77,7 +141,7 @@ describe("createOnce over real HTTP", () => {
 
   it("never takes over an unmarked look-alike (made by hand or by an earlier release)", async () => {
     api = await startApi();
-    const hand = await api.client.create({ ...body, meta_json: [] });
+    const hand = await api.client.create({ ...marked(mark), meta_json: [] });
     expect((await createOnce(body, mark, context(api).ctx)).id).not.toBe(hand.id);
   });
 
@@ -88,12 +152,12 @@ describe("createOnce over real HTTP", () => {
     const { ctx } = context(api, [earlierNonce.id]);
     const created = await createOnce(body, mark, { ...ctx, before: async () => new Listing([]) });
     expect(created.id).not.toBe(earlierNonce.id);
-    expect(created.meta_json).toEqual(body.meta_json);
+    expect(created.meta_json).toEqual(marked(mark).meta_json);
   });
 
   it("never takes over an id a resource of the stack holds", async () => {
     api = await startApi();
-    const held = await api.client.create(body);
+    const held = await api.client.create(marked(mark));
     const created = await createOnce(body, mark, context(api, [held.id]).ctx);
     expect(created.id).not.toBe(held.id);
   });

@@ -106,10 +106,13 @@ describe("mapping between the resource and the API", () => {
     expect(isCreatedFrom(toCreateBody(declared), { ...api, ...liveChange })).toBe(expected);
   });
 
-  it("an undeclared secret must hold the API's default for a configuration to count as created by the body", () => {
+  it("an undeclared secret is not compared: a replacement carries the live one over, which is not the declaration's", () => {
     const body = toCreateBody({ name: "Twilio", provider: 3, meta: declared.meta! });
     expect(isCreatedFrom(body, { ...api, api_key: "", api_secret: null })).toBe(true);
-    expect(isCreatedFrom(body, api)).toBe(false);
+    expect(isCreatedFrom(body, api)).toBe(true);
+    expect(
+      isCreatedFrom(toCreateBody({ name: "Twilio", provider: 3, meta: declared.meta!, apiKey: "other" }), api),
+    ).toBe(false);
   });
 
   it("asks for a replacement only for provider and meta", () => {
