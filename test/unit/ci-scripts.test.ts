@@ -23,7 +23,7 @@ for (const [name, body] of Object.entries({
   // whether it would skip its checkpoints.
   pulumi:
     'if [ "$1 $2" = "config get" ]; then [ -n "${TC_LARGE_STACK:-}" ] || exit 255; echo "$TC_LARGE_STACK"; fi\n' +
-    'if [ "$1" = up ]; then echo "UP skip-checkpoints=${PULUMI_SKIP_CHECKPOINTS:-}"; fi',
+    'if [ "$1" = up ]; then echo "UP $2 skip-checkpoints=${PULUMI_SKIP_CHECKPOINTS:-}"; fi',
   npm: "exit 0",
   curl: "exit 0",
   sh: "cat > /dev/null; exit 0",
@@ -133,15 +133,18 @@ describe.each([
 
   const ups = steps.filter((s) => s.script.includes("pulumi up"));
   it.each([
-    ["true", "true"],
-    ["false", ""],
-    ["", ""],
-  ])("pulumi up skips its checkpoints only where telephony:largeStack is %j", async (optIn, skipped) => {
-    expect(ups.length).toBeGreaterThan(0);
-    for (const step of ups) {
-      const result = await run(step, 0, { TC_LARGE_STACK: optIn });
-      expect(result.exit).toBe(0);
-      expect(result.stdout).toContain(`UP skip-checkpoints=${skipped}\n`);
-    }
-  });
+    ["true", "UP --refresh skip-checkpoints=true"],
+    ["false", "UP --stack skip-checkpoints="],
+    ["", "UP --stack skip-checkpoints="],
+  ])(
+    "pulumi up skips its checkpoints, and refreshes, only where telephony:largeStack is %j",
+    async (optIn, printed) => {
+      expect(ups.length).toBeGreaterThan(0);
+      for (const step of ups) {
+        const result = await run(step, 0, { TC_LARGE_STACK: optIn });
+        expect(result.exit).toBe(0);
+        expect(result.stdout).toContain(`${printed}\n`);
+      }
+    },
+  );
 });
