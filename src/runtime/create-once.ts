@@ -41,9 +41,10 @@ export async function createOnce(
   ctx: CreateOnceContext,
 ): Promise<Configuration> {
   const body = toCreateBody(inputs, mark);
-  // This resource's creates (of any run, by either kind of resource) that no resource of the stack holds.
+  // This resource's creates (of any run, by either kind of resource, under its key or one it had
+  // before) that no resource of the stack holds.
   const unheld = (await listedBefore(body, ctx))
-    .markedBy(mark.stack, [mark.resource])
+    .markedBy(mark.stack, [mark.resource, ...(mark.formerly ?? [])])
     .filter(({ configuration }) => !ctx.isKnown(configuration.id));
   refuseOtherKinds(unheld, mark);
   const earlier = unheld.filter((found) => found.mark.host === mark.host).map(({ configuration }) => configuration);
@@ -148,8 +149,9 @@ function takeOver(
  * of resource, held by no resource. Taken over and PATCHed to what is declared now (a secret the
  * declaration leaves out is neither compared nor sent); creating another would leave it behind, a
  * duplicate. What only a new configuration can change (provider, meta) is refused, and so are several.
- * `pulumi up --replace` of this resource, which the engine does not diff, lands here too: the
- * configuration it replaces is brought to the declaration in place, and its secrets stay.
+ * `pulumi up --replace` without --refresh lands here too (the engine neither diffs nor reads what it
+ * replaces, so the runtime cannot tell it from a run cut off): the configuration it would replace is
+ * kept, brought to the declaration in place, its secrets with it, rather than replaced by one without.
  */
 async function takeOverChanged(
   found: Configuration[],

@@ -1,5 +1,5 @@
 // A refresh: the configuration as it is live, or proved gone.
-import { DECLARED_FIELDS, toOutputs, type ConfigurationOutputs } from "../model/index.js";
+import { DECLARED_FIELDS, parseMark, toOutputs, type ConfigurationOutputs } from "../model/index.js";
 import { fetched, refuseStranger } from "./live.js";
 import type { Operation } from "./operation.js";
 import { identified, secretsOf, withSecrets, type Outputs } from "./outputs.js";
@@ -19,6 +19,10 @@ export async function read(op: Operation, id: string, state: ConfigurationOutput
     if (!live) return undefined;
     // Another configuration at this id is not this resource's: its fields never enter the state.
     refuseStranger(op, id, state, live);
+    // What a create of this resource in the operation replaces (pulumi up --refresh --replace, whose
+    // replacement the engine does not diff): its undeclared secrets are carried over.
+    const owner = state.mark === undefined ? undefined : parseMark(state.mark);
+    if (owner) op.ledger.heldByOwner(owner, { id, state });
     // Only the secrets the state holds are managed; the others are not read into it.
     const outputs = identified(op, toOutputs(live, state), op.orgOf(state), state.instance);
     return { ...withSecrets(outputs), inputs: liveInputs(outputs) };

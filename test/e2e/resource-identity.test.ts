@@ -216,16 +216,22 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     expect(await exported(s)).not.toMatch(/prod-key-6a1d|prod-secret-0b7e/);
     await s.stack.preview({ expectNoChanges: true, refresh: true });
 
-    // A replacement the engine forces is not diffed, so the provider cannot know what it replaces: refused.
+    // A replacement the engine forces is neither diffed nor read without --refresh, so the provider is not
+    // told what it replaces: the configuration this resource marked, held by none, is kept as it is,
+    // secrets and all, never replaced by one without them.
     const urn = (JSON.parse(await exported(s)).deployment.resources as Array<{ urn: string }>).find((r) =>
       r.urn.endsWith("::prod"),
     )!.urn;
     const forcedFrom = s.api.server.requests.length;
-    expect(failure(await caught(s.stack.up({ replace: [urn] })))).toContain(
-      `configuration ${again!.id} carries the mark of "prod" and is not what it would create now: either pulumi up --replace is replacing it, and its live apiKey and apiSecret`,
-    );
+    await s.stack.up({ replace: [urn] });
     expect(writes(s.api, forcedFrom)).toEqual([]);
     expect(await s.api.client.list()).toEqual([again]);
+    // With --refresh the provider reads what it replaces: replaced, its secrets carried over.
+    await s.stack.up({ replace: [urn], refresh: true });
+    const [forced] = await s.api.client.list();
+    expect(forced!.id).not.toBe(again!.id);
+    expect(forced).toMatchObject({ provider: 4, api_key: "prod-key-6a1d", api_secret: "prod-secret-0b7e" });
+    expect(await s.api.client.list()).toHaveLength(1);
   });
 
   it("one id, one holder: an import of an id another resource holds is refused in preview and up, naming both", async () => {
