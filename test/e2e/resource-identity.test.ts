@@ -222,6 +222,12 @@ describe("ProviderConfiguration through the real Pulumi CLI: identity", () => {
     const urn = (JSON.parse(await exported(s)).deployment.resources as Array<{ urn: string }>).find((r) =>
       r.urn.endsWith("::prod"),
     )!.urn;
+    // `import` is read at a create: once its configuration is replaced, it goes from the declaration.
+    await s.declare(
+      declared("    meta: { region: eu }\n")
+        .replace("provider: 3", "provider: 4")
+        .replace(/ {4}import: \d+\n/, ""),
+    );
     const forcedFrom = s.api.server.requests.length;
     await s.stack.up({ replace: [urn] });
     expect(writes(s.api, forcedFrom)).toEqual([]);
